@@ -1,0 +1,1 @@
+"""de06-pipelines: Project 06 data flows."""

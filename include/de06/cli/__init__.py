@@ -1,0 +1,1 @@
+"""The ``de06`` command line."""

@@ -1,0 +1,1 @@
+"""Domain reference data and rules: provinces, personal IDs (CCCD/CMND), names."""

@@ -1,0 +1,27 @@
+"""Errors a person can act on: one line naming the problem and the fix."""
+
+from __future__ import annotations
+
+
+class De06Error(Exception):
+    """An error with a one-line message and a fix; the CLI prints it without a traceback."""
+
+    def __init__(self, problem: str, fix: str | None = None):
+        self.problem = problem
+        self.fix = fix
+        super().__init__(self.line())
+
+    def line(self) -> str:
+        return f"{self.problem} — fix: {self.fix}" if self.fix else self.problem
+
+
+class ConfigError(De06Error):
+    pass
+
+
+class DatabaseUnavailable(De06Error):
+    pass
+
+
+class InputError(De06Error):
+    """Bad input file or value."""
