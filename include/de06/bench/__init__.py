@@ -1,0 +1,1 @@
+"""Benchmarks (protocol: ../shared/BENCH.md). Each writes ``bench/results/<name>.json``."""

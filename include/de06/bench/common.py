@@ -1,0 +1,107 @@
+"""The JSON shape every benchmark writes, and peak-RSS sampling."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import threading
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from de06 import config
+
+
+def results_dir() -> Path:
+    d = config.root() / "bench" / "results"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def git_sha() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=config.root(), capture_output=True, text=True, timeout=10
+        ).stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "cpus": os.cpu_count(),
+        "mem_gb": round(psutil.virtual_memory().total / 2**30),
+        "python": platform.python_version(),
+    }
+
+
+def write_result(
+    name: str,
+    params: dict[str, Any],
+    metrics: dict[str, Any],
+    peers: dict[str, Any] | None = None,
+    ratios: dict[str, Any] | None = None,
+    started_at: dt.datetime | None = None,
+) -> Path:
+    doc = {
+        "name": name,
+        "params": params,
+        "git_sha": git_sha(),
+        "started_at": (started_at or dt.datetime.now(dt.timezone.utc)).isoformat(),
+        "machine": machine(),
+        "metrics": metrics,
+        "peers": peers or {},
+        "ratios": ratios or {},
+    }
+    path = results_dir() / f"{name}.json"
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False, default=str))
+    return path
+
+
+class PeakRss:
+    """Sample the resident set of this process, its children and extra pids (e.g. the
+    PostgreSQL backends doing the work) every ``interval`` seconds; ``peak_mb`` is the
+    largest single-process RSS seen and ``peak_total_mb`` the largest sum."""
+
+    def __init__(self, interval: float = 0.2, extra_pids: list[int] | None = None):
+        self.interval = interval
+        self.extra = extra_pids or []
+        self.peak_mb = 0.0
+        self.peak_total_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _procs(self):
+        me = psutil.Process()
+        procs = [me, *me.children(recursive=True)]
+        for pid in self.extra:
+            try:
+                procs.append(psutil.Process(pid))
+            except psutil.NoSuchProcess:
+                pass
+        return procs
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total = 0.0
+            for p in self._procs():
+                try:
+                    rss = p.memory_info().rss / 2**20
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    continue
+                total += rss
+                self.peak_mb = max(self.peak_mb, rss)
+            self.peak_total_mb = max(self.peak_total_mb, total)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> "PeakRss":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
