@@ -1,0 +1,105 @@
+"""A population extract loaded into a scratch schema so the matcher runs on it unchanged.
+
+Used by ``de06 cleanse link`` and by tests on hand-made fixtures: the schema holds ``citizen`` and
+``citizen_cmnd`` with the columns and blocking indexes of dancu, and the session's search_path
+points at it, so :func:`de06.identity.matcher.match_identities` runs exactly as in the DAG.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from importlib import resources
+
+from de06.errors import InputError
+from de06.identity.fields import parse_province, parse_sex
+from de06.identity.names import split_name
+from de06.identity.text import clean
+
+
+def _sql(name: str) -> str:
+    return resources.files("de06.cleanse").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _esc(v) -> str:
+    if v is None:
+        return "\\N"
+    return str(v).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+
+
+def population_rows(rows: list[dict]) -> tuple[list[list], list[str]]:
+    """Validate and convert population rows to scratch-table rows; returns (rows, problems)."""
+    out, problems = [], []
+    seen: set[str] = set()
+    for i, r in enumerate(rows, start=1):
+        key = (r.get("citizen_id") or "").strip()
+        if not key or key in seen:
+            problems.append(f"row {i}: citizen_id {'missing' if not key else 'duplicated'}")
+            continue
+        seen.add(key)
+        name = split_name(r.get("full_name"))
+        try:
+            dob = date.fromisoformat((r.get("dob") or "").strip())
+        except ValueError:
+            problems.append(f"row {i}: dob is not YYYY-MM-DD")
+            continue
+        if name is None:
+            problems.append(f"row {i}: full_name empty")
+            continue
+        cccd = (r.get("cccd") or "").strip() or None
+        cmnd = (r.get("cmnd") or "").strip() or None
+        if cccd and not (cccd.isdigit() and len(cccd) == 12):
+            problems.append(f"row {i}: cccd is not 12 digits")
+            continue
+        if cmnd and not (cmnd.isdigit() and len(cmnd) == 9):
+            cmnd = None
+        out.append([
+            len(out) + 1, key, cccd, cmnd, clean(r.get("full_name")), name.family, name.middle, name.given,
+            dob.isoformat(), "D", parse_sex(r.get("sex")), parse_province(r.get("birth_province")), "f",
+        ])
+    return out, problems
+
+
+@contextmanager
+def scratch_population(conn, rows: list[dict], old_cmnd: list[tuple[str, str]] = ()) -> Iterator[dict[int, str]]:
+    """Load ``rows`` into a fresh schema on ``conn`` (lltp); yields {surrogate id: citizen_id text}.
+
+    The session's search_path points at the schema while inside; the schema is dropped after.
+    """
+    table_rows, problems = population_rows(rows)
+    if problems:
+        raise InputError(
+            f"population extract has {len(problems)} bad row(s), first: {problems[0]}",
+            "fix those rows (citizen_id unique, full_name, dob YYYY-MM-DD, cccd 12 digits)",
+        )
+    schema = "scratch_" + uuid.uuid4().hex[:12]
+    ids = {r[0]: r[1] for r in table_rows}
+    by_key = {r[1]: r[0] for r in table_rows}
+    conn.autocommit = False
+    with conn.cursor() as cur:
+        cur.execute(f'CREATE SCHEMA "{schema}"')
+        cur.execute(f'SET search_path TO "{schema}", public')
+        cur.execute(_sql("scratch_population"))
+        buf = io.StringIO("".join("\t".join(_esc(v) for v in r) + "\n" for r in table_rows))
+        cur.copy_expert(
+            "COPY citizen (citizen_id, source_key, cccd, cmnd, full_name, family_name, middle_name, given_name,"
+            " dob, dob_precision, sex, birth_province, is_deceased) FROM STDIN",
+            buf,
+        )
+        old = [(c, by_key[k]) for k, c in old_cmnd if k in by_key]
+        if old:
+            buf = io.StringIO("".join(f"{c}\t{i}\n" for c, i in old))
+            cur.copy_expert("COPY citizen_cmnd (cmnd, citizen_id) FROM STDIN", buf)
+        cur.execute(_sql("scratch_indexes"))
+    conn.commit()
+    try:
+        yield ids
+    finally:
+        conn.rollback()
+        with conn.cursor() as cur:
+            cur.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            cur.execute("SET search_path TO DEFAULT")
+        conn.commit()

@@ -1,0 +1,117 @@
+"""Dates of birth in mixed formats, with ambiguity flags; ISO output, raw kept (pure functions).
+
+Formats: dd/mm/yyyy, d/m/yy, dd.mm.yyyy, dd-mm-yyyy, yyyy-mm-dd, yyyymmdd, yyyy, 00/00/yyyy,
+XML year-only ``yyyy00000000`` / ``yyyy0000``.
+Flags: ``day_month_swappable`` (both parts <= 12 and different), ``year_only``,
+``filler_0101`` (01/01 is often written for an unknown day), ``two_digit_year``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+MIN_YEAR = 1900
+
+
+@dataclass(frozen=True)
+class DateParse:
+    raw: str | None
+    iso: str | None = None  # yyyy-mm-dd; for year-only the year's 1 Jan
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    flags: tuple[str, ...] = field(default=())
+    error: str | None = None  # why it could not be parsed
+
+    @property
+    def ok(self) -> bool:
+        return self.year is not None
+
+    @property
+    def year_only(self) -> bool:
+        return "year_only" in self.flags
+
+    def as_date(self) -> date | None:
+        return date.fromisoformat(self.iso) if self.iso else None
+
+    def swapped(self) -> date | None:
+        """The day/month-swapped date when the swap is possible."""
+        if "day_month_swappable" not in self.flags or self.day is None or self.month is None:
+            return None
+        try:
+            return date(self.year, self.day, self.month)
+        except ValueError:
+            return None
+
+
+_DMY = re.compile(r"^(\d{1,2})[/.\-\s](\d{1,2})[/.\-\s](\d{2}|\d{4})$")
+_YMD = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\d{4})?$")
+_YEAR = re.compile(r"^(\d{4})$")
+_XML_YEAR = re.compile(r"^(\d{4})0000(?:0000)?$")
+
+
+def _year_ok(y: int, today: date) -> bool:
+    return MIN_YEAR <= y <= today.year
+
+
+def _full(y: int, m: int, d: int, raw: str, flags: list[str], today: date) -> DateParse:
+    if not _year_ok(y, today):
+        return DateParse(raw, error="year_out_of_range")
+    if m == 0 and d == 0:
+        return DateParse(raw, iso=f"{y:04d}-01-01", year=y, flags=tuple([*flags, "year_only"]))
+    try:
+        dt = date(y, m, d)
+    except ValueError:
+        # maybe written month/day (US order)
+        try:
+            dt = date(y, d, m)
+            flags.append("month_day_order")
+        except ValueError:
+            return DateParse(raw, error="invalid_day_or_month")
+    if dt > today:
+        return DateParse(raw, error="date_in_future")
+    if dt.day <= 12 and dt.month <= 12 and dt.day != dt.month:
+        flags.append("day_month_swappable")
+    if dt.day == 1 and dt.month == 1:
+        flags.append("filler_0101")
+    return DateParse(raw, iso=dt.isoformat(), year=dt.year, month=dt.month, day=dt.day, flags=tuple(flags))
+
+
+def parse_dob(raw: str | None, *, today: date | None = None) -> DateParse:
+    """Parse a free-text date of birth. Never raises: an unusable value carries ``error``."""
+    today = today or date.today()
+    if raw is None or not str(raw).strip():
+        return DateParse(raw, error="dob_missing")
+    t = str(raw).strip()
+    t = re.sub(r"\s+", " ", t)
+    t = re.sub(r"^(ngày|ngay|ng\.)\s*", "", t, flags=re.IGNORECASE)
+    t = re.sub(r"\s*(tháng|thang)\s*", "/", t, flags=re.IGNORECASE)
+    t = re.sub(r"\s*(năm|nam)\s*", "/", t, flags=re.IGNORECASE)
+    if m := _XML_YEAR.match(t):
+        y = int(m.group(1))
+        if not _year_ok(y, today):
+            return DateParse(raw, error="year_out_of_range")
+        return DateParse(raw, iso=f"{y:04d}-01-01", year=y, flags=("year_only",))
+    if m := _YEAR.match(t):
+        y = int(m.group(1))
+        if not _year_ok(y, today):
+            return DateParse(raw, error="year_out_of_range")
+        return DateParse(raw, iso=f"{y:04d}-01-01", year=y, flags=("year_only",))
+    if m := _YMD.match(t):
+        return _full(int(m.group(1)), int(m.group(2)), int(m.group(3)), raw, [], today)
+    if m := _COMPACT.match(t):
+        return _full(int(m.group(1)), int(m.group(2)), int(m.group(3)), raw, [], today)
+    if m := _DMY.match(t):
+        d, mo, ys = int(m.group(1)), int(m.group(2)), m.group(3)
+        flags: list[str] = []
+        if len(ys) == 2:
+            yy = int(ys)
+            y = 2000 + yy if 2000 + yy <= today.year else 1900 + yy
+            flags.append("two_digit_year")
+        else:
+            y = int(ys)
+        return _full(y, mo, d, raw, flags, today)
+    return DateParse(raw, error="dob_unparseable")

@@ -1,0 +1,35 @@
+"""Sex and province free text (pure)."""
+
+from __future__ import annotations
+
+from de06.domain import provinces
+from de06.identity.text import fold
+
+_MALE = {"m", "nam", "male", "trai", "nam gioi", "ong", "0"}
+_FEMALE = {"f", "nu", "female", "gai", "nu gioi", "ba", "1"}
+
+
+def parse_sex(raw: str | None) -> str | None:
+    """'M', 'F' or None (unknown)."""
+    if raw is None:
+        return None
+    k = fold(str(raw)).strip(" .")
+    if k in _MALE:
+        return "M"
+    if k in _FEMALE:
+        return "F"
+    return None
+
+
+def parse_province(raw: str | None) -> str | None:
+    """3-digit province code from a code or any spelling of a name; None when unknown/ambiguous."""
+    if raw is None or not str(raw).strip():
+        return None
+    code = provinces.lookup(str(raw))
+    if code:
+        return code
+    # "Xã ..., Huyện ..., Tỉnh Nghệ An": try the last comma-separated part
+    parts = [p.strip() for p in str(raw).split(",") if p.strip()]
+    if len(parts) > 1:
+        return provinces.lookup(parts[-1])
+    return None

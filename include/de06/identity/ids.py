@@ -1,0 +1,72 @@
+"""ID-number normalisation: 12-digit CCCD, 9-digit CMND, lost leading zeros, OCR letters (pure).
+
+Returns the kind (``cccd``, ``cmnd``, ``passport``, ``none``, ``invalid``), the digits, flags and,
+when invalid, the reason. A non-digit ID is never guessed at beyond the common OCR confusions
+(O->0, I/l->1, S->5, B->8), and then only when the result has a valid length (flagged).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from de06.domain import cccd as cccd_mod
+
+_SEPARATORS = re.compile(r"[\s.\-_/]+")
+_PASSPORT = re.compile(r"^[A-Z]\d{7,8}$")
+_OCR = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8"})
+
+
+@dataclass(frozen=True)
+class IdParse:
+    raw: str | None
+    kind: str  # cccd | cmnd | passport | none | invalid
+    value: str | None = None
+    flags: tuple[str, ...] = field(default=())
+    error: str | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.kind in ("cccd", "cmnd")
+
+
+def normalize_id(raw: str | None) -> IdParse:
+    if raw is None:
+        return IdParse(raw, "none")
+    t = _SEPARATORS.sub("", str(raw).strip())
+    t = re.sub(r"^(cccd|cmnd|cmt|số|so|no)[:#]?", "", t, flags=re.IGNORECASE)
+    if not t:
+        return IdParse(raw, "none")
+    flags: list[str] = []
+    if _PASSPORT.match(t.upper()) and not t.isdigit():
+        return IdParse(raw, "passport", t.upper())
+    if not t.isdigit():
+        fixed = t.translate(_OCR)
+        if fixed.isdigit() and len(fixed) in (9, 12) and sum(a != b for a, b in zip(t, fixed)) <= 2:
+            t = fixed
+            flags.append("ocr_letters_fixed")
+        else:
+            return IdParse(raw, "invalid", error="id_non_digit")
+    if len(t) == 12:
+        return IdParse(raw, "cccd", t, tuple(flags))
+    if len(t) == 9:
+        return IdParse(raw, "cmnd", t, tuple(flags))
+    if len(t) in (10, 11):
+        flags.append("leading_zeros_restored")
+        return IdParse(raw, "cccd", t.zfill(12), tuple(flags))
+    return IdParse(raw, "invalid", error="id_bad_length")
+
+
+def cccd_structure(number: str, birth_year: int | None, sex: str | None) -> list[str]:
+    """CCCD structure problems against year of birth and sex (identity.md §1); [] when consistent."""
+    return cccd_mod.check(number, birth_year=birth_year, sex=sex)
+
+
+def hamming1(a: str, b: str) -> bool:
+    """Same length and exactly one position differs, or one adjacent transposition."""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    if len(diff) == 1:
+        return True
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]

@@ -1,0 +1,214 @@
+"""The identity matcher shared by the judicial cleansing and the military-court sync.
+
+``match_identities(inputs, dancu_conn)`` standardises each input, loads the batch into a TEMP table
+with COPY (works on the read-only ``dancu`` role), joins it to ``citizen`` on blocking keys (indexes
+in sql/dancu/010_identity_keys.sql), brings back candidate pairs and scores them row-wise
+(:mod:`de06.identity.scoring`). One record links to at most one citizen; links are never chained.
+Two plausible candidates or a weak score go to review with the candidates and reasons.
+Nothing here logs names or ID numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from de06.identity.scoring import PairScore, TermFrequencies, decide, score_pair
+from de06.identity.standardize import StdIdentity, standardize
+
+log = logging.getLogger(__name__)
+TF_SAMPLE_ROWS = 200_000
+MAX_REVIEW_CANDIDATES = 5
+
+
+@dataclass(frozen=True)
+class IdentityInput:
+    """One person as some source recorded them."""
+
+    key: str  # the source's record key
+    full_name: str | None
+    dob_text: str | None
+    id_number: str | None
+    sex_text: str | None = None
+    birth_place: str | None = None
+
+
+@dataclass
+class MatchResult:
+    key: str
+    outcome: str  # "linked" | "review" | "unmatched" | "rejected"
+    citizen_id: int | None
+    tier: str | None  # "cccd_exact", "cmnd", "cccd_one_digit", "fuzzy"
+    score: float | None  # posterior log2-odds of the best candidate
+    reasons: list[str]
+    candidates: list[dict]  # citizen_id, tier, score, reasons per candidate (no raw PII)
+    deceased: bool = False
+    std: StdIdentity | None = field(default=None, repr=False, compare=False)
+
+
+@cache
+def sql(name: str) -> str:
+    return resources.files("de06.identity").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+
+
+def population_size(conn) -> int:
+    with conn.cursor() as cur:
+        cur.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = 'citizen'::regclass")
+        est = cur.fetchone()[0]
+        if est is None or est < 1_000_000:
+            cur.execute("SELECT count(*) FROM citizen")
+            est = cur.fetchone()[0]
+    return int(est)
+
+
+def term_frequencies(conn) -> TermFrequencies:
+    """Name-key frequencies computed in SQL from the population (sampled when it is large)."""
+    n = population_size(conn)
+    pct = 100.0 if n <= TF_SAMPLE_ROWS else max(0.5, 100.0 * TF_SAMPLE_ROWS / n)
+    fam: dict[str, int] = {}
+    giv: dict[str, int] = {}
+    total = 0
+    with conn.cursor() as cur:
+        cur.execute(sql("term_frequencies"), {"pct": pct})
+        for kind, key, cnt in cur.fetchall():
+            if kind == "f":
+                fam[key] = cnt
+            elif kind == "g":
+                giv[key] = cnt
+            else:
+                total = cnt
+    total = max(total, 1)
+    return TermFrequencies(
+        population=max(n, 1),
+        family={k: v / total for k, v in fam.items()},
+        given={k: v / total for k, v in giv.items()},
+        floor=0.5 / total,
+    )
+
+
+def _copy_value(v) -> str:
+    if v is None:
+        return "\\N"
+    s = str(v)
+    return s.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+
+
+def _load_batch(cur, stds: list[StdIdentity | None]) -> None:
+    cur.execute(sql("batch_table"))
+    buf = io.StringIO()
+    for k, s in enumerate(stds):
+        if s is None:
+            continue
+        d = s.dob
+        swap = d.swapped() if d.ok else None
+        loose = bool(d.ok and (d.year_only or "filler_0101" in d.flags))
+        toks = "{" + ",".join('"' + t.replace('"', "") + '"' for t in s.tokens if t) + "}"
+        row = [
+            k,
+            s.id.value if s.id.kind == "cccd" else None,
+            s.id.value if s.id.kind == "cmnd" else None,
+            d.iso if d.ok and not d.year_only else None,
+            swap.isoformat() if swap else None,
+            d.year if d.ok else None,
+            "t" if loose else "f",
+            toks,
+        ]
+        buf.write("\t".join(_copy_value(v) for v in row) + "\n")
+    buf.seek(0)
+    cur.copy_expert("COPY m_batch (k, cccd, cmnd, dob, dob_swap, y, loose, toks) FROM STDIN", buf)
+    cur.execute("ANALYZE m_batch")
+
+
+_CAND_COLS = (
+    "k", "citizen_id", "via", "cccd", "cmnd", "full_name", "family_name", "middle_name", "given_name",
+    "dob", "dob_precision", "sex", "birth_province", "is_deceased", "cmnd_old",
+)
+
+
+def _fetch(cur, query: str, params=None) -> dict[int, list[dict]]:
+    cur.execute(query, params)
+    out: dict[int, list[dict]] = defaultdict(list)
+    for row in cur.fetchall():
+        d = dict(zip(_CAND_COLS, row))
+        out[d["k"]].append(d)
+    return out
+
+
+def _candidate_view(s: PairScore) -> dict:
+    return {
+        "citizen_id": s.citizen_id,
+        "tier": s.tier,
+        "score": round(s.log_odds, 2),
+        "reasons": s.reasons,
+        "deceased": s.deceased,
+    }
+
+
+def match_std(stds: list[StdIdentity], dancu_conn, tf: TermFrequencies | None = None) -> list[MatchResult]:
+    """Match already standardised identities (the cleansing pipeline keeps the trail)."""
+    results: list[MatchResult | None] = [None] * len(stds)
+    live: list[StdIdentity | None] = []
+    for i, s in enumerate(stds):
+        if s.reject:
+            results[i] = MatchResult(s.key, "rejected", None, None, None, [s.reject, *s.flags], [], std=s)
+            live.append(None)
+        else:
+            live.append(s)
+    if any(x is not None for x in live):
+        tf = tf or term_frequencies(dancu_conn)
+        with dancu_conn.cursor() as cur:
+            _load_batch(cur, live)
+            cands = _fetch(cur, sql("candidates"))
+            missing = [k for k, s in enumerate(live) if s is not None and k not in cands]
+            if missing:
+                for k, rows in _fetch(cur, sql("candidates_fallback"), {"keys": missing}).items():
+                    cands[k] = rows
+            cur.execute("TRUNCATE m_batch")
+        for k, s in enumerate(live):
+            if s is None:
+                continue
+            scores = [score_pair(s, c, tf) for c in cands.get(k, [])]
+            results[k] = _result(s, scores)
+    return [r for r in results if r is not None]
+
+
+def _result(s: StdIdentity, scores: list[PairScore]) -> MatchResult:
+    d = decide(scores)
+    if d.outcome == "linked":
+        b = d.best
+        return MatchResult(
+            s.key, "linked", b.citizen_id, b.tier, round(b.log_odds, 2),
+            [*b.reasons, *s.flags] + (["deceased"] if b.deceased else []),
+            [_candidate_view(b)], deceased=b.deceased, std=s,
+        )
+    if d.outcome == "review":
+        b = d.best
+        cands = [_candidate_view(p) for p in d.plausible[:MAX_REVIEW_CANDIDATES]]
+        return MatchResult(
+            s.key, "review", None, b.tier, round(b.log_odds, 2), [*d.reasons, *b.reasons, *s.flags],
+            cands, deceased=any(p.deceased for p in d.plausible[:MAX_REVIEW_CANDIDATES]), std=s,
+        )
+    best = d.best
+    return MatchResult(
+        s.key, "unmatched", None, None,
+        round(best.log_odds, 2) if best else None,
+        [*d.reasons, *s.flags], [], std=s,
+    )
+
+
+def match_identities(
+    inputs: Sequence[IdentityInput], dancu_conn, tf: TermFrequencies | None = None
+) -> list[MatchResult]:
+    """Match each input to at most one citizen; results in input order, one per input."""
+    stds = [
+        standardize(i.key, i.full_name, i.dob_text, i.id_number, i.sex_text, i.birth_place) for i in inputs
+    ]
+    return match_std(stds, dancu_conn, tf)
+
+
+__all__ = ["IdentityInput", "MatchResult", "match_identities", "match_std", "term_frequencies"]

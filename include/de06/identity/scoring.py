@@ -1,0 +1,238 @@
+"""Scoring one record against one candidate citizen (pure; Fellegi-Sunter style log2 weights).
+
+Every comparison yields a level and a weight log2(m/u): m = how often a true pair shows that level,
+u = how often a random pair does. Name agreement uses the name's frequency in the population
+(term frequency) as u, so "Nguyễn Văn Hùng" counts for less than a rare name. The posterior log-odds
+of a pair is the weight sum minus log2(population size) (the prior of a random pair).
+
+The m values are stated once below, from the dirt catalogue's description of record keeping, not
+fitted to any simulator's output.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from rapidfuzz.distance import JaroWinkler
+
+from de06.identity.ids import hamming1
+from de06.identity.names import REGIONAL_PAIRS
+from de06.identity.standardize import StdIdentity
+from de06.identity.text import fold, written_key
+
+#: Share of a birthday among random pairs (about a century of birth dates).
+U_DOB = 1 / 36500
+U_YEAR = 1 / 100
+U_PROVINCE = 1 / 63
+#: m: chance a true pair shows the level (identity.md §6 dirt is a minority of fields).
+M = {
+    "name_written_exact": 0.85,
+    "name_folded_exact": 0.85,   # record written without marks
+    "name_marks_conflict": 0.04,  # both carry marks, folded equal, marks differ (Hưng/Hùng)
+    "name_token_set": 0.03,
+    "name_middle_missing": 0.04,
+    "name_regional_family": 0.005,
+    "name_fuzzy": 0.03,
+    "dob_exact": 0.9,
+    "dob_swapped": 0.03,
+    "dob_year": 0.05,
+    "dob_differs": 0.01,
+    "province_agree": 0.85,
+    "province_differs": 0.15,
+    "sex_agree": 0.97,
+    "sex_differs": 0.03,
+    "id_cccd_exact": 0.9,
+    "id_cmnd": 0.9,
+    "id_cccd_one_digit": 0.04,
+    "id_conflict": 0.02,
+}
+#: Posterior log2-odds needed to link (about 1 wrong link in 16,000 pairs so decided) and for
+#: a candidate to count as plausible (sent to review instead of "unmatched").
+LINK_LOG_ODDS = 14.0
+PLAUSIBLE_LOG_ODDS = 0.0
+#: A second candidate this close to the best makes the record ambiguous (review).
+AMBIGUITY_MARGIN = 8.0
+
+
+@dataclass(frozen=True)
+class TermFrequencies:
+    """Relative frequency of folded family-name and given-name keys in the population."""
+
+    population: int
+    family: dict[str, float]
+    given: dict[str, float]
+    floor: float  # frequency used for a key not seen (the sample's resolution)
+
+    def f_family(self, key: str) -> float:
+        return self.family.get(key, self.floor)
+
+    def f_given(self, key: str) -> float:
+        return self.given.get(key, self.floor)
+
+
+@dataclass
+class PairScore:
+    citizen_id: int
+    tier: str
+    weight: float
+    log_odds: float
+    levels: dict[str, str]
+    reasons: list[str] = field(default_factory=list)
+    can_link: bool = True
+    deceased: bool = False
+
+
+def _w(m: float, u: float) -> float:
+    return math.log2(max(m, 1e-12) / max(u, 1e-12))
+
+
+def name_level(rec: StdIdentity, cand: dict) -> str:
+    cw = written_key(cand["full_name"])
+    cf = fold(cand["full_name"])
+    rf = rec.name.folded if rec.name else ""
+    if rec.written == cw:
+        return "written_exact"
+    if rf == cf:
+        return "marks_conflict" if rec.marked else "folded_exact"
+    rt, ct = rf.split(), cf.split()
+    if sorted(rt) == sorted(ct):
+        return "token_set"
+    fam_c, giv_c = fold(cand["family_name"]).split(), fold(cand["given_name"]).split()
+    if rt and ct and rt[-len(giv_c):] == giv_c and rt[: len(fam_c)] == fam_c:
+        return "middle_missing"
+    # Western order with middle dropped etc.: family and given both present as tokens
+    if set(giv_c) <= set(rt) and set(fam_c) <= set(rt) and len(rt) <= len(ct):
+        return "middle_missing"
+    if rt and ct and len(rt) == len(ct) and rt[1:] == ct[1:] and frozenset({rt[0], ct[0]}) in REGIONAL_PAIRS:
+        return "regional_family"
+    if JaroWinkler.similarity(rf, cf) >= 0.93 and rt and ct and (rt[-1] == ct[-1] or rt[0] == ct[0]):
+        return "fuzzy"
+    return "mismatch"
+
+
+def dob_level(rec: StdIdentity, cand: dict) -> str:
+    if not rec.dob.ok:
+        return "unknown"
+    cdob: date = cand["dob"]
+    if cand.get("dob_precision") == "Y" or rec.dob.year_only:
+        return "year" if cdob.year == rec.dob.year else "differs"
+    rdob = rec.dob.as_date()
+    if rdob == cdob:
+        return "exact"
+    if rec.dob.swapped() == cdob:
+        return "swapped"
+    if "filler_0101" in rec.dob.flags and cdob.year == rec.dob.year:
+        return "year"
+    return "differs"
+
+
+def id_level(rec: StdIdentity, cand: dict) -> str:
+    if not rec.id.usable:
+        return "none"
+    v = rec.id.value
+    if rec.id.kind == "cccd":
+        if v == cand["cccd"]:
+            return "cccd_exact"
+        if hamming1(v, cand["cccd"]):
+            return "cccd_one_digit"
+        return "conflict"
+    # 9-digit CMND: current or any old number
+    if v == cand.get("cmnd") or v in (cand.get("cmnd_old") or ()):
+        return "cmnd"
+    if cand.get("cmnd") or cand.get("cmnd_old"):
+        return "cmnd_other"  # people held several CMND numbers: weak evidence only
+    return "cmnd_unknown"  # the candidate has no CMND on file: the number is someone else's, likely
+
+
+def score_pair(rec: StdIdentity, cand: dict, tf: TermFrequencies) -> PairScore:
+    n = max(tf.population, 2)
+    levels = {"name": name_level(rec, cand), "dob": dob_level(rec, cand), "id": id_level(rec, cand)}
+    fam = fold(cand["family_name"]).split()[:1] or [""]
+    giv = fold(cand["given_name"]).split()[-1:] or [""]
+    u_name = tf.f_family(fam[0]) * tf.f_given(giv[0])
+    weight = 0.0
+    nl = levels["name"]
+    if nl == "mismatch":
+        weight += _w(0.01, 1.0)
+    else:
+        weight += _w(M[f"name_{nl}"], u_name if nl != "fuzzy" else u_name * 20)
+    dl = levels["dob"]
+    weight += {
+        "exact": _w(M["dob_exact"], U_DOB),
+        "swapped": _w(M["dob_swapped"], U_DOB),
+        "year": _w(M["dob_year"], U_YEAR),
+        "differs": _w(M["dob_differs"], 1.0),
+        "unknown": 0.0,
+    }[dl]
+    il = levels["id"]
+    weight += {
+        "cccd_exact": _w(M["id_cccd_exact"], 1 / n),
+        "cmnd": _w(M["id_cmnd"], 2 / n),
+        "cccd_one_digit": _w(M["id_cccd_one_digit"], 108 / n),
+        "conflict": _w(M["id_conflict"], 1.0),
+        "cmnd_other": _w(0.2, 1.0),
+        "cmnd_unknown": _w(0.1, 1.0),
+        "none": 0.0,
+    }[il]
+    if rec.sex and cand.get("sex"):
+        levels["sex"] = "agree" if rec.sex == cand["sex"] else "differs"
+        weight += _w(M[f"sex_{levels['sex']}"], 0.5 if levels["sex"] == "agree" else 0.5)
+    if rec.province and cand.get("birth_province"):
+        levels["province"] = "agree" if rec.province == cand["birth_province"] else "differs"
+        weight += (
+            _w(M["province_agree"], U_PROVINCE)
+            if levels["province"] == "agree"
+            else _w(M["province_differs"], 1 - U_PROVINCE)
+        )
+    log_odds = weight - math.log2(n)
+    tier = {"cccd_exact": "cccd_exact", "cmnd": "cmnd", "cccd_one_digit": "cccd_one_digit"}.get(il, "fuzzy")
+    reasons = [f"{k}:{v}" for k, v in levels.items()]
+    # Gates: every tier confirms with name and date of birth; an ID alone is not proof.
+    can_link = nl != "mismatch" and dl in ("exact", "swapped", "year")
+    if dl == "year" and il not in ("cccd_exact", "cmnd"):
+        can_link = False
+        reasons.append("gate:year_only_dob_needs_id")
+    if il == "conflict":
+        can_link = False
+        reasons.append("gate:id_conflict")
+    if nl in ("regional_family",):
+        can_link = False
+        reasons.append("gate:regional_family_name")
+    if nl == "mismatch" or dl in ("differs", "unknown"):
+        reasons.append("gate:name_and_dob_must_agree")
+    deceased = bool(cand.get("is_deceased"))
+    return PairScore(int(cand["citizen_id"]), tier, weight, log_odds, levels, reasons, can_link, deceased)
+
+
+@dataclass
+class Decision:
+    outcome: str  # linked | review | unmatched
+    best: PairScore | None
+    plausible: list[PairScore]
+    reasons: list[str]
+
+
+def decide(scores: list[PairScore]) -> Decision:
+    """Pick the outcome from all candidate scores of one record (precision first)."""
+    ranked = sorted(scores, key=lambda s: s.log_odds, reverse=True)
+    plausible = [s for s in ranked if s.log_odds >= PLAUSIBLE_LOG_ODDS]
+    if not plausible:
+        return Decision("unmatched", ranked[0] if ranked else None, [], ["no_plausible_candidate"])
+    best = plausible[0]
+    reasons: list[str] = []
+    runner = plausible[1] if len(plausible) > 1 else None
+    id_levels = ("cccd_exact", "cmnd")
+    # Namesakes (same name and dob) are told apart by the ID: an exact ID on the best candidate and
+    # none on the runner-up decides; otherwise a close runner-up makes the record ambiguous.
+    id_decides = runner is not None and best.levels["id"] in id_levels and runner.levels["id"] not in id_levels
+    if runner is not None and best.log_odds - runner.log_odds < AMBIGUITY_MARGIN and not id_decides:
+        reasons.append("two_plausible_candidates")
+    if best.log_odds < LINK_LOG_ODDS:
+        reasons.append("weak_score")
+    if not best.can_link:
+        reasons.append("not_confirmed_by_name_and_dob")
+    if reasons:
+        return Decision("review", best, plausible, reasons)
+    return Decision("linked", best, plausible, [])
