@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from de06.db import connect, migrate
 from de06.errors import InputError
 from de06.simulators.vneid_api import serve_in_thread
 from de06.simulators.vneid_api.app import Settings, authenticate_client
@@ -42,7 +43,27 @@ def _entry(owner: str, citizen: str | None = None, **over) -> dict:
 
 
 @pytest.fixture(scope="module")
-def api(migrated):
+def schema() -> None:
+    """Only the databases this simulator touches (other areas' migrations are not its concern)."""
+    migrate.upgrade(("vneid", "dancu"))
+
+
+@pytest.fixture
+def pg(schema):
+    """Open connections by id; closed after the test."""
+    opened = []
+
+    def _open(conn_id: str):
+        opened.append(connect(conn_id))
+        return opened[-1]
+
+    yield _open
+    for c in opened:
+        c.close()
+
+
+@pytest.fixture(scope="module")
+def api(schema):
     with serve_in_thread(port=0, dancu_lookup=False, seed=11) as base_url:
         with httpx.Client(base_url=base_url, timeout=10) as client:
             yield client
@@ -143,7 +164,7 @@ def test_auth_missing_bad_wrong_role(api):
 
 
 @pytest.mark.http
-def test_expired_token_is_refused(migrated):
+def test_expired_token_is_refused(schema):
     with serve_in_thread(port=0, dancu_lookup=False, token_ttl_s=0.3) as url, httpx.Client(base_url=url) as c:
         tok = _token(c)
         time.sleep(0.5)
@@ -240,7 +261,7 @@ def test_consent_controls_reading_and_every_read_is_logged(api, pg):
 
 
 @pytest.mark.http
-def test_owner_looked_up_in_population_db(migrated, pg):
+def test_owner_looked_up_in_population_db(pg):
     """With --dancu-lookup, an owner unknown to vneid.account is checked in dancu (alive, has_vneid)."""
     rng = random.Random()
     alive, dead = _cid(rng), _cid(rng)
@@ -350,7 +371,7 @@ def test_admin_needs_its_token(api):
 
 # --- CLI ------------------------------------------------------------------------------------
 @pytest.mark.http
-def test_cli_port_in_use_is_one_clear_line(migrated):
+def test_cli_port_in_use_is_one_clear_line(schema):
     holder = socket.socket()
     holder.bind(("127.0.0.1", 0))
     holder.listen(1)

@@ -260,10 +260,9 @@ def create_app(store: Store, state: FaultState, settings: Settings | None = None
         if len(idempotency_key) > 200:
             raise HTTPException(400, "Idempotency-Key longer than 200 characters")
         data = body.model_dump(mode="json")  # occurred_at as ISO-8601 with offset
-        existing = store.entry_by_key(idempotency_key)
-        if existing is None and not store.has_book(body.book_owner_id):
-            raise HTTPException(404, "no health book for this owner")
         result = store.push_entry(idempotency_key, data, p.client_id)
+        if result.outcome == "no_book":
+            raise HTTPException(404, "no health book for this owner")
         if result.outcome == "conflict":
             raise HTTPException(409, "Idempotency-Key already used with a different body")
         if result.outcome == "replayed":

@@ -41,6 +41,14 @@ SQL_ENTRY_BY_KEY = """
 SELECT entry_id::text, request_hash, received_at FROM health_book_entry WHERE idempotency_key = %s
 """
 SQL_ACCOUNT = "SELECT active FROM account WHERE citizen_id = %s"
+#: One round trip before a push: the entry already stored under this key (if any) and the owner's
+#: row in ``account`` (active or NULL when unknown there).
+SQL_PRECHECK = """
+SELECT e.entry_id::text, e.request_hash, e.received_at,
+       (SELECT a.active FROM account a WHERE a.citizen_id = %(owner)s)
+FROM (SELECT 1) AS one
+LEFT JOIN health_book_entry e ON e.idempotency_key = %(key)s
+"""
 SQL_DANCU_ACCOUNT = "SELECT has_vneid AND NOT is_deceased FROM citizen WHERE cccd = %s"
 SQL_DANCU_ALL_ACCOUNTS = "SELECT cccd, (has_vneid AND NOT is_deceased) FROM citizen"
 SQL_UPSERT_ACCOUNT = """
@@ -170,6 +178,10 @@ class AccountDirectory:
             row = cur.fetchone()
         if row is not None:
             return bool(row[0])
+        return self.in_population(citizen_id)
+
+    def in_population(self, citizen_id: str) -> bool:
+        """The live dancu answer (False when the lookup is off)."""
         if not self.dancu_lookup:
             return False
         if self._dancu is None:
@@ -196,12 +208,12 @@ class Principal:
 
 @dataclass(frozen=True)
 class PushResult:
-    """Outcome of a push: ``created`` (new row), ``replayed`` (same key, same body) or
-    ``conflict`` (same key, different body)."""
+    """Outcome of a push: ``created`` (new row), ``replayed`` (same key, same body),
+    ``conflict`` (same key, different body) or ``no_book`` (owner has no account)."""
 
     outcome: str
     entry_id: str
-    received_at: datetime
+    received_at: datetime | None
 
 
 class Store:
@@ -302,13 +314,13 @@ class Store:
         return bool(self.accounts(citizen_id))
 
     # --- entries ------------------------------------------------------------------------
-    def entry_by_key(self, key: str) -> tuple[str, str, datetime] | None:
-        with self.pool.connection() as conn, conn.cursor() as cur:
-            cur.execute(SQL_ENTRY_BY_KEY, (key,))
-            return cur.fetchone()
-
     def push_entry(self, key: str, body: dict[str, Any], client_id: str) -> PushResult:
-        """Insert once per idempotency key; a second call replays or reports a conflict."""
+        """Store an entry once per idempotency key.
+
+        Outcomes: ``created``; ``replayed`` (key known, same body); ``conflict`` (key known,
+        different body); ``no_book`` (``book_owner_id`` has no VNeID account; nothing stored).
+        The insert is ``ON CONFLICT DO NOTHING``: concurrent identical requests make one row.
+        """
         rh = request_hash(body)
         params = {
             **body,
@@ -318,11 +330,23 @@ class Store:
             "client_id": client_id,
         }
         with self.pool.connection() as conn, conn.cursor() as cur:
+            cur.execute(SQL_PRECHECK, {"key": key, "owner": body["book_owner_id"]})
+            entry_id, stored_hash, received_at, active = cur.fetchone()
+            if entry_id is not None:
+                return PushResult("replayed" if stored_hash == rh else "conflict", entry_id, received_at)
+            if self._directory is None:
+                known = self.has_book(body["book_owner_id"])  # a plugged-in lookup
+            elif active is not None:
+                known = bool(active)  # the account table decides
+            else:
+                known = self._directory.in_population(body["book_owner_id"])
+            if not known:
+                return PushResult("no_book", "", received_at)
             cur.execute(SQL_INSERT_ENTRY, params)
             row = cur.fetchone()
             if row is not None:
                 return PushResult("created", row[0], row[1])
-            cur.execute(SQL_ENTRY_BY_KEY, (key,))
+            cur.execute(SQL_ENTRY_BY_KEY, (key,))  # a concurrent identical request won the insert
             entry_id, stored_hash, received_at = cur.fetchone()
         return PushResult("replayed" if stored_hash == rh else "conflict", entry_id, received_at)
 
