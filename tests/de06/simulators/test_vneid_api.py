@@ -369,6 +369,24 @@ def test_admin_needs_its_token(api):
     assert api.get("/healthz").status_code == 200
 
 
+@pytest.mark.http
+def test_unreachable_store_answers_503_not_a_traceback(schema, monkeypatch):
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there
+    monkeypatch.setenv("AIRFLOW_CONN_VNEID", f"postgresql://de06@127.0.0.1:{port}/vneid")
+    with serve_in_thread(port=0, migrate=False, dancu_lookup=False) as url, httpx.Client(base_url=url) as c:
+        r = c.get("/healthz")
+        assert r.status_code == 503 and r.headers["Retry-After"] == "1"
+        assert (
+            c.post(
+                "/oauth/token", data={"client_id": "bhxh-gateway", "client_secret": "bhxh-secret"}
+            ).status_code
+            == 503
+        )
+
+
 # --- CLI ------------------------------------------------------------------------------------
 @pytest.mark.http
 def test_cli_port_in_use_is_one_clear_line(schema):

@@ -15,21 +15,25 @@ Contract (the push flow codes against it):
 
 # no `from __future__ import annotations`: FastAPI must evaluate annotations that name local dependencies
 
+import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import Depends, FastAPI, Form, Header, HTTPException, Path, Query, Response
+import psycopg2
+from fastapi import Depends, FastAPI, Form, Header, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from de06.errors import InputError
+from de06.errors import DatabaseUnavailable, InputError
 from de06.simulators.vneid_api.faults import FAULT_NAMES, FaultState
 from de06.simulators.vneid_api.store import Principal, Store
 
+log = logging.getLogger(__name__)
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 GATEWAY_CLIENT = "bhxh-gateway"
 GATEWAY_SECRET = "bhxh-secret"
@@ -201,8 +205,25 @@ def create_app(store: Store, state: FaultState, settings: Settings | None = None
         if x_admin_token is None or not secrets.compare_digest(x_admin_token, settings.admin_token):
             raise HTTPException(403, "wrong or missing X-Admin-Token")
 
-    @app.get("/healthz", tags=["health"], summary="Liveness (no auth); 503 while the simulator is down.")
+    @app.exception_handler(psycopg2.Error)
+    @app.exception_handler(DatabaseUnavailable)
+    async def store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # Only the class name: driver messages can quote row values (personal IDs).
+        log.warning("vneid store error on %s: %s", request.method, type(exc).__name__)
+        return JSONResponse(
+            {"detail": "health-book store unavailable; retry later"},
+            status_code=503,
+            headers={"Retry-After": "1"},
+        )
+
+    @app.get(
+        "/healthz",
+        tags=["health"],
+        summary="Liveness and store check (no auth).",
+        responses={503: {"model": Detail, "description": "Simulated outage, or the store is unreachable."}},
+    )
     def healthz() -> dict[str, str]:
+        store.ping()
         return {"status": "ok"}
 
     @app.post(

@@ -236,6 +236,10 @@ class Store:
             self._directory.close()
         self.pool.close()
 
+    def ping(self) -> None:
+        with self.pool.connection() as conn, conn.cursor() as cur:
+            cur.execute("SELECT 1")
+
     # --- tokens -------------------------------------------------------------------------
     def issue_token(self, token: str, principal: Principal, ttl_s: float) -> datetime:
         th = token_hash(token)
