@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -313,6 +314,7 @@ def test_error_rate_within_tolerance_and_reproducible(api):
 
 @pytest.mark.http
 def test_throttle_down_and_latency(api, pg):
+    started = datetime.now(UTC)
     api.post("/admin/faults", json={"throttle_rate": 1.0, "retry_after_s": 7}, headers=ADMIN)
     r = api.get("/v1/health-book/001090123456/entries")
     assert r.status_code == 429 and r.headers["Retry-After"] == "7"
@@ -325,13 +327,19 @@ def test_throttle_down_and_latency(api, pg):
     t0 = time.perf_counter()
     r = api.get("/v1/health-book/001090123456/entries")
     assert r.status_code == 401 and time.perf_counter() - t0 >= 0.29
-    time.sleep(0.8)  # the request log is written in batches
-    with pg("vneid").cursor() as cur:
-        cur.execute(
-            "SELECT path, latency_ms FROM api_request_log WHERE fault = 'latency' "
-            "ORDER BY request_id DESC LIMIT 1"
-        )
-        path, latency_ms = cur.fetchone()
+    row = None
+    for _ in range(50):  # the request log is written in batches by a background thread
+        with pg("vneid").cursor() as cur:
+            cur.execute(
+                "SELECT path, latency_ms FROM api_request_log WHERE fault = 'latency' AND logged_at > %s "
+                "ORDER BY request_id DESC LIMIT 1",
+                (started,),
+            )
+            row = cur.fetchone()
+        if row:
+            break
+        time.sleep(0.1)
+    path, latency_ms = row
     assert path == "/v1/health-book/001*******56/entries" and latency_ms >= 290
     stats = api.get("/admin/stats", headers=ADMIN).json()
     assert stats["by_status"]["429"] >= 1 and stats["by_status"]["503"] >= 2
