@@ -1,0 +1,77 @@
+"""A small client of Airflow's REST API (``/api/v2``) for tests and benchmarks: trigger, wait.
+
+Uses the SimpleAuthManager login ``admin`` / ``admin`` written by ``up``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+from de06.errors import De06Error
+
+TERMINAL = {"success", "failed"}
+
+
+class Client:
+    def __init__(self, base_url: str, user: str = "admin", password: str = "admin", timeout: float = 30.0):
+        self.base = base_url.rstrip("/")
+        self.http = httpx.Client(timeout=timeout, trust_env=False)
+        r = self.http.post(f"{self.base}/auth/token", json={"username": user, "password": password})
+        if r.status_code not in (200, 201):
+            raise De06Error(
+                f"api-server at {self.base} refused the login ({r.status_code})",
+                "check the passwords file in AIRFLOW_HOME (`de06 airflow up` writes admin/admin)",
+            )
+        self.http.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _ok(self, r: httpx.Response) -> dict:
+        if r.status_code >= 400:
+            raise De06Error(
+                f"Airflow API {r.request.method} {r.request.url.path} -> {r.status_code}: {r.text[:200]}",
+                "read the api-server log",
+            )
+        return r.json()
+
+    def wait_dag(self, dag_id: str, timeout: float = 120.0) -> None:
+        """Wait until the dag-processor has parsed ``dag_id``; unpause it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            r = self.http.get(f"{self.base}/api/v2/dags/{dag_id}")
+            if r.status_code == 200:
+                if r.json().get("is_paused"):
+                    self._ok(self.http.patch(f"{self.base}/api/v2/dags/{dag_id}", json={"is_paused": False}))
+                return
+            if time.monotonic() > deadline:
+                raise De06Error(
+                    f"DAG {dag_id} not parsed after {timeout:.0f} s", "read the dag-processor log"
+                )
+            time.sleep(1)
+
+    def trigger(self, dag_id: str, conf: dict | None = None) -> str:
+        body = {"logical_date": None, "conf": conf or {}}
+        return self._ok(self.http.post(f"{self.base}/api/v2/dags/{dag_id}/dagRuns", json=body))["dag_run_id"]
+
+    def run_state(self, dag_id: str, run_id: str) -> str:
+        return self._ok(self.http.get(f"{self.base}/api/v2/dags/{dag_id}/dagRuns/{run_id}"))["state"]
+
+    def wait_run(self, dag_id: str, run_id: str, timeout: float = 600.0, interval: float = 1.0) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            state = self.run_state(dag_id, run_id)
+            if state in TERMINAL:
+                return state
+            if time.monotonic() > deadline:
+                raise De06Error(
+                    f"run {run_id} of {dag_id} still {state} after {timeout:.0f} s",
+                    "read the scheduler and worker logs",
+                )
+            time.sleep(interval)
+
+    def xcom(self, dag_id: str, run_id: str, task_id: str, key: str = "return_value"):
+        url = f"{self.base}/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/xcomEntries/{key}"
+        return self._ok(self.http.get(url, params={"deserialize": True}))["value"]
