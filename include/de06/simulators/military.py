@@ -17,15 +17,16 @@ import datetime as dt
 import io
 import random
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from de06.domain import cccd as cccd_mod
 from de06.domain.provinces import BY_CODE, PROVINCES
 from de06.errors import InputError
 from de06.sync.expungement import expunge_date, main_end
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DEFAULT_AS_OF = dt.datetime(2026, 1, 1, tzinfo=UTC)
 
 COURTS: tuple[tuple[str, str, dt.date, dt.date | None], ...] = (
@@ -305,9 +306,9 @@ def _malform(values: dict[str, Any], kind: str) -> dict[str, Any]:
 
 
 def _slots(rng: random.Random, n: int, start: dt.datetime, span: dt.timedelta) -> list[dt.datetime]:
-    micros = int(span.total_seconds() * 1e6)
-    # whole seconds: several sheets share a timestamp (the boundary case a plain cursor loses)
-    return sorted(start + dt.timedelta(seconds=rng.randrange(max(micros // 1_000_000, 1))) for _ in range(n))
+    # whole minutes: a court's upload stamps several sheets alike (the boundary case a plain cursor loses)
+    minutes = max(int(span.total_seconds() // 60), 1)
+    return sorted(start + dt.timedelta(minutes=rng.randrange(minutes)) for _ in range(n))
 
 
 def generate(p: MilitaryParams, young: list[Person], civilians: list[Person]) -> World:

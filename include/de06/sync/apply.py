@@ -61,6 +61,15 @@ ON CONFLICT (sheet_id) DO UPDATE SET last_seen = now(), retry_count = q.retry_co
 """
 PARK_SQL = "INSERT INTO qp_parked_expungement (sheet_id, source_key, expunged_on, basis, decision_no, run_id) VALUES %s"
 UNPARK_SQL = "UPDATE qp_parked_expungement SET applied_at = now(), run_id = %s WHERE sheet_id = ANY(%s)"
+RELEDGER_SQL = """
+UPDATE qp_sync_ledger l SET outcome = v.outcome, detail = v.detail, run_id = v.run_id, recorded_at = now()
+  FROM (VALUES %s) AS v(sheet_id, outcome, detail, run_id) WHERE l.sheet_id = v.sheet_id
+"""
+RESOLVE_SQL = """
+UPDATE qp_quarantine q SET resolved_at = now(), resolution = v.outcome, retry_count = q.retry_count + 1,
+       last_seen = now()
+  FROM (VALUES %s) AS v(sheet_id, outcome) WHERE q.sheet_id = v.sheet_id
+"""
 IDENTITY_SQL = """
 INSERT INTO qp_identity (source_key, full_name, dob_text, sex_text, id_number, birth_place, unit_name,
                          match_outcome, match_tier, match_score) VALUES %s
@@ -90,7 +99,9 @@ def _json(row: dict[str, Any]) -> Json:
     return Json(row, dumps=lambda o: __import__("json").dumps(o, default=str, ensure_ascii=False))
 
 
-def write(cur, plan: Plan, resolutions: dict[str, Resolution], run_id: int) -> None:
+def write(cur, plan: Plan, resolutions: dict[str, Resolution], run_id: int | None, *, replay: bool = False) -> None:
+    """Write the plan. ``replay``: the sheets were quarantined before; their ledger rows are
+    updated to the new outcome and their quarantine rows resolved (or counted again)."""
     ids: dict[str, int] = {}
     if plan.parked_new:
         execute_values(cur, PARK_SQL, [(*p, run_id) for p in plan.parked_new])
@@ -131,5 +142,11 @@ def write(cur, plan: Plan, resolutions: dict[str, Resolution], run_id: int) -> N
                          s.get("birth_place"), s.get("unit_name"), r.outcome if r else "unmatched",
                          r.tier if r else None, r.score if r else None))
         execute_values(cur, IDENTITY_SQL, rows, page_size=1000)
-    if plan.ledger:
+    if plan.ledger and not replay:
         execute_values(cur, LEDGER_SQL, [(*e, run_id) for e in plan.ledger], page_size=1000)
+    elif plan.ledger:
+        execute_values(cur, RELEDGER_SQL, [(e[0], e[5], f"replayed: {e[6] or ''}", run_id) for e in plan.ledger],
+                       template="(%s::bigint, %s, %s, %s::bigint)")
+        done = [(e[0], e[5]) for e in plan.ledger if e[5] != "quarantined"]
+        if done:
+            execute_values(cur, RESOLVE_SQL, done, template="(%s::bigint, %s)")

@@ -8,13 +8,14 @@ conviction and expungement sheets without ties.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from psycopg2.extensions import ISOLATION_LEVEL_REPEATABLE_READ
 
 Pos = tuple[dt.datetime, int]
 #: before every row; ``-infinity`` is a valid timestamptz
-START: Pos = (dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc), -1)
+START: Pos = (dt.datetime(1900, 1, 1, tzinfo=dt.UTC), -1)
 
 CONVICTION_COLS = (
     "conviction_ref", "version", "full_name", "dob_text", "sex_text", "id_number", "birth_place", "unit_name",
@@ -53,7 +54,7 @@ COUNT_SQL = f"""
 SELECT (SELECT count(*) FROM conviction WHERE {_WINDOW}) + (SELECT count(*) FROM expungement WHERE {_WINDOW})
 """
 
-FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.timezone.utc)
+FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 
 
 def open_snapshot(conn_qp) -> None:

@@ -1,0 +1,71 @@
+"""Pure rules: code mapping by judgment date, expungement periods, the apply decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from de06.sync.expungement import expunge_date
+from de06.sync.mapping import Refs, Rejection, map_conviction
+from de06.sync.rules import TargetState, decide
+from qp_sheets import GOOD, at
+
+pytestmark = pytest.mark.unit
+D = dt.date
+REFS = Refs({
+    "court": {"KV-QK7": [(D(1993, 1, 1), D(2018, 7, 1), "Tòa án quân sự khu vực 1 Quân khu 7", "area"),
+                         (D(2018, 7, 1), None, "Tòa án quân sự khu vực Quân khu 7", "area")]},
+    "crime": {"T173": [(D(2018, 1, 1), None, "Trộm cắp tài sản", "173", 2015)],
+              "C138": [(D(2000, 7, 1), D(2018, 1, 1), "Trộm cắp tài sản", "138", 1999)]},
+    "article": {"2015:173": [(D(2018, 1, 1), None, "173")], "1999:138": [(D(2000, 7, 1), None, "173")]},
+    "sentence": {"TCT": [(D(1986, 1, 1), None, "prison", True)]},
+})
+
+
+def sheet(**over):
+    return {**GOOD, "kind": "conviction", "conviction_ref": "R", "version": 1, "sheet_id": 1,
+            "updated_at": at(0), **over}
+
+
+def test_court_name_follows_the_version_valid_on_the_judgment_date():
+    assert map_conviction(sheet(judgment_date=D(2019, 1, 1)), REFS).court_name.endswith("khu vực Quân khu 7")
+    old = map_conviction(sheet(judgment_date=D(2016, 1, 1), crime_code="C138", article="138", code_version=1999), REFS)
+    assert old.court_name.endswith("khu vực 1 Quân khu 7") and old.article == "173" and old.code_version == 1999
+
+
+@pytest.mark.parametrize("over,reason", [
+    ({"court_code": "QK8"}, "unknown_court_code:QK8"),
+    ({"crime_code": "C138", "article": "138", "code_version": 1999}, "unknown_crime_code:C138"),  # 1999 code in 2023
+    ({"judgment_date": None}, "missing_judgment_date"),
+    ({"term_months": None}, "missing_term:TCT"),
+    ({"article": "174"}, "unknown_article:2015:174"),
+])
+def test_unknown_or_inconsistent_codes_are_rejected_never_guessed(over, reason):
+    assert map_conviction(sheet(**over), REFS) == Rejection(reason)
+
+
+def test_expungement_worked_examples():
+    # 2 years' prison, released 10/05/2021 -> expunged 10/05/2023 (end of term counted from effective date)
+    assert expunge_date("prison", D(2019, 5, 10), 24, False, None) == D(2023, 5, 10)
+    # 1 year suspended, probation 2 years from 15/03/2022 -> expunged 15/03/2025
+    assert expunge_date("prison", D(2022, 3, 15), 12, True, 24) == D(2025, 3, 15)
+    assert expunge_date("prison", D(2010, 1, 1), 200, False, None) == D(2031, 9, 1)
+    assert expunge_date("death", D(2010, 1, 1), None, False, None) is None
+
+
+def test_decide_one_outcome_per_sheet_and_expungement_is_monotonic():
+    sheets = [
+        {"kind": "expungement", "conviction_ref": "R", "sheet_id": 1, "updated_at": at(0),
+         "expunged_on": D(2027, 1, 1), "basis": "automatic", "decision_no": None},
+        sheet(sheet_id=2, updated_at=at(1), version=2),
+        sheet(sheet_id=3, updated_at=at(2), version=1),
+        sheet(sheet_id=4, updated_at=at(3), version=2),
+        sheet(sheet_id=5, updated_at=at(4), version=3, court_code="XX"),
+        sheet(sheet_id=6, updated_at=at(5), version=4, conviction_ref="S"),
+    ]
+    state = {"S": TargetState(version=5, expunged=True, expunged_on=D(2024, 1, 1))}
+    plan = decide(sheets, state, {}, REFS)
+    assert [e[5] for e in plan.ledger] == ["parked", "applied", "stale", "duplicate", "quarantined", "stale"]
+    assert plan.rows["R"]["expunged"] and plan.rows["R"]["expunged_on"] == D(2027, 1, 1)
+    assert plan.parked_applied == [1]
+    assert state["S"].expunged  # a stale sheet never clears an expungement
