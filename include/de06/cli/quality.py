@@ -1,0 +1,99 @@
+"""``de06 quality``: suites, validation, Data Docs and the scorecard."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from de06.errors import InputError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def quality() -> None:
+    """Data quality on the four dimensions đúng, đủ, sạch, sống (GX suites in expectations/)."""
+
+
+@quality.command("suites")
+def suites_cmd() -> None:
+    """List the suites: dataset, expectations per dimension, thresholds."""
+    from de06.quality.suites import list_datasets, load_suite
+
+    for name in list_datasets():
+        spec = load_suite(name)
+        per = {d: sum(1 for e in spec.expectations if e["meta"]["dimension"] == d) for d in spec.dimensions}
+        counts = " ".join(f"{d}={n}" for d, n in per.items())
+        thr = " ".join(f"{d}>={v:g}" for d, v in spec.fail_below.items())
+        click.echo(f"{name:20s} {counts:32s} fail_below: {thr}")
+
+
+def _parse_params(items: tuple[str, ...]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for item in items:
+        if "=" not in item:
+            raise InputError(f"--param {item!r} is not NAME=VALUE", "write e.g. --param input_count=1200")
+        k, v = item.split("=", 1)
+        try:
+            out[k] = json.loads(v)
+        except json.JSONDecodeError:
+            out[k] = v
+    return out
+
+
+@quality.command("validate")
+@click.argument("dataset")
+@click.option(
+    "--conn", "conn_id", required=True, help="Connection id to read from (dancu, lltp, qp, bhxh, vneid)."
+)
+@click.option("--sql", "sql_text", help="SELECT returning the suite's columns.")
+@click.option("--sql-file", type=click.Path(dir_okay=False, path_type=Path), help="File holding the SELECT.")
+@click.option("--param", "params", multiple=True, help="Suite parameter NAME=VALUE (JSON value), repeatable.")
+@click.option("--dag-id", default="cli", show_default=True)
+@click.option("--run-id", default=None, help="Run id to file the result under (default: manual__<now>).")
+@click.option("--fail-on-breach", is_flag=True, help="Exit 1 when a suite threshold is breached.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def validate_cmd(
+    dataset, conn_id, sql_text, sql_file, params, dag_id, run_id, fail_on_breach, as_json
+) -> None:
+    """Validate the rows of a query against DATASET's suite; store result, Data Docs page, scores."""
+    from de06.quality import validate_query
+
+    if bool(sql_text) == bool(sql_file):
+        raise InputError(
+            "give exactly one of --sql and --sql-file", "e.g. --sql 'SELECT * FROM judicial_record'"
+        )
+    if sql_file:
+        try:
+            sql_text = sql_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read {sql_file}: {exc}", "pass a readable UTF-8 .sql file") from exc
+    summary = validate_query(
+        dataset, conn_id, sql_text, dag_id=dag_id, run_id=run_id, task_id="cli",
+        parameters=_parse_params(params), raise_on_breach=fail_on_breach,
+    )  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(summary.line())
+        for f in summary.failed_expectations:
+            click.echo(f"  failed {f}")
+        click.echo(f"result: {summary.result_path}")
+        click.echo(f"report: {summary.report_path}")
+
+
+@quality.command("scorecard")
+@click.option("--last", "per_dataset", default=20, show_default=True, help="Runs per dataset in the trend.")
+def scorecard_cmd(per_dataset: int) -> None:
+    """Build the scorecard (HTML + PNG charts) and print its path."""
+    from de06.quality import scorecard
+
+    click.echo(str(scorecard.build(per_dataset)))
+
+
+@quality.command("docs")
+def docs_cmd() -> None:
+    """Rebuild GX Data Docs from the stored (masked) results and print the index path."""
+    from de06.quality import docs
+
+    click.echo(str(docs.rebuild()))

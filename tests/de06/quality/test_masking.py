@@ -1,0 +1,53 @@
+"""Masking: IDs to 001*******45, names to initials, value samples dropped."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from de06.quality import masking
+
+
+@pytest.mark.unit
+def test_initials():
+    assert masking.initials("Nguyễn Văn An") == "N.V.A."
+    assert masking.initials("") == ""
+
+
+@pytest.mark.unit
+def test_scrub_masks_values_inside_text_and_drops_samples():
+    df = pd.DataFrame({"cccd": ["001089012345", None], "full_name": ["Trần Thị Bình", "Lê  Văn Cường"]})
+    sens = masking.sensitive_values(df, {"cccd": "id", "full_name": "name"})
+    result = {
+        "results": [
+            {
+                "result": {
+                    "partial_unexpected_list": ["001089012345"],
+                    "observed_value": "001089012345",
+                    "unexpected_count": 1,
+                },
+                "exception_info": {
+                    "exception_message": "bad value Lê Văn Cường near 079301004567",
+                    "exception_traceback": "Traceback ... Trần Thị Bình",
+                },
+            },
+        ],
+        "meta": {"note": "row of trần thị bình"},
+    }
+    out = masking.scrub(result, sens)
+    text = repr(out)
+    for raw in ("001089012345", "079301004567", "Trần Thị Bình", "Lê Văn Cường", "trần thị bình"):
+        assert raw not in text
+    r = out["results"][0]
+    assert "partial_unexpected_list" not in r["result"]
+    assert r["result"]["observed_value"] == "001*******45"
+    assert r["result"]["unexpected_count"] == 1
+    assert r["exception_info"]["exception_traceback"] is None
+    assert "L.V.C." in r["exception_info"]["exception_message"]
+    assert "079*******67" in r["exception_info"]["exception_message"]
+
+
+@pytest.mark.unit
+def test_scrub_leaves_non_personal_text_alone():
+    sens = masking.sensitive_values(pd.DataFrame({"n": ["An"]}), {"n": "name"})
+    s = {"kwargs": {"regex": "^\\d{12}$", "column": "cccd"}, "time": "20261125T042644.633862Z"}
+    assert masking.scrub(s, sens) == s
