@@ -1,0 +1,47 @@
+"""Replay the health-book dead-letter queue, then drain.
+
+Dead letters are permanent API refusals (404 no book, 409 conflict, 422 invalid) or items whose
+retries ran out. After the cause is fixed (e.g. the citizen opened a VNeID account), trigger this
+DAG: it puts the open dead letters back to pending (all, or ``item_ids`` / ``http_status``) and
+runs one drain (mode ``replay``). Same as ``de06 dlq replay``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from airflow.sdk import Param, dag, task
+
+
+@dag(
+    dag_id="health_dlq_replay",
+    schedule=None,
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    tags=["health", "dlq"],
+    params={
+        "item_ids": Param([], type="array"),
+        "http_status": Param(None, type=["null", "integer"]),
+        "api_url": Param(None, type=["null", "string"]),
+        "max_run_s": Param(120, type="number", minimum=1),
+    },
+    default_args={"owner": "de06-health", "retries": 2, "retry_delay": timedelta(seconds=5)},
+)
+def health_dlq_replay():
+    @task
+    def replay(params=None) -> dict:
+        from de06.health.tasks import run_replay
+
+        return run_replay(params)
+
+    @task
+    def drain(replayed: dict, params=None, run_id=None) -> dict:
+        from de06.health.tasks import run_drain
+
+        return {**replayed, **run_drain("replay", params, run_id=run_id)}
+
+    drain(replay())
+
+
+health_dlq_replay()

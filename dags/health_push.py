@@ -1,0 +1,63 @@
+"""Health-book push (issue 6): clinic XML in the BHXH inbox -> VNeID health books, event-driven.
+
+Triggered by the asset ``bhxh_health_work``, whose ``AssetWatcher`` runs
+``de06.health.trigger.HealthWorkTrigger`` in the triggerer: it polls the ``bhxh`` inbox/outbox
+every second and fires when unannounced work lands (and again for work left waiting).
+
+One task drains *everything* due, not only what its event announced, so events that fold into
+one run (``max_active_runs=1``, a paused DAG, a restarted triggerer) strand nothing:
+
+1. claim received submissions (``FOR UPDATE SKIP LOCKED``), parse them with the hardened parser,
+   validate field by field, record accepted/rejected with the reason;
+2. map to health-book entries, resolve each person against the population DB (children without
+   a VNeID account go to the guardian's book; unresolved -> parked, retried when ``dancu`` changes);
+3. push with an idempotency key per entry (retries, backoff + jitter, 429 Retry-After, circuit
+   breaker); acknowledge only on 201/200; permanent 4xx -> ``dead_letter``;
+4. record counts and latency p50/p95/p99 in ``bhxh.push_run``.
+
+Params: ``api_url`` (default env ``DE06_VNEID_API_URL`` or http://127.0.0.1:8600), ``max_run_s``,
+``batch_size``, ``concurrency``, ``retry_base_s``, ``idle_exit_s``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from airflow.sdk import Asset, AssetWatcher, Param, dag, task
+from de06.health.trigger import HealthWorkTrigger
+
+health_work = Asset(
+    name="bhxh_health_work",
+    uri="de06://bhxh/health_work",
+    watchers=[AssetWatcher(name="bhxh_health_work_watcher", trigger=HealthWorkTrigger(poll_interval=1.0))],
+)
+
+
+@dag(
+    dag_id="health_push",
+    schedule=[health_work],
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    tags=["health", "bhxh", "vneid", "event-driven"],
+    params={
+        "api_url": Param(None, type=["null", "string"]),
+        "max_run_s": Param(300, type="number", minimum=1),
+        "batch_size": Param(200, type="integer", minimum=1),
+        "concurrency": Param(8, type="integer", minimum=1, maximum=64),
+        "retry_base_s": Param(1.0, type="number", minimum=0),
+        "idle_exit_s": Param(0.0, type="number", minimum=0),
+    },
+    default_args={"owner": "de06-health", "retries": 2, "retry_delay": timedelta(seconds=5)},
+)
+def health_push():
+    @task
+    def drain_outbox(params=None, run_id=None) -> dict:
+        from de06.health.tasks import run_drain
+
+        return run_drain("event", params, run_id=run_id)
+
+    drain_outbox()
+
+
+health_push()

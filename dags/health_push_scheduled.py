@@ -1,0 +1,39 @@
+"""Health-book push, plain every-5-minutes variant (the peer of the event-driven ``health_push``).
+
+Same task as ``health_push`` (drain inbox and outbox, push, record ``push_run`` with
+mode ``scheduled``); only the schedule differs. Both may run side by side: rows are claimed with
+``FOR UPDATE SKIP LOCKED``. Kept for the benchmark's latency ratio; paused by default.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from airflow.sdk import Param, dag, task
+
+
+@dag(
+    dag_id="health_push_scheduled",
+    schedule=timedelta(minutes=5),
+    catchup=False,
+    max_active_runs=1,
+    is_paused_upon_creation=True,
+    doc_md=__doc__,
+    tags=["health", "bhxh", "vneid", "scheduled"],
+    params={
+        "api_url": Param(None, type=["null", "string"]),
+        "max_run_s": Param(240, type="number", minimum=1),
+    },
+    default_args={"owner": "de06-health", "retries": 2, "retry_delay": timedelta(seconds=10)},
+)
+def health_push_scheduled():
+    @task
+    def drain_outbox(params=None, run_id=None) -> dict:
+        from de06.health.tasks import run_drain
+
+        return run_drain("scheduled", params, run_id=run_id)
+
+    drain_outbox()
+
+
+health_push_scheduled()

@@ -1,0 +1,188 @@
+"""``de06 health``: validate clinic submissions, drain the push flow by hand, show its status;
+``de06 dlq``: list and replay dead letters."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+
+def _files(paths: tuple[str, ...]) -> tuple[list[Path], list[str]]:
+    files, unreadable = [], []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            try:
+                files.extend(sorted(f for f in p.rglob("*") if f.is_file()))
+            except OSError:
+                unreadable.append(raw)
+        elif p.is_file():
+            files.append(p)
+        else:
+            unreadable.append(raw)
+    return files, unreadable
+
+
+@click.group()
+def health() -> None:
+    """Health-book push flow: clinic XML (QĐ 130/4750) -> VNeID health books."""
+
+
+@health.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per file.")
+def validate(paths: tuple[str, ...], as_json: bool) -> None:
+    """Parse and validate submission files or folders (no database).
+
+    Exit 0 when every file was accepted, 1 when any was rejected, 2 when a path cannot be read.
+    Output never contains a personal ID or a name.
+    """
+    from de06.health.validate import check_submission
+
+    files, unreadable = _files(paths)
+    results = []
+    for f in files:
+        try:
+            data = f.read_bytes()
+        except OSError:
+            unreadable.append(str(f))
+            continue
+        results.append(check_submission(data).as_json(f.name))
+    if as_json:
+        click.echo(json.dumps(results, ensure_ascii=False, indent=1))
+    else:
+        for r in results:
+            c = r["counts"]
+            click.echo(
+                f"{r['outcome']:8s} {r['file']}  visits={c['visit']} labs={c['lab_result']} "
+                f"referrals={c['referral']} appointments={c['reappointment']}"
+                + (f"  reason: {r['reason']}" if r["reason"] else "")
+            )
+    for u in unreadable:
+        click.echo(
+            f"de06: error: cannot read {Path(u).name} — fix: check the path exists and is readable", err=True
+        )
+    code = 2 if unreadable else (1 if any(r["outcome"] == "rejected" for r in results) else 0)
+    if code:  # SystemExit: the top-level CLI ignores the return code of click's Exit
+        sys.exit(code)
+
+
+@health.command()
+@click.option("--api-url", default=None, help="VNeID API base URL (default env DE06_VNEID_API_URL or :8600).")
+@click.option("--max-run-s", default=300.0, show_default=True, help="Stop after this many seconds.")
+@click.option("--batch-size", default=200, show_default=True)
+@click.option("--concurrency", default=8, show_default=True)
+def drain(api_url: str | None, max_run_s: float, batch_size: int, concurrency: int) -> None:
+    """Drain inbox and outbox once, outside Airflow (same code as the DAG); prints the run summary."""
+    from de06.db import connect
+    from de06.health import drain as D
+    from de06.health.tasks import client_from
+
+    cfg = D.Settings(batch_size=batch_size, concurrency=concurrency, max_run_s=max_run_s)
+    bhxh, dancu = connect("bhxh"), connect("dancu")
+    try:
+        with client_from({"api_url": api_url}) as client:
+            stats = D.drain(bhxh, dancu, client, cfg, mode="cli")
+    finally:
+        bhxh.close()
+        dancu.close()
+    click.echo(json.dumps(stats.summary(), indent=1))
+
+
+STATUS_SQL = {
+    "submissions": "SELECT status, count(*) FROM submission GROUP BY 1 ORDER BY 1",
+    "duplicates": "SELECT 'duplicate', count(*) FROM submission_duplicate",
+    "items": "SELECT status, count(*) FROM outbox_item GROUP BY 1 ORDER BY 1",
+    "parked": "SELECT reason, count(*) FROM parked_item WHERE resolved_at IS NULL GROUP BY 1 ORDER BY 1",
+    "rejected": "SELECT left(reason, 60), count(*) FROM submission WHERE status = 'rejected' GROUP BY 1 "
+    "ORDER BY 2 DESC LIMIT 10",
+}
+
+
+@health.command()
+def status() -> None:
+    """Counts by outcome (submissions, entries, parked reasons) and the last runs' latency."""
+    from de06.db import connect
+
+    conn = connect("bhxh")
+    try:
+        out = {}
+        with conn.cursor() as cur:
+            for k, q in STATUS_SQL.items():
+                cur.execute(q)
+                out[k] = {str(a): int(b) for a, b in cur.fetchall()}
+            cur.execute(
+                "SELECT run_id, mode, acked, dead, parked, latency_p50_s, latency_p95_s, latency_p99_s "
+                "FROM push_run ORDER BY started_at DESC LIMIT 5"
+            )
+            out["last_runs"] = [
+                dict(
+                    zip(
+                        ("run_id", "mode", "acked", "dead", "parked", "p50_s", "p95_s", "p99_s"),
+                        r,
+                        strict=True,
+                    )
+                )
+                for r in cur.fetchall()
+            ]
+    finally:
+        conn.close()
+    click.echo(json.dumps(out, indent=1, default=str))
+
+
+@click.group()
+def dlq() -> None:
+    """Dead letters of the health-book push (permanent API refusals, exhausted retries)."""
+
+
+@dlq.command("list")
+@click.option("--limit", default=100, show_default=True)
+@click.option("--all", "include_replayed", is_flag=True, help="Include already replayed ones.")
+@click.option("--json", "as_json", is_flag=True)
+def list_cmd(limit: int, include_replayed: bool, as_json: bool) -> None:
+    """List dead letters (IDs masked)."""
+    from de06.db import connect
+    from de06.health import dlq as Q
+
+    conn = connect("bhxh")
+    try:
+        rows = Q.list_dead(conn, limit, include_replayed)
+    finally:
+        conn.close()
+    if as_json:
+        click.echo(json.dumps(rows, indent=1))
+        return
+    for r in rows:
+        click.echo(
+            f"{r['item_id']:>8} {r['entry_type']:13s} {r['facility_code']} {r['citizen']} "
+            f"HTTP {r['http_status']} {r['reason']}"
+        )
+    click.echo(f"{len(rows)} dead letter(s)", err=True)
+
+
+@dlq.command()
+@click.option("--item", "items", multiple=True, type=int, help="Replay only these item ids (repeatable).")
+@click.option("--http-status", type=int, default=None, help="Replay only those refused with this status.")
+@click.option("--drain/--no-drain", "run_drain", default=False, help="Drain right after replaying.")
+@click.option("--api-url", default=None)
+def replay(items: tuple[int, ...], http_status: int | None, run_drain: bool, api_url: str | None) -> None:
+    """Put open dead letters back to pending (the next run pushes them again)."""
+    from de06.db import connect
+    from de06.health import dlq as Q
+
+    conn = connect("bhxh")
+    try:
+        n = Q.replay(conn, list(items) or None, http_status)
+    finally:
+        conn.close()
+    click.echo(f"replayed {n} item(s)")
+    if run_drain and n:
+        ctx = click.get_current_context()
+        ctx.invoke(drain, api_url=api_url)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(health())

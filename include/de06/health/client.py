@@ -1,0 +1,224 @@
+"""HTTP client of the VNeID health-book API: token auth, idempotency keys, retries with exponential
+backoff and jitter, 429 Retry-After, and a circuit breaker shared by all threads of a drain.
+
+Outcomes: ``acked`` (201, or 200 replay of the same key), ``retry`` (transient: 5xx, 429, timeout,
+dropped connection, breaker open), ``dead`` (permanent 4xx other than 401/429). The caller
+acknowledges an item only on ``acked``.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from dataclasses import dataclass
+
+import httpx
+
+DEFAULT_CLIENT_ID = "bhxh-gateway"
+DEFAULT_CLIENT_SECRET = "bhxh-secret"
+
+
+@dataclass
+class Outcome:
+    kind: str  # acked | retry | dead
+    http_status: int | None = None
+    entry_id: str | None = None
+    reason: str | None = None
+    retry_after_s: float | None = None
+    replayed: bool = False
+
+
+def backoff(attempt: int, base_s: float, cap_s: float, rng: random.Random | None = None) -> float:
+    """Full-jitter exponential backoff: uniform(0, min(cap, base * 2**attempt))."""
+    r = rng or random
+    return r.uniform(0, min(cap_s, base_s * (2 ** max(0, attempt))))
+
+
+class CircuitBreaker:
+    """Opens after ``threshold`` consecutive transient failures; one probe after ``cooldown_s``."""
+
+    def __init__(self, threshold: int = 5, cooldown_s: float = 5.0, max_cooldown_s: float = 30.0):
+        self.threshold, self.base_cooldown, self.max_cooldown = threshold, cooldown_s, max_cooldown_s
+        self.cooldown = cooldown_s
+        self.failures = 0
+        self.open_until = 0.0
+        self.opened = 0
+        self._probe = False
+        self._lock = threading.Lock()
+
+    def allow(self) -> bool:
+        with self._lock:
+            now = time.monotonic()
+            if self.open_until == 0.0:
+                return True
+            if now >= self.open_until and not self._probe:
+                self._probe = True  # half-open: let exactly one request through
+                return True
+            return False
+
+    def wait_s(self) -> float:
+        return max(0.0, self.open_until - time.monotonic()) if self.open_until else 0.0
+
+    def success(self) -> None:
+        with self._lock:
+            self.failures, self.open_until, self._probe, self.cooldown = 0, 0.0, False, self.base_cooldown
+
+    def failure(self) -> None:
+        with self._lock:
+            self.failures += 1
+            if self._probe or self.failures >= self.threshold:
+                if self._probe:
+                    self.cooldown = min(self.max_cooldown, self.cooldown * 2)
+                self.open_until = time.monotonic() + self.cooldown
+                self._probe = False
+                self.opened += 1
+
+
+class VneidClient:
+    def __init__(
+        self,
+        base_url: str,
+        client_id: str = DEFAULT_CLIENT_ID,
+        client_secret: str = DEFAULT_CLIENT_SECRET,
+        *,
+        timeout_s: float = 5.0,
+        inline_attempts: int = 3,
+        backoff_base_s: float = 0.2,
+        backoff_cap_s: float = 5.0,
+        max_retry_after_s: float = 5.0,
+        breaker: CircuitBreaker | None = None,
+        seed: int | None = None,
+    ):
+        self.base_url = base_url.rstrip("/")
+        self.client_id, self.client_secret = client_id, client_secret
+        self.inline_attempts = inline_attempts
+        self.backoff_base_s, self.backoff_cap_s = backoff_base_s, backoff_cap_s
+        self.max_retry_after_s = max_retry_after_s
+        self.breaker = breaker or CircuitBreaker()
+        self.rng = random.Random(seed)
+        self.http = httpx.Client(
+            timeout=httpx.Timeout(timeout_s, connect=min(2.0, timeout_s)),
+            limits=httpx.Limits(max_connections=32, max_keepalive_connections=32),
+        )
+        self._token: str | None = None
+        self._token_lock = threading.Lock()
+        self.calls = 0
+        self.transient = 0
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ---- auth -------------------------------------------------------------------------
+    def token(self, refresh: bool = False) -> str:
+        with self._token_lock:
+            if self._token is None or refresh:
+                r = self.http.post(
+                    f"{self.base_url}/oauth/token",
+                    data={"client_id": self.client_id, "client_secret": self.client_secret},
+                )
+                if r.status_code != 200:
+                    raise httpx.HTTPStatusError(
+                        f"token request refused ({r.status_code})", request=r.request, response=r
+                    )
+                self._token = r.json()["access_token"]
+            return self._token
+
+    def _headers(self, key: str | None = None, refresh: bool = False) -> dict[str, str]:
+        h = {"Authorization": f"Bearer {self.token(refresh)}"}
+        if key:
+            h["Idempotency-Key"] = key
+        return h
+
+    # ---- push -------------------------------------------------------------------------
+    def _once(self, body: dict, key: str) -> Outcome:
+        if not self.breaker.allow():
+            return Outcome("retry", reason="circuit breaker open", retry_after_s=self.breaker.wait_s())
+        self.calls += 1
+        try:
+            r = self.http.post(
+                f"{self.base_url}/v1/health-book/entries", json=body, headers=self._headers(key)
+            )
+            if r.status_code == 401:
+                r = self.http.post(
+                    f"{self.base_url}/v1/health-book/entries",
+                    json=body,
+                    headers=self._headers(key, refresh=True),
+                )
+        except httpx.HTTPStatusError as exc:  # token endpoint refused
+            status = exc.response.status_code
+            if status >= 500 or status == 429:
+                self.breaker.failure()
+                return Outcome("retry", status, reason=f"token endpoint {status}")
+            return Outcome("dead", status, reason=f"token refused ({status}): check client credentials")
+        except (httpx.TransportError, httpx.TimeoutException) as exc:
+            self.breaker.failure()
+            return Outcome("retry", reason=f"transport: {type(exc).__name__}")
+        s = r.status_code
+        if s in (200, 201):
+            self.breaker.success()
+            data = r.json()
+            return Outcome(
+                "acked",
+                s,
+                entry_id=str(data.get("entry_id")),
+                replayed=r.headers.get("Idempotent-Replayed", "").lower() == "true",
+            )
+        if s == 429:
+            self.breaker.success()  # the API is alive, only throttling
+            try:
+                ra = float(r.headers.get("Retry-After", "1"))
+            except ValueError:
+                ra = 1.0
+            return Outcome("retry", s, reason="throttled (429)", retry_after_s=ra)
+        if s >= 500:
+            self.breaker.failure()
+            return Outcome("retry", s, reason=f"server error {s}")
+        self.breaker.success()
+        detail = ""
+        try:
+            detail = str(r.json().get("detail", ""))[:200]
+        except ValueError:
+            pass
+        return Outcome("dead", s, reason=f"HTTP {s}: {detail}".rstrip(": "))
+
+    def push(self, body: dict, key: str) -> Outcome:
+        """Push one entry with up to ``inline_attempts`` tries (short waits); transient -> ``retry``."""
+        out = Outcome("retry", reason="not attempted")
+        for attempt in range(self.inline_attempts):
+            out = self._once(body, key)
+            if out.kind != "retry":
+                return out
+            self.transient += 1
+            if out.reason == "circuit breaker open":
+                return out
+            wait = (
+                out.retry_after_s
+                if out.retry_after_s is not None
+                else backoff(attempt, self.backoff_base_s, self.backoff_cap_s, self.rng)
+            )
+            if attempt + 1 >= self.inline_attempts or wait > self.max_retry_after_s:
+                return out
+            time.sleep(wait)
+        return out
+
+    # ---- consent and read-back (used by tests and the demo) -----------------------------
+    def grant_consent(self, citizen_id: str, facility_code: str) -> int:
+        r = self.http.post(
+            f"{self.base_url}/v1/consents",
+            json={"citizen_id": citizen_id, "facility_code": facility_code},
+            headers=self._headers(),
+        )
+        return r.status_code
+
+    def read_book(self, citizen_id: str, entry_type: str | None = None) -> httpx.Response:
+        params = {"entry_type": entry_type} if entry_type else None
+        return self.http.get(
+            f"{self.base_url}/v1/health-book/{citizen_id}/entries", params=params, headers=self._headers()
+        )

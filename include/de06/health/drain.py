@@ -1,0 +1,345 @@
+"""Drain the bhxh inbox and outbox: validate submissions, map and resolve entries, push them.
+
+Every step claims its rows with ``FOR UPDATE SKIP LOCKED`` so concurrent runs never take the same
+submission or item, and a run drains everything that is due, not only what its event announced.
+An in-flight item whose lease expired (a worker died) is claimed again; the idempotency key makes
+the second push harmless. Connections are passed in (psycopg2 connections; inside Airflow from
+``PostgresHook``), so this module has no Airflow import.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+from de06.health import mapping, resolve
+from de06.health.client import Outcome, VneidClient, backoff
+from de06.health.validate import check_submission
+
+log = logging.getLogger(__name__)
+
+CLAIM_SUBMISSIONS = """
+UPDATE submission s SET status = 'processing', claimed_at = clock_timestamp()
+WHERE submission_id IN (
+    SELECT submission_id FROM submission
+    WHERE status = 'received'
+       OR (status = 'processing' AND claimed_at < clock_timestamp() - make_interval(secs => %(lease)s))
+    ORDER BY submission_id LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
+RETURNING submission_id, body, received_at
+"""
+FINISH_SUBMISSION = """
+UPDATE submission SET status = %s, reason = %s, counts = %s, processed_at = clock_timestamp()
+WHERE submission_id = %s
+"""
+INSERT_ITEM = """
+INSERT INTO outbox_item (submission_id, idempotency_key, facility_code, episode_key, entry_type, seq,
+    identity, citizen_id, book_owner_id, occurred_at, payload, status, visit_time, received_at, signalled_at)
+VALUES (%(submission_id)s, %(key)s, %(facility)s, %(episode)s, %(type)s, %(seq)s, %(identity)s,
+    %(citizen)s, %(owner)s, %(occurred)s, %(payload)s, %(status)s, %(visit)s, %(received)s, clock_timestamp())
+ON CONFLICT (idempotency_key) DO NOTHING
+RETURNING item_id
+"""
+INSERT_PARKED = "INSERT INTO parked_item (item_id, reason, population_mark) VALUES (%s, %s, %s)"
+CLAIM_PARKED = """
+SELECT p.item_id, o.identity FROM parked_item p JOIN outbox_item o USING (item_id)
+WHERE p.resolved_at IS NULL AND o.status = 'parked'
+  AND (p.population_mark IS NULL OR p.population_mark < %(mark)s)
+ORDER BY p.item_id LIMIT %(limit)s FOR UPDATE OF p SKIP LOCKED
+"""
+UNPARK = """
+UPDATE outbox_item SET status = 'pending', citizen_id = %s, book_owner_id = %s,
+    next_attempt_at = clock_timestamp() WHERE item_id = %s
+"""
+PARK_CHECKED = (
+    "UPDATE parked_item SET checked_at = clock_timestamp(), population_mark = %s, reason = %s "
+    "WHERE item_id = %s"
+)
+RESOLVED = "UPDATE parked_item SET resolved_at = clock_timestamp() WHERE item_id = %s"
+CLAIM_ITEMS = """
+UPDATE outbox_item o SET status = 'in_flight', claimed_at = clock_timestamp(), claimed_by = %(who)s,
+    pushed_at = coalesce(o.pushed_at, clock_timestamp()), attempts = o.attempts + 1
+WHERE item_id IN (
+    SELECT item_id FROM outbox_item
+    WHERE (status = 'pending' AND next_attempt_at <= clock_timestamp())
+       OR (status = 'in_flight' AND claimed_at < clock_timestamp() - make_interval(secs => %(lease)s))
+    ORDER BY next_attempt_at LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
+RETURNING item_id, idempotency_key, citizen_id, book_owner_id, entry_type, facility_code, episode_key,
+    occurred_at, payload, attempts
+"""
+ACK = """
+UPDATE outbox_item SET status = 'acked', acked_at = clock_timestamp(), entry_id = %s, last_error = NULL
+WHERE item_id = %s AND status = 'in_flight'
+"""
+RETRY = """
+UPDATE outbox_item SET status = 'pending', last_error = %s,
+    next_attempt_at = clock_timestamp() + make_interval(secs => %s)
+WHERE item_id = %s AND status = 'in_flight'
+"""
+DEAD = "UPDATE outbox_item SET status = 'dead', last_error = %s WHERE item_id = %s AND status = 'in_flight'"
+INSERT_DEAD = "INSERT INTO dead_letter (item_id, http_status, reason) VALUES (%s, %s, %s)"
+WORK_LEFT = """
+SELECT (SELECT count(*) FROM submission WHERE status = 'received'),
+       (SELECT count(*) FROM outbox_item WHERE status = 'pending' AND next_attempt_at <= clock_timestamp()),
+       (SELECT min(next_attempt_at) FROM outbox_item WHERE status = 'pending')
+"""
+LATENCY = """
+SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99])
+           WITHIN GROUP (ORDER BY extract(epoch FROM acked_at - received_at)),
+       max(extract(epoch FROM acked_at - received_at)),
+       percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM acked_at - visit_time))
+FROM outbox_item WHERE status = 'acked' AND item_id = ANY(%s)
+"""
+INSERT_RUN = """
+INSERT INTO push_run (run_id, mode, started_at, finished_at, submissions, rejected, duplicates, acked,
+    retried, dead, parked, unparked, left_pending, latency_p50_s, latency_p95_s, latency_p99_s,
+    latency_max_s, visit_p95_s)
+VALUES (%(run_id)s, %(mode)s, %(started_at)s, %(finished_at)s, %(submissions)s, %(rejected)s,
+    %(duplicates)s,
+    %(acked)s, %(retried)s, %(dead)s, %(parked)s, %(unparked)s, %(left_pending)s, %(p50)s, %(p95)s, %(p99)s,
+    %(max)s, %(visit_p95)s)
+ON CONFLICT (run_id) DO UPDATE SET finished_at = EXCLUDED.finished_at, submissions = EXCLUDED.submissions,
+    rejected = EXCLUDED.rejected, acked = EXCLUDED.acked, retried = EXCLUDED.retried, dead = EXCLUDED.dead,
+    parked = EXCLUDED.parked, unparked = EXCLUDED.unparked, left_pending = EXCLUDED.left_pending,
+    latency_p50_s = EXCLUDED.latency_p50_s, latency_p95_s = EXCLUDED.latency_p95_s,
+    latency_p99_s = EXCLUDED.latency_p99_s, latency_max_s = EXCLUDED.latency_max_s,
+    visit_p95_s = EXCLUDED.visit_p95_s
+"""
+
+
+@dataclass
+class Settings:
+    batch_size: int = 200
+    concurrency: int = 8
+    lease_s: float = 60.0
+    retry_base_s: float = 1.0
+    retry_cap_s: float = 60.0
+    max_attempts: int = 100
+    max_run_s: float = 300.0
+    idle_exit_s: float = 0.0  # keep polling this long after the work ran out (0: exit at once)
+
+
+@dataclass
+class Stats:
+    run_id: str
+    mode: str = "event"
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    finished_at: datetime | None = None
+    submissions: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    acked: int = 0
+    retried: int = 0
+    dead: int = 0
+    parked: int = 0
+    unparked: int = 0
+    left_pending: int = 0
+    p50: float | None = None
+    p95: float | None = None
+    p99: float | None = None
+    max: float | None = None
+    visit_p95: float | None = None
+    acked_ids: list[int] = field(default_factory=list, repr=False)
+
+    def summary(self) -> dict:
+        d = asdict(self)
+        d.pop("acked_ids")
+        d["started_at"] = self.started_at.isoformat()
+        d["finished_at"] = self.finished_at.isoformat() if self.finished_at else None
+        return d
+
+
+# ---- ingest ------------------------------------------------------------------------------
+
+
+def ingest(bhxh, dancu, stats: Stats, limit: int = 200, lease_s: float = 300.0) -> int:
+    """Validate and map one batch of received submissions. Returns how many were processed."""
+    with bhxh.cursor() as cur:
+        cur.execute(CLAIM_SUBMISSIONS, {"limit": limit, "lease": lease_s})
+        claimed = cur.fetchall()
+    bhxh.commit()
+    if not claimed:
+        return 0
+    mark = resolve.population_mark(dancu)
+    with bhxh.cursor() as cur:
+        for sub_id, body, received_at in claimed:
+            res = check_submission(bytes(body))
+            if res.outcome == "rejected":
+                cur.execute(FINISH_SUBMISSION, ("rejected", res.reason, None, sub_id))
+                stats.rejected += 1
+                continue
+            drafts = mapping.drafts(res.envelope)
+            resolutions = resolve.resolve_many(dancu, [d.identity for d in drafts])
+            for d, r in zip(drafts, resolutions, strict=True):
+                status = "parked" if r.park_reason else "pending"
+                cur.execute(
+                    INSERT_ITEM,
+                    {
+                        "submission_id": sub_id,
+                        "key": d.idempotency_key,
+                        "facility": d.facility_code,
+                        "episode": d.episode_key,
+                        "type": d.entry_type,
+                        "seq": d.seq,
+                        "identity": json.dumps(d.identity, ensure_ascii=False),
+                        "citizen": r.citizen_id,
+                        "owner": r.book_owner_id,
+                        "occurred": d.occurred_at,
+                        "payload": json.dumps(d.payload, ensure_ascii=False),
+                        "status": status,
+                        "visit": d.visit_time,
+                        "received": received_at,
+                    },
+                )
+                row = cur.fetchone()
+                if row and r.park_reason:
+                    cur.execute(INSERT_PARKED, (row[0], r.park_reason, mark))
+                    stats.parked += 1
+            cur.execute(FINISH_SUBMISSION, ("accepted", None, json.dumps(res.counts), sub_id))
+            stats.submissions += 1
+    bhxh.commit()
+    return len(claimed)
+
+
+def unpark(bhxh, dancu, stats: Stats, limit: int = 1000) -> int:
+    """Retry parked items whose population snapshot is older than the population's last change."""
+    mark = resolve.population_mark(dancu)
+    if mark is None:
+        return 0
+    with bhxh.cursor() as cur:
+        cur.execute(CLAIM_PARKED, {"mark": mark, "limit": limit})
+        rows = cur.fetchall()
+        if rows:
+            res = resolve.resolve_many(dancu, [r[1] for r in rows])
+            for (item_id, _ident), r in zip(rows, res, strict=True):
+                if r.park_reason:
+                    cur.execute(PARK_CHECKED, (mark, r.park_reason, item_id))
+                else:
+                    cur.execute(UNPARK, (r.citizen_id, r.book_owner_id, item_id))
+                    cur.execute(RESOLVED, (item_id,))
+                    stats.unparked += 1
+    bhxh.commit()
+    return len(rows)
+
+
+# ---- push --------------------------------------------------------------------------------
+
+
+def body_of(row) -> dict:
+    _id, _key, citizen, owner, etype, fac, episode, occurred, payload, _att = row
+    return {
+        "citizen_id": citizen.strip(),
+        "book_owner_id": owner.strip(),
+        "entry_type": etype,
+        "facility_code": fac.strip(),
+        "episode_key": episode,
+        "occurred_at": occurred.astimezone(mapping.VN).isoformat(),
+        "payload": payload,
+    }
+
+
+def push_batch(
+    bhxh, client: VneidClient, stats: Stats, cfg: Settings, pool: ThreadPoolExecutor, who: str
+) -> int:
+    with bhxh.cursor() as cur:
+        cur.execute(CLAIM_ITEMS, {"limit": cfg.batch_size, "lease": cfg.lease_s, "who": who})
+        rows = cur.fetchall()
+    bhxh.commit()
+    if not rows:
+        return 0
+    outcomes: list[Outcome] = list(pool.map(lambda r: client.push(body_of(r), r[1]), rows))
+    with bhxh.cursor() as cur:
+        for row, out in zip(rows, outcomes, strict=True):
+            item_id, attempts = row[0], row[9]
+            if out.kind == "acked":
+                cur.execute(ACK, (out.entry_id, item_id))
+                stats.acked += 1
+                stats.acked_ids.append(item_id)
+            elif out.kind == "dead" or attempts >= cfg.max_attempts:
+                reason = (
+                    out.reason if out.kind == "dead" else f"gave up after {attempts} attempts: {out.reason}"
+                )
+                cur.execute(DEAD, (reason, item_id))
+                cur.execute(INSERT_DEAD, (item_id, out.http_status, reason))
+                stats.dead += 1
+            else:
+                wait = (
+                    out.retry_after_s
+                    if out.retry_after_s is not None
+                    else backoff(attempts, cfg.retry_base_s, cfg.retry_cap_s)
+                )
+                cur.execute(RETRY, (out.reason, max(0.0, wait), item_id))
+                stats.retried += 1
+    bhxh.commit()
+    return len(rows)
+
+
+def work_left(bhxh) -> tuple[int, int, datetime | None]:
+    with bhxh.cursor() as cur:
+        cur.execute(WORK_LEFT)
+        row = cur.fetchone()
+    bhxh.commit()
+    return row
+
+
+def finish(bhxh, stats: Stats) -> Stats:
+    stats.finished_at = datetime.now(UTC)
+    with bhxh.cursor() as cur:
+        cur.execute("SELECT count(*) FROM outbox_item WHERE status IN ('pending', 'in_flight')")
+        stats.left_pending = cur.fetchone()[0]
+        cur.execute("SELECT count(*) FROM submission_duplicate WHERE received_at >= %s", (stats.started_at,))
+        stats.duplicates = cur.fetchone()[0]  # resubmissions the inbox recognised during the run
+        if stats.acked_ids:
+            cur.execute(LATENCY, (stats.acked_ids,))
+            pct, mx, vp95 = cur.fetchone()
+            stats.p50, stats.p95, stats.p99 = (float(x) for x in pct)
+            stats.max, stats.visit_p95 = float(mx), (float(vp95) if vp95 is not None else None)
+        cur.execute(
+            INSERT_RUN, {**stats.summary(), "started_at": stats.started_at, "finished_at": stats.finished_at}
+        )
+    bhxh.commit()
+    return stats
+
+
+def drain(
+    bhxh,
+    dancu,
+    client: VneidClient,
+    cfg: Settings | None = None,
+    *,
+    run_id: str | None = None,
+    mode: str = "event",
+    should_stop=None,
+) -> Stats:
+    """Ingest, unpark and push until nothing is due (or ``max_run_s``); record the run in ``push_run``."""
+    cfg = cfg or Settings()
+    stats = Stats(run_id or f"{mode}-{uuid.uuid4().hex[:12]}", mode=mode)
+    who = f"{socket.gethostname()}:{stats.run_id}"
+    deadline = time.monotonic() + cfg.max_run_s
+    idle_since: float | None = None
+    unpark(bhxh, dancu, stats)
+    with ThreadPoolExecutor(max_workers=cfg.concurrency, thread_name_prefix="push") as pool:
+        while time.monotonic() < deadline and not (should_stop and should_stop()):
+            n = ingest(bhxh, dancu, stats, limit=cfg.batch_size)
+            m = push_batch(bhxh, client, stats, cfg, pool, who)
+            if n or m:
+                idle_since = None
+                continue
+            received, due, next_at = work_left(bhxh)
+            if received or due:
+                continue
+            if next_at is None:  # nothing pending at all
+                idle_since = idle_since or time.monotonic()
+                if time.monotonic() - idle_since >= cfg.idle_exit_s:
+                    break
+                time.sleep(0.2)
+                continue
+            wait = (next_at - datetime.now(UTC)).total_seconds()
+            wait = max(0.05, min(wait, client.breaker.wait_s() or wait, deadline - time.monotonic(), 2.0))
+            time.sleep(wait)
+    return finish(bhxh, stats)
