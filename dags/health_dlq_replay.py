@@ -44,4 +44,4 @@ def health_dlq_replay():
     drain(replay())
 
 
-health_dlq_replay()
+dag = health_dlq_replay()

@@ -60,4 +60,4 @@ def health_push():
     drain_outbox()
 
 
-health_push()
+dag = health_push()

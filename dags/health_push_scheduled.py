@@ -36,4 +36,4 @@ def health_push_scheduled():
     drain_outbox()
 
 
-health_push_scheduled()
+dag = health_push_scheduled()

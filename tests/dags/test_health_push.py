@@ -1,0 +1,44 @@
+"""health_push end to end under dag.test(): inbox -> DAG run -> VNeID API simulator (real HTTP)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.dag
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "de06" / "health"))
+
+from health_fixtures import bhxh, people, send  # noqa: E402, F401
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "dags" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.dag
+
+
+def test_health_push_dag_drains_everything(airflow_db, people, bhxh, send, pg):
+    from de06.simulators.vneid_api import serve_in_thread
+
+    sent = send(bhxh, people, 8, seed=31, faults={"xxe": 0.15, "duplicate": 0.15})
+    dag = _load("health_push")
+    assert type(dag.timetable).__name__ == "AssetTriggeredTimetable" and dag.max_active_runs == 1
+    with serve_in_thread(port=0, error_rate=0.1, throttle_rate=0.1, retry_after_s=0, seed=4) as url:
+        dr = dag.test(run_conf={"api_url": url, "max_run_s": 60, "retry_base_s": 0.05})
+    assert str(dr.state).endswith("success")
+    with bhxh.cursor() as cur:
+        cur.execute("SELECT status, count(*) FROM outbox_item GROUP BY 1")
+        items = dict(cur.fetchall())
+        cur.execute("SELECT status, count(*) FROM submission GROUP BY 1")
+        subs = dict(cur.fetchall())
+        cur.execute("SELECT mode, acked, latency_p95_s FROM push_run")
+        runs = cur.fetchall()
+    expected = sum(sum(s.expected.values()) for s in sent)
+    assert sum(items.values()) == expected and set(items) <= {"acked", "parked"}
+    assert subs.get("rejected", 0) == sum(s.label == "xxe" for s in sent)
+    assert runs and runs[0][0] == "event" and runs[0][1] == items["acked"] and runs[0][2] is not None
