@@ -1,4 +1,4 @@
-"""Fixtures for the military-court sync tests: hand-made citizens in dancu, a clean qp source and
+"""Fixtures (imported by conftest.py and tests/dags/test_qp_sync.py) for the military-court sync tests: hand-made citizens in dancu, a clean qp source and
 a clean target-side sync state for each test."""
 
 from __future__ import annotations

@@ -1,0 +1,153 @@
+"""What a criminal-record certificate (Phiếu lý lịch tư pháp) would state for one citizen, from the
+Judicial Records DB after cleansing and sync (judicial_records.md section 4).
+
+Phiếu số 1: expunged convictions are omitted; "Không có án tích" when none remain.
+Phiếu số 2: every conviction in date order, expunged or not, with the expungement date; plus the
+names of father, mother and spouse. Personal data is masked unless ``reveal``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from de06.domain.cccd import mask
+from de06.domain.provinces import BY_CODE
+from de06.errors import InputError
+
+CITIZEN_SQL = """
+SELECT citizen_id, cccd, full_name, sex, dob, dob_precision, birth_province, residence_province
+  FROM citizen WHERE citizen_id = %s
+"""
+BY_CCCD_SQL = "SELECT citizen_id FROM citizen WHERE cccd = %s"
+CONVICTIONS_SQL = """
+SELECT c.source, c.court_name, c.judgment_no, c.judgment_date, c.crime_name, c.article, c.main_penalty,
+       c.penalty_months, c.suspended, c.probation_months, c.additional_penalty, c.execution_status,
+       c.expunged, c.expunged_on
+  FROM conviction c WHERE c.citizen_id = %s ORDER BY c.judgment_date, c.conviction_id
+"""
+RELATIVES_SQL = """
+SELECT r.father_name, r.mother_name, r.spouse_name FROM conviction c
+  JOIN judicial_record r ON r.record_id = c.record_id
+ WHERE c.citizen_id = %s ORDER BY r.updated_at DESC
+"""
+PENALTY = {
+    "warning": "Cảnh cáo", "fine": "Phạt tiền", "reform": "Cải tạo không giam giữ",
+    "discipline": "Giữ trong kỷ luật quân đội", "prison": "Tù có thời hạn", "life": "Tù chung thân",
+    "death": "Tử hình",
+}
+NONE_TEXT = "Không có án tích"
+HAS_TEXT = "Có án tích"
+
+
+@dataclass
+class Certificate:
+    form: int
+    identity: dict[str, Any]
+    relatives: dict[str, str | None]
+    convictions: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return HAS_TEXT if self.convictions and self.form == 1 else (
+            NONE_TEXT if not self.convictions else self._form2_status())
+
+    def _form2_status(self) -> str:
+        return HAS_TEXT if any(not c["expunged"] for c in self.convictions) else NONE_TEXT
+
+
+def resolve_citizen(conn_dancu, text: str) -> int:
+    """``--citizen``: a 12-digit personal ID (looked up in dancu) or a citizen_id."""
+    t = (text or "").strip()
+    if re.fullmatch(r"\d{12}", t):
+        with conn_dancu.cursor() as cur:
+            cur.execute(BY_CCCD_SQL, (t,))
+            row = cur.fetchone()
+        if row is None:
+            raise InputError(f"no citizen with personal ID {mask(t)} in the population DB",
+                             "check the 12 digits, or pass the citizen_id")
+        return int(row[0])
+    if re.fullmatch(r"\d{1,11}", t):
+        return int(t)
+    raise InputError(f"--citizen {t[:3]}... is neither a 12-digit personal ID nor a citizen_id",
+                     "pass the 12-digit ID (e.g. 001099012345) or the numeric citizen_id")
+
+
+def build(conn_dancu, conn_lltp, citizen_id: int, form: int) -> Certificate:
+    if form not in (1, 2):
+        raise InputError(f"--form {form} does not exist", "use --form 1 or --form 2")
+    with conn_dancu.cursor() as cur:
+        cur.execute(CITIZEN_SQL, (citizen_id,))
+        row = cur.fetchone()
+    if row is None:
+        raise InputError(f"citizen_id {citizen_id} is not in the population DB", "check the id")
+    cols = ("citizen_id", "cccd", "full_name", "sex", "dob", "dob_precision", "birth_province", "residence_province")
+    identity = dict(zip(cols, row))
+    with conn_lltp.cursor() as cur:
+        cur.execute(CONVICTIONS_SQL, (citizen_id,))
+        ccols = ("source", "court_name", "judgment_no", "judgment_date", "crime_name", "article", "main_penalty",
+                 "penalty_months", "suspended", "probation_months", "additional_penalty", "execution_status",
+                 "expunged", "expunged_on")
+        convictions = [dict(zip(ccols, r)) for r in cur.fetchall()]
+        relatives: dict[str, str | None] = {"father": None, "mother": None, "spouse": None}
+        if form == 2:
+            cur.execute(RELATIVES_SQL, (citizen_id,))
+            for f, m, s in cur.fetchall():
+                relatives = {"father": relatives["father"] or f, "mother": relatives["mother"] or m,
+                             "spouse": relatives["spouse"] or s}
+    if form == 1:
+        convictions = [c for c in convictions if not c["expunged"]]
+    return Certificate(form, identity, relatives, convictions)
+
+
+def initials(name: str | None) -> str:
+    if not name:
+        return ""
+    return "".join(w[0].upper() + "." for w in name.split())
+
+
+def _date(d: dt.date | None) -> str:
+    return d.strftime("%d/%m/%Y") if d else "—"
+
+
+def penalty_text(c: dict[str, Any]) -> str:
+    text = PENALTY.get(c["main_penalty"], c["main_penalty"])
+    if c.get("penalty_months"):
+        text += f" {c['penalty_months']} tháng"
+    if c.get("suspended"):
+        text += f", cho hưởng án treo, thời gian thử thách {c.get('probation_months') or '?'} tháng"
+    return text
+
+
+def render(cert: Certificate, reveal: bool = False) -> str:
+    i = cert.identity
+    name = i["full_name"] if reveal else initials(i["full_name"])
+    dob = i["dob"]
+    dob_text = (_date(dob) if i["dob_precision"] == "D" else str(dob.year)) if reveal else f"**/**/{dob.year}"
+    lines = [
+        f"PHIẾU LÝ LỊCH TƯ PHÁP SỐ {cert.form}" + ("" if reveal else "  (dữ liệu cá nhân đã che)"),
+        f"Họ và tên: {name}",
+        f"Giới tính: {'Nam' if i['sex'] == 'M' else 'Nữ'}",
+        f"Ngày sinh: {dob_text}",
+        f"Nơi sinh: {BY_CODE[i['birth_province']].name if i['birth_province'] in BY_CODE else '—'}",
+        "Quốc tịch: Việt Nam",
+        f"Nơi cư trú: {BY_CODE[i['residence_province']].name if i['residence_province'] in BY_CODE else '—'}",
+        f"Số định danh cá nhân: {i['cccd'] if reveal else mask(i['cccd'])}",
+    ]
+    if cert.form == 2:
+        for label, key in (("Họ và tên cha", "father"), ("Họ và tên mẹ", "mother"), ("Họ và tên vợ/chồng", "spouse")):
+            v = cert.relatives.get(key)
+            lines.append(f"{label}: {(v if reveal else initials(v)) if v else '(không có trong dữ liệu)'}")
+    lines.append(f"Tình trạng án tích: {cert.status}")
+    for n, c in enumerate(cert.convictions, start=1):
+        lines.append(
+            f"  {n}. Bản án số {c['judgment_no']} ngày {_date(c['judgment_date'])} của {c['court_name']}: "
+            f"tội {c['crime_name']} (Điều {c['article']} BLHS); hình phạt chính: {penalty_text(c)}"
+            + (f"; hình phạt bổ sung: {c['additional_penalty']}" if c.get("additional_penalty") else "")
+        )
+        if cert.form == 2:
+            lines.append(f"     Tình trạng thi hành án: {c['execution_status']}; " + (
+                f"đã được xóa án tích ngày {_date(c['expunged_on'])}" if c["expunged"] else "chưa được xóa án tích"))
+    return "\n".join(lines)
