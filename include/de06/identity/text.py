@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Vietnamese letters with marks -> base letter. The same two strings are in the SQL function.
 VI_MARKED = (
@@ -49,6 +50,7 @@ def legacy_encoding(text: str | None) -> bool:
     return bool(_VNI_PAIR.search(text) or _TCVN3_CASE.search(text))
 
 
+@lru_cache(maxsize=100_000)
 def _canon_tone_word(word: str) -> str:
     d = unicodedata.normalize("NFD", word)
     tones = [c for c in d if c in TONE_MARKS]
@@ -83,23 +85,25 @@ def clean(text: str | None) -> str:
     return canon_tones(t)
 
 
+@lru_cache(maxsize=200_000)
 def written_key(text: str | None) -> str:
     """Key for comparing names as written (marks kept, case and spacing ignored)."""
     return clean(text).casefold()
 
 
-def fold(text: str | None) -> str:
-    """Diacritic-insensitive key: marks dropped, đ->d, lower case, apostrophes/dots/hyphens dropped.
+_DJ = str.maketrans({"đ": "d", "Đ": "D", "\u00d0": "D", "\u00f0": "d"})
+_NOT_KEY = re.compile(r"[^a-z0-9\s_,\-]")
+_KEY_SEP = re.compile(r"[\s_,\-]+")
 
-    Same result as SQL ``de06_fold`` on NFC input.
+
+@lru_cache(maxsize=200_000)
+def fold(text: str | None) -> str:
+    """Diacritic-insensitive key: NFD, đ->d, lower case, only [a-z0-9] words separated by one space.
+
+    Apostrophes and dots are dropped (H'Hen -> hhen). Same result as SQL ``de06_fold``.
     """
-    t = unicodedata.normalize("NFC", text or "").translate(_LOOKALIKES).translate(_FOLD_TABLE)
-    # anything left with combining marks (rare letters) is decomposed and stripped
-    if any(ord(c) > 0x7F for c in t):
-        t = "".join(c for c in unicodedata.normalize("NFD", t) if unicodedata.category(c) != "Mn")
-    t = t.lower().translate(_APOSTROPHES)
-    t = re.sub(r"['.]", "", t)
-    t = re.sub(r"[\s\-_,]+", " ", t)
+    t = unicodedata.normalize("NFD", text or "").translate(_DJ).lower()
+    t = _KEY_SEP.sub(" ", _NOT_KEY.sub("", t))
     return t.strip()
 
 

@@ -1,8 +1,8 @@
 -- The batch of standardised identities to match (one session, read-only role: TEMP only).
 CREATE TEMP TABLE IF NOT EXISTS m_batch (
     k         integer PRIMARY KEY,
-    cccd      text,
-    cmnd      text,
+    cccd      char(12),
+    cmnd      varchar(9),
     dob       date,
     dob_swap  date,
     y         integer,

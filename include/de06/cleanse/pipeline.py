@@ -1,0 +1,311 @@
+"""The cleansing run, step by step; the DAG ``lltp_cleanse`` and the benchmark call these.
+
+start_run -> process_partition (one per province code + 'none') -> reconcile -> finish_run.
+A partition's outcomes, cleaned values, rule trail, review items and its status row are written in
+one transaction, so a killed run resumes without redoing or duplicating finished partitions, and a
+rerun of a finished run changes nothing. Source tables are only read. Nothing here logs raw
+personal data: counts only.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+
+from de06.cleanse.review import enqueue_review
+from de06.domain.provinces import CODES
+from de06.errors import De06Error, InputError
+from de06.identity.matcher import MatchResult, match_std, term_frequencies
+from de06.identity.scoring import TermFrequencies
+from de06.identity.standardize import StdIdentity, standardize
+
+log = logging.getLogger(__name__)
+NONE_PARTITION = "none"
+ALL_PARTITIONS: tuple[str, ...] = (*CODES, NONE_PARTITION)
+BATCH = 5_000
+MODES = ("full", "incremental")
+
+
+def sql(name: str) -> str:
+    return resources.files("de06.cleanse").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+
+
+def resolve_partitions(provinces: list[str] | None) -> list[str]:
+    """Partitions for a province subset (codes, names or 'none'); all 64 when empty."""
+    if not provinces:
+        return list(ALL_PARTITIONS)
+    from de06.identity.fields import parse_province
+
+    out, bad = [], []
+    for p in provinces:
+        code = NONE_PARTITION if str(p).strip().lower() == NONE_PARTITION else parse_province(str(p))
+        (out if code else bad).append(code or str(p))
+    if bad:
+        raise InputError(
+            f"unknown province(s) in the subset: {', '.join(bad)}",
+            "use 3-digit codes (001..096), province names, or 'none'",
+        )
+    return sorted(set(out), key=ALL_PARTITIONS.index)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    run_id: int
+    partitions: list[str]
+    mode: str
+    dry_run: bool
+    started_at: datetime
+
+
+def start_run(conn, run_key: str, mode: str = "incremental", provinces: list[str] | None = None,
+              dry_run: bool = False, dancu=None) -> RunInfo:
+    """Create (or find, on a rerun) the run row for ``run_key``; with ``dancu``, store the
+    population's name-key term frequencies on it once (all partitions use the same). Commits."""
+    if mode not in MODES:
+        raise InputError(f"unknown mode {mode!r}", "use full or incremental")
+    parts = resolve_partitions(provinces)
+    with conn.cursor() as cur:
+        cur.execute(
+            "INSERT INTO cleanse_run (run_key, mode, provinces, dry_run) VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (run_key) DO NOTHING",
+            (run_key, mode, parts if provinces else None, dry_run),
+        )
+        cur.execute(
+            "SELECT run_id, mode, provinces, dry_run, started_at, status FROM cleanse_run WHERE run_key = %s",
+            (run_key,),
+        )
+        run_id, mode, stored, dry, started, status = cur.fetchone()
+        if dancu is not None:
+            cur.execute("SELECT tf IS NULL FROM cleanse_run WHERE run_id = %s", (run_id,))
+            if cur.fetchone()[0]:
+                tf = term_frequencies(dancu)
+                dancu.rollback()
+                cur.execute("UPDATE cleanse_run SET tf = %s WHERE run_id = %s", (json.dumps(tf.as_json()), run_id))
+    conn.commit()
+    if status == "reverted":
+        raise De06Error(f"run {run_id} was reverted", "start a new run instead of rerunning a reverted one")
+    return RunInfo(run_id, list(stored) if stored else list(ALL_PARTITIONS), mode, dry, started)
+
+
+def run_info(conn, run_id: int) -> RunInfo:
+    with conn.cursor() as cur:
+        cur.execute("SELECT run_id, mode, provinces, dry_run, started_at FROM cleanse_run WHERE run_id = %s",
+                    (run_id,))
+        row = cur.fetchone()
+    if row is None:
+        raise InputError(f"cleanse run {run_id} does not exist", "list runs with `de06 cleanse runs`")
+    return RunInfo(row[0], list(row[2]) if row[2] else list(ALL_PARTITIONS), row[1], row[3], row[4])
+
+
+def _esc(v) -> str:
+    if v is None:
+        return "\\N"
+    if isinstance(v, bool):
+        return "t" if v else "f"
+    if isinstance(v, (list, tuple)):
+        return "{" + ",".join('"' + str(x).replace("\\", "\\\\\\\\").replace('"', '\\\\"') + '"' for x in v) + "}"
+    return str(v).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ").replace("\r", " ")
+
+
+def _copy(cur, table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    buf = io.StringIO("".join("\t".join(_esc(v) for v in r) + "\n" for r in rows))
+    cur.copy_expert(f"COPY {table} ({', '.join(cols)}) FROM STDIN", buf)
+
+
+OUTCOME_COLS = ("run_id", "record_id", "partition", "outcome", "citizen_id", "tier", "score", "reasons",
+                "reject_reason", "deceased", "record_updated_at", "decided_by_review")
+CLEANED_COLS = ("run_id", "record_id", "full_name", "family_name", "middle_name", "given_name", "name_key",
+                "dob", "dob_flags", "sex", "id_kind", "id_number", "id_flags", "birth_province",
+                "pop_full_name", "pop_dob", "pop_sex", "pop_cccd", "pop_birth_province")
+TRAIL_COLS = ("run_id", "record_id", "seq", "rule", "field", "before", "after")
+
+
+def _apply_decisions(cur, results: list[MatchResult]) -> None:
+    keys = [r.key for r in results]
+    cur.execute(sql("decisions"), {"keys": keys})
+    decided = {k: (d, cid, who) for k, d, cid, who in cur.fetchall()}
+    for r in results:
+        if r.key not in decided:
+            continue
+        d, cid, who = decided[r.key]
+        r.candidates = []
+        r.score = None
+        if d == "link":
+            r.outcome, r.citizen_id, r.tier = "linked", int(cid), "review_decision"
+            r.reasons = ["review_decision:link"]
+        else:
+            r.outcome, r.citizen_id, r.tier = "unmatched", None, "review_decision"
+            r.reasons = ["review_decision:not_match"]
+        r.decided = True  # type: ignore[attr-defined]
+
+
+def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, tf) -> dict[str, int]:
+    """Standardise, match and write one batch of source rows (not committed here)."""
+    stds: list[StdIdentity] = []
+    updated = {}
+    raw = {}
+    for rid, name, dob, idn, sex, place, upd in rows:
+        stds.append(standardize(str(rid), name, dob, idn, sex, place))
+        updated[str(rid)] = upd
+        raw[str(rid)] = {"full_name": name, "dob_text": dob, "id_number": idn, "sex_text": sex,
+                         "birth_place": place}
+    results = match_std(stds, dancu, tf)
+    counts = {"linked": 0, "review": 0, "unmatched": 0, "rejected": 0, "deceased": 0, "decided": 0}
+    with lltp.cursor() as cur:
+        _apply_decisions(cur, results)
+        linked_ids = [r.citizen_id for r in results if r.outcome == "linked"]
+        pop = {}
+        if linked_ids:
+            with dancu.cursor() as dcur:
+                dcur.execute(sql("population_values"), {"ids": linked_ids})
+                pop = {row[0]: row[1:] for row in dcur.fetchall()}
+        outcomes, cleaned, trail = [], [], []
+        for r in results:
+            s = r.std
+            counts[r.outcome] += 1
+            counts["deceased"] += int(r.deceased)
+            decided = bool(getattr(r, "decided", False))
+            counts["decided"] += int(decided)
+            reject = r.reasons[0] if r.outcome == "rejected" else None
+            outcomes.append((run.run_id, int(r.key), partition, r.outcome, r.citizen_id, r.tier, r.score,
+                             r.reasons, reject, r.deceased, updated[r.key], decided))
+            p = pop.get(r.citizen_id) if r.citizen_id else None
+            n = s.name
+            cleaned.append((
+                run.run_id, int(r.key), n.cleaned if n else None, n.family if n else None,
+                n.middle if n else None, n.given if n else None, n.folded if n else None,
+                s.dob.iso if s.dob.ok and not s.dob.year_only else None, list(s.dob.flags), s.sex,
+                s.id.kind, s.id.value, list(s.id.flags), s.province,
+                *(p if p else (None,) * 5),
+            ))
+            for i, t in enumerate(s.trail, start=1):
+                trail.append((run.run_id, int(r.key), i, t.rule, t.field, t.before, t.after))
+            if r.outcome == "review" and not run.dry_run:
+                enqueue_review(lltp, "lltp", r.key, r, run_id=run.run_id,
+                               province=partition if partition != NONE_PARTITION else None,
+                               identity=raw[r.key])
+        _copy(cur, "record_outcome", OUTCOME_COLS, outcomes)
+        _copy(cur, "record_cleaned", CLEANED_COLS, cleaned)
+        _copy(cur, "rule_trail", TRAIL_COLS, trail)
+    return counts
+
+
+def process_partition(run_id: int, partition: str, lltp, dancu, batch: int = BATCH) -> dict:
+    """Cleanse one partition of a run; a partition already done is skipped (returns its counts)."""
+    run = run_info(lltp, run_id)
+    with lltp.cursor() as cur:
+        cur.execute("SELECT counts FROM cleanse_partition WHERE run_id = %s AND partition = %s",
+                    (run_id, partition))
+        done = cur.fetchone()
+    if done:
+        lltp.rollback()
+        return {**done[0], "skipped": True}
+    with lltp.cursor() as cur:
+        cur.execute("SELECT tf FROM cleanse_run WHERE run_id = %s", (run_id,))
+        stored_tf = cur.fetchone()[0]
+    lltp.rollback()
+    tf = TermFrequencies.from_json(stored_tf) if stored_tf else term_frequencies(dancu)
+    totals = {"input": 0, "linked": 0, "review": 0, "unmatched": 0, "rejected": 0, "deceased": 0, "decided": 0}
+    params = {"codes": list(CODES), "partition": partition, "started_at": run.started_at, "mode": run.mode}
+    with lltp.cursor(name=f"cleanse_{run_id}_{partition}") as src:
+        src.itersize = batch
+        src.execute(sql("select_records"), params)
+        while True:
+            rows = src.fetchmany(batch)
+            if not rows:
+                break
+            totals["input"] += len(rows)
+            for k, v in process_batch(run, partition, rows, lltp, dancu, tf).items():
+                totals[k] += v
+    with lltp.cursor() as cur:
+        cur.execute(
+            "INSERT INTO cleanse_partition (run_id, partition, n_input, counts) VALUES (%s, %s, %s, %s)",
+            (run_id, partition, totals["input"], json.dumps(totals)),
+        )
+    lltp.commit()
+    dancu.rollback()
+    log.info("run %s partition %s: %s", run_id, partition, totals)
+    return totals
+
+
+def reconcile(run_id: int, lltp) -> dict:
+    """Outcomes must add up to the input, per partition and in total; raises when they do not."""
+    run = run_info(lltp, run_id)
+    with lltp.cursor() as cur:
+        cur.execute(sql("reconcile"), {"run_id": run_id})
+        rows = cur.fetchall()
+        done = {p for p, _, _ in rows}
+        missing = [p for p in run.partitions if p not in done]
+        bad = [(p, n, m) for p, n, m in rows if n != m]
+        n_in = sum(n for _, n, _ in rows)
+        n_out = sum(m for _, _, m in rows)
+        recount = None
+        if run.mode == "full":
+            cur.execute(sql("count_input"), {"codes": list(CODES), "partitions": run.partitions,
+                                             "started_at": run.started_at})
+            recount = cur.fetchone()[0]
+    lltp.rollback()
+    if missing:
+        raise De06Error(f"run {run_id}: {len(missing)} partition(s) not processed ({', '.join(missing[:5])})",
+                        "rerun the run so the missing partitions finish")
+    if bad:
+        p, n, m = bad[0]
+        raise De06Error(f"run {run_id}: partition {p} has {m} outcomes for {n} input records",
+                        "revert the run (`de06 cleanse revert`) and run again")
+    if recount is not None and recount != n_out:
+        raise De06Error(f"run {run_id}: {n_out} outcomes but {recount} input records in the source",
+                        "revert the run (`de06 cleanse revert`) and run again")
+    return {"input": n_in, "outcomes": n_out, "partitions": len(rows)}
+
+
+def finish_run(run_id: int, lltp) -> dict:
+    with lltp.cursor() as cur:
+        cur.execute(
+            "SELECT outcome, count(*) FROM record_outcome WHERE run_id = %s GROUP BY outcome", (run_id,)
+        )
+        counts = {o: n for o, n in cur.fetchall()}
+        cur.execute(
+            "UPDATE cleanse_run SET status = 'done', finished_at = COALESCE(finished_at, now()), counts = %s"
+            " WHERE run_id = %s AND status IN ('running', 'done')",
+            (json.dumps(counts), run_id),
+        )
+    lltp.commit()
+    return counts
+
+
+def revert_run(run_id: int, lltp) -> dict:
+    """Undo a run: its outcomes, cleaned values and trail are deleted, its open review items withdrawn."""
+    run_info(lltp, run_id)
+    with lltp.cursor() as cur:
+        counts = {}
+        for table in ("rule_trail", "record_cleaned", "record_outcome", "cleanse_partition"):
+            cur.execute(f"DELETE FROM {table} WHERE run_id = %s", (run_id,))
+            counts[table] = cur.rowcount
+        cur.execute(
+            "UPDATE review_item SET status = 'withdrawn', updated_at = now()"
+            " WHERE source = 'lltp' AND run_id = %s AND status = 'open'",
+            (run_id,),
+        )
+        counts["review_withdrawn"] = cur.rowcount
+        cur.execute("UPDATE cleanse_run SET status = 'reverted', reverted_at = now() WHERE run_id = %s", (run_id,))
+    lltp.commit()
+    return counts
+
+
+def run_all(lltp, dancu, run_key: str, mode: str = "full", provinces: list[str] | None = None,
+            dry_run: bool = False, progress=None) -> dict:
+    """Whole run in one process (CLI, benchmark): same steps as the DAG, in order."""
+    run = start_run(lltp, run_key, mode, provinces, dry_run, dancu=dancu)
+    for p in run.partitions:
+        process_partition(run.run_id, p, lltp, dancu)
+        if progress:
+            progress(p)
+    rec = reconcile(run.run_id, lltp)
+    counts = finish_run(run.run_id, lltp)
+    return {"run_id": run.run_id, "reconcile": rec, "counts": counts}

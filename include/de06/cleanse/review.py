@@ -1,0 +1,114 @@
+"""The review queue (``lltp.review_item``), shared by the cleansing and the military sync.
+
+``enqueue_review`` puts a doubtful match in the queue (or refreshes an open item); a decided item is
+never touched by a matcher. ``decide`` records a person's decision with who and when; the next run
+applies it. Identity data is stored unmasked in the DB and masked on display.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from de06.domain.cccd import mask
+from de06.errors import InputError
+
+if TYPE_CHECKING:
+    from de06.identity.matcher import MatchResult
+
+SOURCES = ("lltp", "qp")
+
+
+def enqueue_review(
+    conn_lltp,
+    source: str,
+    source_key: str,
+    result: MatchResult,
+    *,
+    run_id: int | None = None,
+    province: str | None = None,
+    identity: dict | None = None,
+) -> tuple[int, str]:
+    """Queue a doubtful record; returns (item_id, "inserted" | "refreshed" | "kept_decided").
+
+    ``identity``: the record's identity fields as the source wrote them (full_name, dob_text,
+    id_number, sex_text, birth_place); stored for the reviewer, shown masked. Does not commit.
+    """
+    if source not in SOURCES:
+        raise InputError(f"unknown review source {source!r}", f"use one of {', '.join(SOURCES)}")
+    ident = identity or {}
+    with conn_lltp.cursor() as cur:
+        cur.execute(
+            "SELECT item_id, status FROM review_item WHERE source = %s AND source_key = %s AND status <> 'withdrawn'"
+            " FOR UPDATE",
+            (source, str(source_key)),
+        )
+        row = cur.fetchone()
+        payload = (json.dumps(result.candidates), list(result.reasons), result.score)
+        if row and row[1] == "decided":
+            return row[0], "kept_decided"
+        if row:
+            cur.execute(
+                "UPDATE review_item SET candidates = %s, reasons = %s, score = %s, run_id = %s,"
+                " province = COALESCE(%s, province), updated_at = now() WHERE item_id = %s",
+                (*payload, run_id, province, row[0]),
+            )
+            return row[0], "refreshed"
+        cur.execute(
+            "INSERT INTO review_item (source, source_key, run_id, province, identity, candidates, reasons, score)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING item_id",
+            (source, str(source_key), run_id, province, json.dumps(ident, ensure_ascii=False), *payload),
+        )
+        return cur.fetchone()[0], "inserted"
+
+
+def decide(conn_lltp, item_id: int, decision: str, who: str, citizen_id: int | None = None,
+           note: str | None = None) -> None:
+    """Record a decision (``link`` to one of the item's candidates, or ``not_match``). Commits."""
+    if decision not in ("link", "not_match"):
+        raise InputError(f"unknown decision {decision!r}", "use --link CITIZEN_ID or --not-match")
+    with conn_lltp.cursor() as cur:
+        cur.execute("SELECT status, candidates FROM review_item WHERE item_id = %s FOR UPDATE", (item_id,))
+        row = cur.fetchone()
+        if row is None:
+            raise InputError(f"review item {item_id} does not exist", "list open items with `de06 review list`")
+        status, candidates = row
+        if status == "withdrawn":
+            raise InputError(f"review item {item_id} was withdrawn (its run was reverted)", "pick an open item")
+        if decision == "link":
+            ids = {int(c["citizen_id"]) for c in candidates}
+            if citizen_id not in ids:
+                raise InputError(
+                    f"citizen {citizen_id} is not a candidate of item {item_id}",
+                    f"choose one of {', '.join(str(i) for i in sorted(ids))} or --not-match",
+                )
+        cur.execute(
+            "INSERT INTO review_decision (item_id, decision, citizen_id, decided_by, note) VALUES (%s, %s, %s, %s, %s)",
+            (item_id, decision, citizen_id if decision == "link" else None, who, note),
+        )
+        cur.execute("UPDATE review_item SET status = 'decided', updated_at = now() WHERE item_id = %s", (item_id,))
+    conn_lltp.commit()
+
+
+def mask_name(name: str | None) -> str:
+    """Initials only: 'Nguyễn Văn Đức' -> 'N. V. Đ.'"""
+    if not name:
+        return ""
+    return " ".join(w[0] + "." for w in str(name).split() if w)
+
+
+def mask_identity(ident: dict) -> dict:
+    out = {}
+    for k, v in ident.items():
+        if v is None:
+            out[k] = None
+        elif "name" in k:
+            out[k] = mask_name(v)
+        elif k in ("id_number", "cccd", "cmnd", "bhyt"):
+            out[k] = mask(str(v))
+        elif k in ("dob_text", "dob"):
+            s = str(v)
+            out[k] = "****" + s[-4:] if len(s) >= 4 and s[-4:].isdigit() else s[:4] + "-**-**"
+        else:
+            out[k] = v
+    return out
