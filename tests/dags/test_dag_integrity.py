@@ -17,7 +17,7 @@ DAGS = ROOT / "dags"
 _PROBE = r"""
 import json, os, sys
 from airflow.dag_processing.dagbag import DagBag
-bag = DagBag(dag_folder=sys.argv[1], include_examples=False)
+bag = DagBag(dag_folder=sys.argv[1])
 out = {"errors": {k: str(v).splitlines()[-1] for k, v in bag.import_errors.items()}, "dags": {}}
 for dag_id, dag in bag.dags.items():
     out["dags"][dag_id] = {
