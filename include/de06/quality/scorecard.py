@@ -36,7 +36,9 @@ def _fmt(v: float | None) -> str:
 
 
 def _cell(v: float | None, threshold: float | None) -> str:
-    cls = "na" if v is None else ("bad" if threshold is not None and v < threshold else "ok")
+    if v is None or threshold is None:
+        return f'<td class="na">{_fmt(v)}</td>' if v is None else f"<td>{_fmt(v)}</td>"
+    cls = "bad" if v < threshold else "ok"
     return f'<td class="{cls}">{_fmt(v)}</td>'
 
 
@@ -46,7 +48,7 @@ def _plot_trend(dataset: str, rows: list[dict[str, Any]], out: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7, 3.2), dpi=100)
+    fig, ax = plt.subplots(figsize=(7, 3.6), dpi=100)
     xs = list(range(1, len(rows) + 1))
     for key in SCORE_KEYS:
         ys = [r[f"score_{key}"] for r in rows]
@@ -66,7 +68,7 @@ def _plot_trend(dataset: str, rows: list[dict[str, Any]], out: Path) -> None:
     ax.set_title(f"{dataset}: scores over the last {len(rows)} run(s)")
     ax.set_xticks(xs)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="lower left", ncol=5)
+    ax.legend(fontsize=7, ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.25))
     fig.tight_layout()
     fig.savefig(out)
     plt.close(fig)
@@ -79,7 +81,7 @@ def _plot_latest(latest: dict[str, dict[str, Any]], out: Path) -> None:
     import matplotlib.pyplot as plt
 
     names = list(latest)
-    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(names)), 3.6), dpi=100)
+    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(names)), 4.0), dpi=100)
     width = 0.16
     for i, key in enumerate(SCORE_KEYS):
         ys = [latest[n][f"score_{key}"] or 0.0 for n in names]
@@ -91,7 +93,7 @@ def _plot_latest(latest: dict[str, dict[str, Any]], out: Path) -> None:
     ax.set_ylim(0, 105)
     ax.set_ylabel("score (0-100)")
     ax.set_title("Latest run per dataset")
-    ax.legend(fontsize=7, ncol=5, loc="lower left")
+    ax.legend(fontsize=7, ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.22))
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     fig.savefig(out)

@@ -81,6 +81,9 @@ def columns_of(expectation: dict[str, Any]) -> list[str]:
     kw = expectation.get("kwargs", {})
     cols = [kw[k] for k in ("column", "column_A", "column_B") if isinstance(kw.get(k), str)]
     cols.extend(kw.get("column_list") or [])
+    cond = kw.get("row_condition")
+    if isinstance(cond, dict) and isinstance(cond.get("column"), dict) and cond["column"].get("name"):
+        cols.append(cond["column"]["name"])
     return cols
 
 

@@ -129,7 +129,7 @@ def results_table(rows: list[dict[str, Any]], *, show_run: bool) -> str:
         cells = []
         for k in SCORE_KEYS:
             v = r[f"score_{k}"]
-            cls = "" if v is None else ("bad" if k in thr and v < thr[k] else "ok")
+            cls = "" if v is None or k not in thr else ("bad" if v < thr[k] else "ok")
             cells.append(f'<td class="{cls}" data-dim="{k}">{_fmt(v)}</td>')
         result = '<span class="ok">passed</span>' if r["passed"] else '<span class="bad">breached</span>'
         if r["breaches"]:
