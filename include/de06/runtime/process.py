@@ -163,13 +163,24 @@ def stop(run_dir: Path, name: str, timeout: float = 20.0) -> bool:
     return p is not None
 
 
-def stop_all(run_dir: Path, order: list[str] | None = None, timeout: float = 20.0) -> list[str]:
-    """Stop the recorded components (in ``order`` first), then any stray tagged process."""
+def stop_all(run_dir: Path, order: list[list[str]] | None = None, timeout: float = 20.0) -> list[str]:
+    """Stop the recorded components wave by wave (each wave in parallel), then any stray tagged process.
+
+    ``order`` lists waves of names (e.g. workers, then Airflow's components, then the broker);
+    components in no wave go in a last wave. Returns the names that were running.
+    """
+    recs = {s.name: s for s in recorded(run_dir)}
+    waves = [[n for n in wave if n in recs] for wave in (order or [])]
+    placed = {n for w in waves for n in w}
+    waves.append([n for n in recs if n not in placed])
     stopped = []
-    names = [s.name for s in recorded(run_dir)]
-    for name in [*(n for n in (order or []) if n in names), *(n for n in names if n not in (order or []))]:
-        if stop(run_dir, name, timeout=timeout):
-            stopped.append(name)
+    for wave in waves:
+        live = {n: p for n in wave if (p := recs[n].process()) is not None}
+        if live:
+            kill_tree(list(live.values()), timeout=timeout)
+            stopped += list(live)
+        for n in wave:
+            pid_file(run_dir, n).unlink(missing_ok=True)
     strays = tagged(run_dir)
     if strays:
         kill_tree(strays, timeout=5)

@@ -25,7 +25,6 @@ ADMIN_PASSWORD = "admin"
 START_TIMEOUT_S = float(os.environ.get("DE06_START_TIMEOUT", "240"))
 WORKER_TIMEOUT_S = 120.0
 STACK_FILE = "stack.json"
-STOP_ORDER = ("worker", "scheduler", "triggerer", "dag-processor", "api-server", "pools", "redis")
 
 
 @dataclass
@@ -259,12 +258,12 @@ def _finish_pool(pools: process.Started, run: Path) -> None:
         )
 
 
-def _order(run: Path) -> list[str]:
+def _order(run: Path) -> list[list[str]]:
+    """Stop waves: workers (their tasks end first), then Airflow's components, then the broker."""
     names = [s.name for s in process.recorded(run)]
-    out = []
-    for prefix in STOP_ORDER:
-        out += [n for n in names if n.startswith(prefix) and n not in out]
-    return out
+    workers = [n for n in names if n.startswith("worker")]
+    broker_ = [n for n in names if n == "redis"]
+    return [workers, [n for n in names if n not in workers and n not in broker_], broker_]
 
 
 def down(stack: str) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from de06.runtime import components, hostname
 
 pytestmark = pytest.mark.unit
@@ -17,7 +16,12 @@ def test_port_drives_every_url_even_when_stale_values_are_exported():
     }
     port = components.api_port({"DE06_API_PORT": "18999"})
     env = components.stack_env(
-        "cluster", dict(stale), port=port, broker_url="redis://127.0.0.1:1/0", result_backend="db+x", user=stale
+        "cluster",
+        dict(stale),
+        port=port,
+        broker_url="redis://127.0.0.1:1/0",
+        result_backend="db+x",
+        user=stale,
     )
     assert env["AIRFLOW__API__PORT"] == "18999"
     assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://127.0.0.1:18999/execution/"
@@ -44,8 +48,14 @@ def test_bad_port_is_one_clear_error():
 
 def test_result_backend_keeps_the_socket_host():
     uri = "postgresql+psycopg2://postgres@/airflow?host=/tmp/pg-x&port=5432"
-    assert components.result_backend(uri) == "db+postgresql+psycopg2://postgres@/airflow?host=/tmp/pg-x&port=5432"
-    assert components.result_backend("postgresql://u@h:5432/airflow") == "db+postgresql+psycopg2://u@h:5432/airflow"
+    assert (
+        components.result_backend(uri)
+        == "db+postgresql+psycopg2://postgres@/airflow?host=/tmp/pg-x&port=5432"
+    )
+    assert (
+        components.result_backend("postgresql://u@h:5432/airflow")
+        == "db+postgresql+psycopg2://u@h:5432/airflow"
+    )
 
 
 def test_workers_have_distinct_names_and_push_queue_on_the_first():

@@ -7,7 +7,6 @@ import time
 
 import psutil
 import pytest
-
 from de06.runtime import ports, process
 
 pytestmark = pytest.mark.unit
@@ -40,7 +39,9 @@ def test_stop_all_leaves_no_process(tmp_path):
 
 
 def test_kill_now_takes_the_whole_tree(tmp_path):
-    s = process.start(tmp_path, tmp_path, "w", [sys.executable, "-c", "import time; time.sleep(300)"], {}, tmp_path)
+    s = process.start(
+        tmp_path, tmp_path, "w", [sys.executable, "-c", "import time; time.sleep(300)"], {}, tmp_path
+    )
     assert process.kill_now(tmp_path, "w") == [s.pid]
     assert not s.alive()
     assert process.read(tmp_path, "w") is not None  # the pid file survives a crash
