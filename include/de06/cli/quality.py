@@ -43,33 +43,40 @@ def _parse_params(items: tuple[str, ...]) -> dict[str, object]:
 
 @quality.command("validate")
 @click.argument("dataset")
-@click.option(
-    "--conn", "conn_id", required=True, help="Connection id to read from (dancu, lltp, qp, bhxh, vneid)."
-)
+@click.option("--conn", "conn_id", help="Connection id to read from (default: the dataset's packaged query).")
 @click.option("--sql", "sql_text", help="SELECT returning the suite's columns.")
 @click.option("--sql-file", type=click.Path(dir_okay=False, path_type=Path), help="File holding the SELECT.")
+@click.option("--qparam", "qparams", multiple=True, help="Bound query value NAME=VALUE (e.g. sample_pct=5).")
 @click.option("--param", "params", multiple=True, help="Suite parameter NAME=VALUE (JSON value), repeatable.")
 @click.option("--dag-id", default="cli", show_default=True)
 @click.option("--run-id", default=None, help="Run id to file the result under (default: manual__<now>).")
 @click.option("--fail-on-breach", is_flag=True, help="Exit 1 when a suite threshold is breached.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def validate_cmd(
-    dataset, conn_id, sql_text, sql_file, params, dag_id, run_id, fail_on_breach, as_json
+    dataset, conn_id, sql_text, sql_file, qparams, params, dag_id, run_id, fail_on_breach, as_json
 ) -> None:
-    """Validate the rows of a query against DATASET's suite; store result, Data Docs page, scores."""
-    from de06.quality import validate_query
+    """Validate DATASET's rows against its suite; store result, Data Docs page and scores.
 
-    if bool(sql_text) == bool(sql_file):
-        raise InputError(
-            "give exactly one of --sql and --sql-file", "e.g. --sql 'SELECT * FROM judicial_record'"
-        )
+    Without --sql/--sql-file the packaged query expectations/queries/DATASET.sql is used.
+    """
+    from de06.quality.runner import QUERY_DEFAULTS, dataset_query, validate_query
+
+    if sql_text and sql_file:
+        raise InputError("give at most one of --sql and --sql-file", "drop one of them")
     if sql_file:
         try:
             sql_text = sql_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read {sql_file}: {exc}", "pass a readable UTF-8 .sql file") from exc
+    query_params: dict[str, object] | None = _parse_params(qparams) or None
+    if not sql_text:
+        packaged_conn, sql_text = dataset_query(dataset)
+        conn_id = conn_id or packaged_conn
+        query_params = {**QUERY_DEFAULTS, **(query_params or {})}
+    elif not conn_id:
+        raise InputError("--sql/--sql-file needs --conn", "add e.g. --conn lltp")
     summary = validate_query(
-        dataset, conn_id, sql_text, dag_id=dag_id, run_id=run_id, task_id="cli",
+        dataset, conn_id, sql_text, params=query_params, dag_id=dag_id, run_id=run_id, task_id="cli",
         parameters=_parse_params(params), raise_on_breach=fail_on_breach,
     )  # fmt: skip
     if as_json:

@@ -12,6 +12,8 @@ Stable API (for DAG authors; imports nothing heavy until called)::
         raise_on_breach=True,              # raise QualityBreach when a threshold is breached
     )
     summary = validate_dataframe(dataset="province_status", df=frame, run_id=..., dag_id=..., task_id=...)
+    # packaged query expectations/queries/<dataset>.sql (first line "-- conn: <id>"):
+    summary = validate_dataset("military_batch", query_params={"since": t0, "until": t1}, run_id=...)
 
     # inside an Airflow @task: ids from the task context, returns summary.to_dict() for XCom
     from de06.quality.operators import validate_task
@@ -46,7 +48,13 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("validate_dataframe", "validate_query", "QualitySummary", "QualityBreach"):
+    if name in (
+        "validate_dataframe",
+        "validate_query",
+        "validate_dataset",
+        "QualitySummary",
+        "QualityBreach",
+    ):
         from de06.quality import runner
 
         return getattr(runner, name)

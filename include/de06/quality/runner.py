@@ -222,6 +222,40 @@ def read_query(conn_id: str, sql: str, params: dict[str, Any] | tuple | None = N
     return pd.DataFrame.from_records(rows, columns=cols)
 
 
+#: Defaults for the bound values of the packaged dataset queries (expectations/queries/*.sql).
+QUERY_DEFAULTS: dict[str, Any] = {
+    "sample_pct": 100,
+    "since": datetime(1970, 1, 1, tzinfo=UTC),
+    "until": datetime(9999, 1, 1, tzinfo=UTC),
+    "run_key": "",
+}
+
+
+def dataset_query(dataset: str) -> tuple[str, str]:
+    """(conn_id, sql) of the packaged query of a dataset (``expectations/queries/<dataset>.sql``,
+    first line ``-- conn: <id>``); bound values: ``sample_pct``, ``since``, ``until``, ``run_key``."""
+    from de06.quality import paths
+
+    path = paths.expectations_dir() / "queries" / f"{dataset}.sql"
+    if not path.is_file():
+        raise InputError(
+            f"no packaged query for dataset {dataset!r} ({path.name})", "pass conn_id and sql yourself"
+        )
+    text = path.read_text(encoding="utf-8")
+    first = text.splitlines()[0] if text else ""
+    if not first.startswith("-- conn:"):
+        raise InputError(f"{path.name} does not start with '-- conn: <id>'", "add the connection id line")
+    return first.split(":", 1)[1].strip(), text
+
+
+def validate_dataset(
+    dataset: str, *, query_params: dict[str, Any] | None = None, **kwargs: Any
+) -> QualitySummary:
+    """Validate a dataset through its packaged query (defaults: all rows, whole time window)."""
+    conn_id, sql = dataset_query(dataset)
+    return validate_query(dataset, conn_id, sql, params={**QUERY_DEFAULTS, **(query_params or {})}, **kwargs)
+
+
 def validate_query(
     dataset: str,
     conn_id: str,
