@@ -29,7 +29,7 @@ def test_health_push_dag_drains_everything(airflow_db, people, bhxh, send, pg):
     dag = _load("health_push")
     assert type(dag.timetable).__name__ == "AssetTriggeredTimetable" and dag.max_active_runs == 1
     with serve_in_thread(port=0, error_rate=0.1, throttle_rate=0.1, retry_after_s=0, seed=4) as url:
-        dr = dag.test(run_conf={"api_url": url, "max_run_s": 60, "retry_base_s": 0.05})
+        dr = dag.test(run_conf={"api_url": url, "max_run_s": 60, "retry_base_s": 0.05, "idle_exit_s": 0})
     assert str(dr.state).endswith("success")
     with bhxh.cursor() as cur:
         cur.execute("SELECT status, count(*) FROM outbox_item GROUP BY 1")

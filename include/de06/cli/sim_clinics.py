@@ -95,7 +95,16 @@ def clinics(
             C.register_facilities(bhxh, facs)
             bhxh.commit()
         began = time.monotonic()
-        gen = C.generate(pop, facs, count, seed, t0.replace(tzinfo=None), faults)
+        gen = C.generate(
+            pop,
+            facs,
+            count,
+            seed,
+            t0.replace(tzinfo=None),
+            faults,
+            live=start == "now",
+            spacing_s=(1.0 / rate) if rate > 0 else 60.0,
+        )
         for i, sent in enumerate(tqdm(gen, total=count, unit="env", desc="clinics", disable=None)):
             labels[sent.label] = labels.get(sent.label, 0) + 1
             if out:

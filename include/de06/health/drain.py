@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from de06.health import mapping, resolve
 from de06.health.client import Outcome, VneidClient, backoff
 from de06.health.validate import check_submission
+from psycopg2.extras import execute_values
 
 log = logging.getLogger(__name__)
 
@@ -33,19 +34,21 @@ WHERE submission_id IN (
     ORDER BY submission_id LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
 RETURNING submission_id, body, received_at
 """
-FINISH_SUBMISSION = """
-UPDATE submission SET status = %s, reason = %s, counts = %s, processed_at = clock_timestamp()
-WHERE submission_id = %s
-"""
-INSERT_ITEM = """
+INSERT_ITEMS = """
 INSERT INTO outbox_item (submission_id, idempotency_key, facility_code, episode_key, entry_type, seq,
     identity, citizen_id, book_owner_id, occurred_at, payload, status, visit_time, received_at, signalled_at)
-VALUES (%(submission_id)s, %(key)s, %(facility)s, %(episode)s, %(type)s, %(seq)s, %(identity)s,
-    %(citizen)s, %(owner)s, %(occurred)s, %(payload)s, %(status)s, %(visit)s, %(received)s, clock_timestamp())
+VALUES %s
 ON CONFLICT (idempotency_key) DO NOTHING
-RETURNING item_id
+RETURNING item_id, idempotency_key
 """
-INSERT_PARKED = "INSERT INTO parked_item (item_id, reason, population_mark) VALUES (%s, %s, %s)"
+ITEM_TEMPLATE = "(%s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s::jsonb, %s, %s, %s, clock_timestamp())"
+INSERT_PARKED_MANY = "INSERT INTO parked_item (item_id, reason, population_mark) VALUES %s"
+FINISH_SUBMISSIONS = """
+UPDATE submission s SET status = v.status, reason = v.reason, counts = v.counts,
+    processed_at = clock_timestamp()
+FROM (VALUES %s) AS v (submission_id, status, reason, counts)
+WHERE s.submission_id = v.submission_id
+"""
 CLAIM_PARKED = """
 SELECT p.item_id, o.identity FROM parked_item p JOIN outbox_item o USING (item_id)
 WHERE p.resolved_at IS NULL AND o.status = 'parked'
@@ -72,17 +75,21 @@ WHERE item_id IN (
 RETURNING item_id, idempotency_key, citizen_id, book_owner_id, entry_type, facility_code, episode_key,
     occurred_at, payload, attempts
 """
-ACK = """
-UPDATE outbox_item SET status = 'acked', acked_at = clock_timestamp(), entry_id = %s, last_error = NULL
-WHERE item_id = %s AND status = 'in_flight'
+ACK_MANY = """
+UPDATE outbox_item o SET status = 'acked', acked_at = clock_timestamp(), entry_id = v.entry_id,
+    last_error = NULL
+FROM (VALUES %s) AS v (item_id, entry_id) WHERE o.item_id = v.item_id AND o.status = 'in_flight'
 """
-RETRY = """
-UPDATE outbox_item SET status = 'pending', last_error = %s,
-    next_attempt_at = clock_timestamp() + make_interval(secs => %s)
-WHERE item_id = %s AND status = 'in_flight'
+DEAD_MANY = """
+UPDATE outbox_item o SET status = 'dead', last_error = v.reason
+FROM (VALUES %s) AS v (item_id, http_status, reason) WHERE o.item_id = v.item_id AND o.status = 'in_flight'
 """
-DEAD = "UPDATE outbox_item SET status = 'dead', last_error = %s WHERE item_id = %s AND status = 'in_flight'"
-INSERT_DEAD = "INSERT INTO dead_letter (item_id, http_status, reason) VALUES (%s, %s, %s)"
+INSERT_DEAD_MANY = "INSERT INTO dead_letter (item_id, http_status, reason) VALUES %s"
+RETRY_MANY = """
+UPDATE outbox_item o SET status = 'pending', last_error = v.reason,
+    next_attempt_at = clock_timestamp() + make_interval(secs => v.wait_s)
+FROM (VALUES %s) AS v (item_id, reason, wait_s) WHERE o.item_id = v.item_id AND o.status = 'in_flight'
+"""
 WORK_LEFT = """
 SELECT (SELECT count(*) FROM submission WHERE status = 'received'),
        (SELECT count(*) FROM outbox_item WHERE status = 'pending' AND next_attempt_at <= clock_timestamp()),
@@ -158,50 +165,64 @@ class Stats:
 
 
 def ingest(bhxh, dancu, stats: Stats, limit: int = 200, lease_s: float = 300.0) -> int:
-    """Validate and map one batch of received submissions. Returns how many were processed."""
+    """Validate and map one batch of received submissions. Returns how many were processed.
+
+    One resolve per batch and set-based writes: a handful of statements per batch, not per entry.
+    """
     with bhxh.cursor() as cur:
         cur.execute(CLAIM_SUBMISSIONS, {"limit": limit, "lease": lease_s})
         claimed = cur.fetchall()
     bhxh.commit()
     if not claimed:
         return 0
-    mark = resolve.population_mark(dancu)
+    finished: list[tuple] = []
+    drafts: list[tuple[int, datetime, mapping.Draft]] = []
+    for sub_id, body, received_at in claimed:
+        res = check_submission(bytes(body))
+        if res.outcome == "rejected":
+            finished.append((sub_id, "rejected", res.reason, None))
+            stats.rejected += 1
+            continue
+        drafts.extend((sub_id, received_at, d) for d in mapping.drafts(res.envelope))
+        finished.append((sub_id, "accepted", None, json.dumps(res.counts)))
+        stats.submissions += 1
+    mark = resolve.population_mark(dancu) if drafts else None
+    resolutions = resolve.resolve_many(dancu, [d.identity for _s, _r, d in drafts]) if drafts else []
+    rows, reasons = [], {}
+    for (sub_id, received_at, d), r in zip(drafts, resolutions, strict=True):
+        key = d.idempotency_key
+        if r.park_reason:
+            reasons[key] = r.park_reason
+        rows.append(
+            (
+                sub_id,
+                key,
+                d.facility_code,
+                d.episode_key,
+                d.entry_type,
+                d.seq,
+                json.dumps(d.identity, ensure_ascii=False),
+                r.citizen_id,
+                r.book_owner_id,
+                d.occurred_at,
+                json.dumps(d.payload, ensure_ascii=False),
+                "parked" if r.park_reason else "pending",
+                d.visit_time,
+                received_at,
+            )
+        )
     with bhxh.cursor() as cur:
-        for sub_id, body, received_at in claimed:
-            res = check_submission(bytes(body))
-            if res.outcome == "rejected":
-                cur.execute(FINISH_SUBMISSION, ("rejected", res.reason, None, sub_id))
-                stats.rejected += 1
-                continue
-            drafts = mapping.drafts(res.envelope)
-            resolutions = resolve.resolve_many(dancu, [d.identity for d in drafts])
-            for d, r in zip(drafts, resolutions, strict=True):
-                status = "parked" if r.park_reason else "pending"
-                cur.execute(
-                    INSERT_ITEM,
-                    {
-                        "submission_id": sub_id,
-                        "key": d.idempotency_key,
-                        "facility": d.facility_code,
-                        "episode": d.episode_key,
-                        "type": d.entry_type,
-                        "seq": d.seq,
-                        "identity": json.dumps(d.identity, ensure_ascii=False),
-                        "citizen": r.citizen_id,
-                        "owner": r.book_owner_id,
-                        "occurred": d.occurred_at,
-                        "payload": json.dumps(d.payload, ensure_ascii=False),
-                        "status": status,
-                        "visit": d.visit_time,
-                        "received": received_at,
-                    },
-                )
-                row = cur.fetchone()
-                if row and r.park_reason:
-                    cur.execute(INSERT_PARKED, (row[0], r.park_reason, mark))
-                    stats.parked += 1
-            cur.execute(FINISH_SUBMISSION, ("accepted", None, json.dumps(res.counts), sub_id))
-            stats.submissions += 1
+        if rows:
+            inserted = execute_values(
+                cur, INSERT_ITEMS, rows, template=ITEM_TEMPLATE, page_size=1000, fetch=True
+            )
+            parked = [(item_id, reasons[key], mark) for item_id, key in inserted if key in reasons]
+            if parked:
+                execute_values(cur, INSERT_PARKED_MANY, parked, page_size=1000)
+                stats.parked += len(parked)
+        execute_values(
+            cur, FINISH_SUBMISSIONS, finished, template="(%s::bigint, %s, %s, %s::jsonb)", page_size=1000
+        )
     bhxh.commit()
     return len(claimed)
 
@@ -253,29 +274,34 @@ def push_batch(
     if not rows:
         return 0
     outcomes: list[Outcome] = list(pool.map(lambda r: client.push(body_of(r), r[1]), rows))
+    acks, dead, retry = [], [], []
+    for row, out in zip(rows, outcomes, strict=True):
+        item_id, attempts = row[0], row[9]
+        if out.kind == "acked":
+            acks.append((item_id, out.entry_id))
+            stats.acked_ids.append(item_id)
+        elif out.kind == "dead" or attempts >= cfg.max_attempts:
+            reason = out.reason if out.kind == "dead" else f"gave up after {attempts} attempts: {out.reason}"
+            dead.append((item_id, out.http_status, reason))
+        else:
+            wait = (
+                out.retry_after_s
+                if out.retry_after_s is not None
+                else backoff(attempts, cfg.retry_base_s, cfg.retry_cap_s)
+            )
+            retry.append((item_id, out.reason, max(0.0, wait)))
     with bhxh.cursor() as cur:
-        for row, out in zip(rows, outcomes, strict=True):
-            item_id, attempts = row[0], row[9]
-            if out.kind == "acked":
-                cur.execute(ACK, (out.entry_id, item_id))
-                stats.acked += 1
-                stats.acked_ids.append(item_id)
-            elif out.kind == "dead" or attempts >= cfg.max_attempts:
-                reason = (
-                    out.reason if out.kind == "dead" else f"gave up after {attempts} attempts: {out.reason}"
-                )
-                cur.execute(DEAD, (reason, item_id))
-                cur.execute(INSERT_DEAD, (item_id, out.http_status, reason))
-                stats.dead += 1
-            else:
-                wait = (
-                    out.retry_after_s
-                    if out.retry_after_s is not None
-                    else backoff(attempts, cfg.retry_base_s, cfg.retry_cap_s)
-                )
-                cur.execute(RETRY, (out.reason, max(0.0, wait), item_id))
-                stats.retried += 1
+        if acks:
+            execute_values(cur, ACK_MANY, acks, template="(%s::bigint, %s)")
+        if dead:
+            execute_values(cur, DEAD_MANY, dead, template="(%s::bigint, %s::int, %s)")
+            execute_values(cur, INSERT_DEAD_MANY, dead)
+        if retry:
+            execute_values(cur, RETRY_MANY, retry, template="(%s::bigint, %s, %s::float8)")
     bhxh.commit()
+    stats.acked += len(acks)
+    stats.dead += len(dead)
+    stats.retried += len(retry)
     return len(rows)
 
 
@@ -340,6 +366,6 @@ def drain(
                 time.sleep(0.2)
                 continue
             wait = (next_at - datetime.now(UTC)).total_seconds()
-            wait = max(0.05, min(wait, client.breaker.wait_s() or wait, deadline - time.monotonic(), 2.0))
+            wait = max(0.05, min(wait, client.breaker.wait_s() or wait, deadline - time.monotonic(), 0.25))
             time.sleep(wait)
     return finish(bhxh, stats)

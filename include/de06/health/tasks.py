@@ -41,15 +41,37 @@ def client_from(params: dict[str, Any] | None) -> VneidClient:
         p.get("client_secret") or DEFAULT_CLIENT_SECRET,
         timeout_s=float(p.get("timeout_s") or 5.0),
         backoff_base_s=float(p.get("backoff_base_s") or 0.2),
+        inline_attempts=int(p.get("inline_attempts") or 1),  # transient -> re-queued, no batch stall
+    )
+
+
+def airflow_pg(conn_id: str):
+    """A psycopg2 connection from Airflow's connection ``conn_id`` (env, metadata DB or secrets backend).
+
+    The postgres provider's ``get_conn()`` returns a psycopg 3 connection under SQLAlchemy 2; the
+    drain is written for psycopg2 (``execute_values``), so only the connection *settings* come from
+    the hook.
+    """
+    import psycopg2
+    from de06.db.conn import hook
+
+    c = hook(conn_id).get_connection(conn_id)
+    extra = {k: v for k, v in c.extra_dejson.items() if k in ("sslmode", "options", "connect_timeout")}
+    return psycopg2.connect(
+        host=c.host,
+        port=c.port or 5432,
+        user=c.login,
+        password=c.password or None,
+        dbname=c.schema or conn_id,
+        application_name=f"de06:airflow:{conn_id}",
+        **extra,
     )
 
 
 def run_drain(mode: str, params: dict[str, Any] | None = None, run_id: str | None = None) -> dict:
     """Drain inbox and outbox through Airflow's connections; returns the run summary (no IDs)."""
-    from de06.db.conn import hook
-
-    bhxh = hook("bhxh").get_conn()
-    dancu = hook("dancu").get_conn()
+    bhxh = airflow_pg("bhxh")
+    dancu = airflow_pg("dancu")
     try:
         with client_from(params) as client:
             stats = D.drain(bhxh, dancu, client, settings(params), run_id=run_id, mode=mode)
@@ -60,11 +82,10 @@ def run_drain(mode: str, params: dict[str, Any] | None = None, run_id: str | Non
 
 
 def run_replay(params: dict[str, Any] | None = None) -> dict:
-    from de06.db.conn import hook
     from de06.health import dlq
 
     p = params or {}
-    bhxh = hook("bhxh").get_conn()
+    bhxh = airflow_pg("bhxh")
     try:
         n = dlq.replay(bhxh, item_ids=p.get("item_ids") or None, http_status=p.get("http_status"))
     finally:

@@ -3,7 +3,8 @@
 Derived then dirtied: XML1 is built from a real citizen of the population DB, XML13/XML14 copy its
 shared fields, then controlled faults and dirt are applied, each labelled:
 
-- ``ok`` (clean), ``child_no_vneid`` (a child whose book is the guardian's),
+- ``ok`` (clean), ``child_no_vneid`` (a child whose book is the guardian's), ``no_book`` (nobody
+  in the family has a VNeID account: parked downstream),
   ``newborn`` (no ID, guardian's name, temporary card: clinic_xml.md §6), ``unknown_citizen``
   (a well-formed ID not in the population DB: parked downstream),
 - ``malformed`` (truncated bytes), ``xxe`` (DOCTYPE with an external entity), ``unknown_table``
@@ -30,7 +31,7 @@ from de06.health import layout as L
 
 FAULT_LABELS = ("malformed", "xxe", "unknown_table", "broken_table", "duplicate")
 #: Shares of envelopes whose person is special (the rest: adults with their own book).
-DEFAULT_MIX = {"newborn": 0.04, "child_no_vneid": 0.06, "unknown_citizen": 0.03}
+DEFAULT_MIX = {"newborn": 0.04, "child_no_vneid": 0.06, "unknown_citizen": 0.03, "no_book": 0.02}
 DEFAULT_FAULTS = {
     "malformed": 0.01,
     "xxe": 0.005,
@@ -93,6 +94,8 @@ class Sent:
     label: str
     expected: dict[str, int] = field(default_factory=dict)
     facility: str = ""
+    #: (facility, MA_LK, entries by type) per episode: what should reach the books
+    episodes: list[tuple[str, str, dict[str, int]]] = field(default_factory=list)
 
 
 def facilities(n: int = 24, seed: int = 6) -> list[Facility]:
@@ -127,7 +130,8 @@ ON CONFLICT (facility_code) DO UPDATE SET name = EXCLUDED.name, contracted = EXC
 """
 SAMPLE_CITIZENS = """
 SELECT c.cccd, c.full_name, c.dob, c.sex, c.residence_province, c.bhxh_no,
-       g.full_name, g.residence_province, c.has_vneid, (c.guardian_id IS NOT NULL)
+       g.full_name, g.residence_province, c.has_vneid, (c.guardian_id IS NOT NULL),
+       coalesce(g.has_vneid AND NOT g.is_deceased, false)
 FROM citizen c LEFT JOIN citizen g ON g.citizen_id = c.guardian_id
 WHERE NOT c.is_deceased AND c.dob_precision = 'D'
 ORDER BY md5(c.citizen_id::text || %(seed)s) LIMIT %(n)s
@@ -142,12 +146,13 @@ def register_facilities(bhxh_conn, facs: list[Facility]) -> None:
 
 
 def sample_people(dancu_conn, n: int, seed: int) -> dict[str, list[Person]]:
-    """Citizens by role: ``adult`` (own book), ``child_no_vneid``, ``child`` (has guardian)."""
+    """Citizens by role: ``adult`` (own book), ``child`` (has a guardian; own or guardian's book),
+    ``child_no_vneid`` (book is the guardian's), ``no_book`` (neither has a VNeID account)."""
     with dancu_conn.cursor() as cur:
         cur.execute(SAMPLE_CITIZENS, {"seed": str(seed), "n": n})
         rows = cur.fetchall()
-    out: dict[str, list[Person]] = {"adult": [], "child_no_vneid": [], "child": []}
-    for cid, name, dob, sex, res, bhxh_no, gname, gres, has_vneid, has_guardian in rows:
+    out: dict[str, list[Person]] = {"adult": [], "child_no_vneid": [], "child": [], "no_book": []}
+    for cid, name, dob, sex, res, bhxh_no, gname, gres, has_vneid, has_guardian, g_vneid in rows:
         p = Person(
             cid.strip(),
             name,
@@ -158,12 +163,14 @@ def sample_people(dancu_conn, n: int, seed: int) -> dict[str, list[Person]]:
             gname,
             gres.strip() if gres else None,
         )
-        if has_guardian and gname:
+        if has_guardian and gname and (has_vneid or g_vneid):
             out["child"].append(p)
             if not has_vneid:
                 out["child_no_vneid"].append(p)
-        else:
+        elif has_vneid and not has_guardian:
             out["adult"].append(p)
+        else:
+            out["no_book"].append(p)
     return out
 
 
@@ -232,9 +239,15 @@ def build_episode(
     start: datetime,
     seq: int,
     newborn: bool = False,
-) -> tuple[list[tuple[str, bytes]], dict[str, int]]:
-    """One HOSO (XML1 [+XML2/XML3] [+XML4] [+XML13] [+XML14]) and the entries it should yield."""
-    ma_lk = f"{start:%y%m%d}{fac.code}{seq:06d}"
+    live: bool = False,
+    tag: str = "",
+) -> tuple[list[tuple[str, bytes]], dict[str, int], str]:
+    """One HOSO (XML1 [+XML2/XML3] [+XML4] [+XML13] [+XML14]), the entries it should yield and its MA_LK.
+
+    ``live``: the episode ends at ``start`` (a clinic sending right after the visit) instead of
+    beginning there. ``tag`` prefixes MA_LK (default: the visit date).
+    """
+    ma_lk = f"{tag or format(start, '%y%m%d')}{fac.code}{seq:06d}"
     if newborn:
         born = datetime.combine(p.dob, datetime.min.time()) + timedelta(
             hours=rng.randint(0, 23), minutes=rng.randint(0, 59)
@@ -248,6 +261,8 @@ def build_episode(
         ra = vao + (timedelta(hours=rng.randint(1, 3)) if kcb == "01" else timedelta(days=rng.randint(1, 6)))
     if ra < vao + timedelta(minutes=1):
         ra = vao + timedelta(minutes=30)
+    if live and not newborn:
+        vao, ra = vao - (ra - vao), vao
     noi_tru = vao + timedelta(minutes=30) if kcb == "03" else None
     if noi_tru and noi_tru > ra:
         noi_tru = ra
@@ -411,7 +426,7 @@ def build_episode(
         )
         files.append(("XML14", flat_xml("CHI_TIEU_GIAYHEN_KHAMLAI", L.XML14, x14)))
         expected["reappointment"] = 1
-    return files, expected
+    return files, expected, ma_lk
 
 
 def _dirty_encoding(rng: random.Random, text: str) -> bytes:
@@ -477,14 +492,19 @@ def generate(
     spacing_s: float = 60.0,
     episodes_max: int = 2,
     mix: dict[str, float] | None = None,
+    live: bool = False,
+    tag: str = "",
 ):
-    """Yield :class:`Sent` items (deterministic for the same inputs). ``start`` is the first visit time."""
+    """Yield :class:`Sent` items (deterministic for the same inputs). ``start`` is the first visit time
+    (with ``live``, the first visit's end); ``tag`` prefixes every MA_LK."""
     rng = random.Random(seed)
     faults = DEFAULT_FAULTS if faults is None else faults
     mix = {**DEFAULT_MIX, **(mix or {})}
     cut_newborn = mix["newborn"]
     cut_child = cut_newborn + mix["child_no_vneid"]
     cut_unknown = cut_child + mix["unknown_citizen"]
+    cut_nobook = cut_unknown + mix["no_book"]
+    no_book = people.get("no_book", [])
     adults, children, no_vneid = people["adult"] or people["child"], people["child"], people["child_no_vneid"]
     if not adults:
         raise ValueError("no citizens to build visits from")
@@ -514,6 +534,7 @@ def generate(
             label = "ok"
         fac = rng.choice(facs)
         hosos, expected = [], {"visit": 0, "lab_result": 0, "referral": 0, "reappointment": 0}
+        episodes = []
         who = rng.random()
         kind = "ok"
         for _ in range(rng.randint(1, episodes_max)):
@@ -524,16 +545,19 @@ def generate(
                 p, newborn, kind = rng.choice(no_vneid), False, "child_no_vneid"
             elif cut_child <= who < cut_unknown:
                 p, newborn, kind = fake_person(rng, t), False, "unknown_citizen"
+            elif cut_unknown <= who < cut_nobook and no_book:
+                p, newborn, kind = rng.choice(no_book), False, "no_book"
             else:
                 p, newborn = rng.choice(adults), False
-            files, exp = build_episode(rng, p, fac, facs, t, seq, newborn)
+            files, exp, ma_lk = build_episode(rng, p, fac, facs, t, seq, newborn, live, tag)
             hosos.append(files)
+            episodes.append((fac.code, ma_lk, exp))
             for k, v in exp.items():
                 expected[k] += v
         text = envelope(fac.code, _d(t), hosos)
         name = f"{fac.code}_{t:%Y%m%d%H%M%S}_{i:06d}.xml"
         if label == "ok":
-            sent = Sent(name, _dirty_encoding(rng, text), kind, expected, fac.code)
+            sent = Sent(name, _dirty_encoding(rng, text), kind, expected, fac.code, episodes)
         else:
             sent = Sent(name, _fault(rng, label, text, "XML3"), label, {k: 0 for k in expected}, fac.code)
         history.append(sent)

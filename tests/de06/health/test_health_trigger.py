@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from de06.health.inbox import receive
 from de06.health.trigger import HealthWorkTrigger, signal_once
 
