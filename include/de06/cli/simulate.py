@@ -12,6 +12,7 @@ SUBCOMMANDS = {
     "military": "de06.cli.sim_military:military",
     "clinics": "de06.cli.sim_clinics:clinics",
     "world": "de06.cli.sim_world:world",
+    "export": "de06.cli.sim_identity:export",
 }
 
 

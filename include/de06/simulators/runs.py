@@ -1,0 +1,58 @@
+"""Simulator runs recorded in ``truth.sim_run``: skip a rebuild when the same params already loaded."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from de06.db import connect
+from de06.errors import De06Error
+
+
+def last_params(dataset: str) -> tuple[dict, int] | None:
+    """Params and row count of the latest run of ``dataset`` (None when never run)."""
+    conn = connect("truth")
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT params, rows FROM sim_run WHERE dataset = %s ORDER BY run_id DESC LIMIT 1",
+                (dataset,),
+            )
+            row = cur.fetchone()
+    finally:
+        conn.close()
+    return (row[0], int(row[1])) if row else None
+
+
+def same_params(stored: dict, params: dict) -> bool:
+    """Equal inputs; outputs recorded beside them (``realised``) are ignored."""
+    stored = {k: v for k, v in stored.items() if k != "realised"}
+    return json.loads(json.dumps(stored, sort_keys=True)) == json.loads(json.dumps(params, sort_keys=True))
+
+
+def record(conn, dataset: str, params: dict, rows: int) -> None:
+    """Insert the run row on an open ``truth`` connection (caller commits)."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "INSERT INTO sim_run (dataset, params, rows) VALUES (%s, %s::jsonb, %s)",
+            (dataset, json.dumps(params, sort_keys=True), rows),
+        )
+
+
+#: a rebuild waits at most this long for other sessions to release the tables
+SQL_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '60s'"
+
+
+@contextmanager
+def lock_guard(what: str) -> Iterator[None]:
+    """Turn a lock timeout while clearing tables into one clear error line."""
+    import psycopg2
+
+    try:
+        yield
+    except psycopg2.errors.LockNotAvailable:
+        raise De06Error(
+            f"{what} is in use by another session (a pipeline, test or open transaction)",
+            "finish or stop that session, then rerun the simulator",
+        ) from None

@@ -1,0 +1,241 @@
+"""Judicial-record simulator against a real PostgreSQL (small sizes)."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+
+import pytest
+from de06.simulators import judicial, noise
+from de06.simulators.judicial import JudicialParams
+from de06.simulators.population import PopulationParams
+from de06.simulators.population import load as load_population
+
+POP = PopulationParams(size=20_000, seed=11)
+PARAMS = JudicialParams(records=2_000, seed=5, noise="default")
+
+REC_SUM = """
+SELECT md5(string_agg(j::text, '|' ORDER BY j.record_id)) FROM judicial_record j WHERE source = 'lltp'
+"""
+CONV_SUM = """
+SELECT md5(string_agg(concat_ws('/', source_key, court_name, judgment_no, judgment_date, article, main_penalty,
+       penalty_months, suspended, expunged, expunged_on), '|' ORDER BY source_key))
+FROM conviction WHERE source = 'lltp'
+"""
+TRUTH_SUM = "SELECT md5(string_agg(t::text, '|' ORDER BY t.record_id)) FROM record_truth t"
+
+
+@pytest.fixture(scope="module")
+def world(migrated):
+    load_population(POP, progress=False)
+    judicial.load(PARAMS, progress=False)
+    return PARAMS
+
+
+def _all(pg, conn_id, sql, params=None):
+    conn = pg(conn_id, autocommit=True)
+    with conn.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def _sums(pg):
+    return (
+        _all(pg, "lltp", REC_SUM)[0][0],
+        _all(pg, "lltp", CONV_SUM)[0][0],
+        _all(pg, "truth", TRUTH_SUM)[0][0],
+    )
+
+
+@pytest.mark.postgres
+def test_truth_covers_every_record_once(world, pg):
+    recs = [
+        r[0]
+        for r in _all(pg, "lltp", "SELECT record_id FROM judicial_record WHERE source = 'lltp' ORDER BY 1")
+    ]
+    truth = [r[0] for r in _all(pg, "truth", "SELECT record_id FROM record_truth ORDER BY 1")]
+    assert recs == truth == list(range(1, PARAMS.records + 1))
+    (profiles,) = _all(pg, "truth", "SELECT array_agg(DISTINCT profile) FROM record_truth")[0]
+    assert profiles == ["default"]
+    # every record has 1..n convictions, source keys 'lltp:<record_id>:<n>'
+    rows = _all(pg, "lltp", "SELECT record_id, source_key FROM conviction WHERE source = 'lltp'")
+    assert {r for r, _ in rows} == set(recs)
+    assert all(k.startswith(f"lltp:{r}:") for r, k in rows)
+    assert len({k for _, k in rows}) == len(rows)
+
+
+@pytest.mark.postgres
+def test_people_in_and_outside_the_population(world, pg):
+    truth = dict(_all(pg, "truth", "SELECT record_id, citizen_id FROM record_truth"))
+    outside = sum(1 for c in truth.values() if c is None) / len(truth)
+    assert 0.02 < outside < 0.07
+    ids = sorted({c for c in truth.values() if c is not None})
+    people = _all(
+        pg, "dancu_admin", "SELECT citizen_id, sex, dob FROM citizen WHERE citizen_id = ANY(%s)", (ids,)
+    )
+    assert len(people) == len(ids)
+    male = sum(1 for _, s, _ in people if s == "M") / len(people)
+    assert male > 0.7
+    # several records for some citizens (duplicates across offices)
+    assert len(ids) < sum(1 for c in truth.values() if c is not None)
+    # age 16-70 at every judgment
+    dob = {c: d for c, _, d in people}
+    conv = _all(pg, "lltp", "SELECT record_id, judgment_date FROM conviction WHERE source = 'lltp'")
+    for rid, jd in conv:
+        c = truth[rid]
+        if c is not None:
+            age = (jd - dob[c]).days / 365.25
+            assert 15.9 < age < 70.1
+
+
+@pytest.mark.postgres
+def test_noise_rates_within_tolerance(world, pg):
+    (params,) = _all(
+        pg, "truth", "SELECT params FROM sim_run WHERE dataset = 'judicial' ORDER BY run_id DESC LIMIT 1"
+    )[0]
+    realised = params["realised"]
+    labels = _all(pg, "truth", "SELECT k, count(*) FROM record_truth, unnest(noise) k GROUP BY k")
+    label_counts = dict(labels)
+    prof = noise.profile(PARAMS.noise)
+    for kind, rate in prof.rates().items():
+        applied, eligible = realised[kind]
+        assert label_counts.get(kind, 0) == applied, kind
+        assert eligible > 0, kind
+        tol = 4 * math.sqrt(rate * (1 - rate) / eligible) + 0.003
+        assert abs(applied / eligible - rate) <= tol, (kind, applied, eligible, rate)
+
+
+@pytest.mark.postgres
+def test_labels_match_the_dirt(world, pg):
+    truth = _all(
+        pg, "truth", "SELECT record_id, citizen_id, noise FROM record_truth WHERE citizen_id IS NOT NULL"
+    )
+    recs = {
+        r[0]: r[1:]
+        for r in _all(pg, "lltp", "SELECT record_id, full_name, dob_text, id_number FROM judicial_record")
+    }
+    cits = {
+        r[0]: r[1:] for r in _all(pg, "dancu_admin", "SELECT citizen_id, full_name, dob, cccd FROM citizen")
+    }
+    checked = 0
+    for rid, cid, kinds in truth:
+        full_name, dob_text, id_number = recs[rid]
+        true_name, dob, cccd = cits[cid]
+        if not kinds or kinds == ["duplicate"] or kinds == ["look_alike"]:
+            assert full_name == true_name and id_number == cccd
+            assert dob_text == dob.strftime("%d/%m/%Y") or dob_text.endswith(str(dob.year))
+            checked += 1
+        if "id_missing" in kinds:
+            assert id_number is None
+        if "cmnd_instead" in kinds and "cccd_one_digit" not in kinds and "leading_zero_lost" not in kinds:
+            assert re.fullmatch(r"\d{9}", id_number)
+        if "leading_zero_lost" in kinds:
+            assert not id_number.startswith("0") and len(id_number) < 12
+        if "no_diacritics" in kinds:
+            assert full_name.isascii()
+    assert checked > 100
+
+
+@pytest.mark.postgres
+def test_look_alike_records_point_to_namesakes(world, pg):
+    ids = [
+        r[0] for r in _all(pg, "truth", "SELECT citizen_id FROM record_truth WHERE 'look_alike' = ANY(noise)")
+    ]
+    assert ids
+    (n,) = _all(
+        pg,
+        "dancu_admin",
+        """
+        SELECT count(*) FROM citizen c WHERE c.citizen_id = ANY(%s) AND EXISTS (
+          SELECT 1 FROM citizen o WHERE o.full_name = c.full_name AND o.dob = c.dob AND o.citizen_id <> c.citizen_id)""",
+        (ids,),
+    )[0]
+    assert n == len(set(ids))
+
+
+@pytest.mark.postgres
+def test_conviction_facts(world, pg):
+    rows = _all(
+        pg,
+        "lltp",
+        """
+        SELECT judgment_no, judgment_date, effective_date, main_penalty, penalty_months, suspended,
+               probation_months, expunged, expunged_on, expunge_basis, main_end_date, code_version
+        FROM conviction WHERE source = 'lltp'""",
+    )
+    no_re = re.compile(r"^\d+/(\d{4})/(HS-ST|HS-PT|HSST|HSPT)$")
+    for no, jd, eff, main, months, susp, prob, exp, exp_on, basis, end, code in rows:
+        m = no_re.match(no)
+        assert m and int(m.group(1)) == jd.year
+        assert eff >= jd
+        assert code == (2015 if jd >= date(2018, 1, 1) else 1999)
+        if susp:
+            assert main == "prison" and months <= 36 and 12 <= prob <= 60
+        assert exp == (exp_on is not None) == (basis is not None)
+        if exp:
+            assert exp_on < date(2024, 10, 1)
+            if basis == "automatic":
+                assert end is not None and exp_on >= judicial.add_months(end, 12)
+        if main in ("life", "death"):
+            assert not exp
+    assert any(r[7] for r in rows) and not all(r[7] for r in rows)
+
+
+@pytest.mark.unit
+def test_expungement_worked_examples():
+    # judicial_records.md section 3: 2 years' prison, released 10/05/2021, paid 01/06/2021 -> 10/05/2023
+    w = judicial.waiting_months("prison", 24, False)
+    assert judicial.expunge_due(date(2021, 5, 10), w, date(2021, 6, 1)) == date(2023, 5, 10)
+    # compensation paid 15/09/2023 -> expunged 15/09/2023
+    assert judicial.expunge_due(date(2021, 5, 10), w, date(2023, 9, 15)) == date(2023, 9, 15)
+    # suspended: probation ended 15/03/2024 -> 15/03/2025
+    assert judicial.expunge_due(
+        date(2024, 3, 15), judicial.waiting_months("prison", 12, True), date(2024, 3, 1)
+    ) == date(2025, 3, 15)
+    assert judicial.waiting_months("prison", 84, False) == 36
+    assert judicial.waiting_months("prison", 240, False) == 60
+    assert judicial.waiting_months("death", None, False) is None
+
+
+@pytest.mark.postgres
+def test_deterministic_skip_and_force(world, pg):
+    before = _sums(pg)
+    assert "skipped" in judicial.load(PARAMS, progress=False)
+    assert "loaded" in judicial.load(PARAMS, force=True, progress=False)
+    assert _sums(pg) == before
+    other = JudicialParams(records=PARAMS.records, seed=PARAMS.seed + 1)
+    judicial.load(other, progress=False)
+    after = _sums(pg)
+    assert after[0] != before[0] and after[2] != before[2]
+    judicial.load(PARAMS, progress=False)
+    assert _sums(pg) == before
+
+
+@pytest.mark.postgres
+def test_clean_profile_is_exact(migrated, pg):
+    load_population(POP, progress=False)
+    clean = JudicialParams(records=300, seed=9, noise="clean")
+    try:
+        judicial.load(clean, progress=False)
+        labels = _all(pg, "truth", "SELECT count(*) FROM record_truth WHERE noise <> '{}'")[0][0]
+        assert labels == 0
+        truth = dict(
+            _all(pg, "truth", "SELECT record_id, citizen_id FROM record_truth WHERE citizen_id IS NOT NULL")
+        )
+        recs = {
+            r[0]: r[1:]
+            for r in _all(pg, "lltp", "SELECT record_id, full_name, id_number FROM judicial_record")
+        }
+        cits = {
+            r[0]: r[1:]
+            for r in _all(
+                pg,
+                "dancu_admin",
+                "SELECT citizen_id, full_name, cccd FROM citizen WHERE citizen_id = ANY(%s)",
+                (list(truth.values()),),
+            )
+        }
+        assert all(recs[r] == cits[c] for r, c in truth.items())
+    finally:
+        judicial.load(PARAMS, progress=False)
