@@ -1,0 +1,94 @@
+"""``de06 rollout``: the weekly province status table (Friday report).
+
+- ``de06 rollout validate FILE [--json]``: clean and check one TSV. Exit 0 clean, 1 problems
+  found, 2 the file cannot be read (missing, not UTF-8/UTF-16, not a TSV).
+- ``de06 rollout simulate --seed N [--profile default|clean|heavy] --out FILE [--truth FILE]``:
+  write a realistic messy TSV (deterministic by seed).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.group()
+def rollout() -> None:
+    """Province rollout status tables (OCR TSVs of the Working Group's letters)."""
+
+
+def _summary_text(j: dict) -> str:
+    out = [
+        f"{j['source']}: {'clean' if j['clean'] else str(j['problems']) + ' problem(s)'}",
+        f"  provinces found {j['provinces_found']} of {j['provinces_expected']} ({j['rows']} rows)",
+        "  status: " + ", ".join(f"{k} {v}" for k, v in j["status_counts"].items()),
+        "  PV06:   " + ", ".join(f"{k} {v}" for k, v in j["pv06_counts"].items()),
+    ]
+    if j["stated_totals"]:
+        out.append("  stated: " + ", ".join(f"{k} {v}" for k, v in j["stated_totals"].items()))
+    else:
+        out.append("  stated: no summary line found")
+    for label, key in (("missing", "missing"), ("duplicates", "duplicates"), ("unknown names", "unknown")):
+        if j[key]:
+            out.append(f"  {label}: " + ", ".join(j[key]))
+    for m in j["mismatches"]:
+        out.append(f"  mismatch: {m['total']} stated {m['stated']}, rows give {m['counted']}")
+    for c in j["conflicts"]:
+        out.append(f"  conflict: {c['province']} rows {c['rows']} differ in {', '.join(c['fields'])}")
+    for v in j["invalid"]:
+        out.append(f"  line {v['row']} column {v['column']}: {v['problem']} {v['value']!r}")
+    out.append(f"  corrections applied: {len(j['corrections'])} (see --json)")
+    for w in j["warnings"]:
+        out.append(f"  warning: {w}")
+    return "\n".join(out)
+
+
+@rollout.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+def validate(file: Path, as_json: bool) -> None:
+    """Clean FILE and check it against the 63 provinces and its stated totals.
+
+    Exit code 0 when clean, 1 when problems were found, 2 when FILE cannot be read.
+    """
+    from de06.report.rollout import RolloutUnreadable, validate_file
+
+    try:
+        result = validate_file(file)
+    except RolloutUnreadable as exc:
+        if as_json:
+            click.echo(json.dumps({"source": file.name, "readable": False, "error": exc.line()}, ensure_ascii=False))
+        click.echo(f"de06: error: {exc.line()}", err=True)
+        sys.exit(2)
+    j = result.to_json()
+    if as_json:
+        click.echo(json.dumps(j, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_summary_text(j))
+    sys.stdout.flush()
+    sys.exit(0 if result.clean else 1)
+
+
+@rollout.command()
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same file.")
+@click.option(
+    "--profile", type=click.Choice(["clean", "default", "heavy"]), default="default", show_default=True,
+    help="How much dirt to inject.",
+)
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="TSV to write.")
+@click.option("--truth", type=click.Path(dir_okay=False, path_type=Path), help="Also write the truth as JSON.")
+@click.option("--encoding", type=click.Choice(["utf-8", "utf-16"]), default="utf-8", show_default=True)
+def simulate(seed: int, profile: str, out: Path, truth: Path | None, encoding: str) -> None:
+    """Write a realistic messy province status TSV (OCR of a scanned letter)."""
+    from de06.report.rollout_sim import generate
+
+    text, t = generate(seed, profile)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(text.encode(encoding))
+    if truth:
+        truth.write_text(json.dumps(t, ensure_ascii=False, indent=2), encoding="utf-8")
+    click.echo(str(out))
+    sys.stdout.flush()
