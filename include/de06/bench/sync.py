@@ -46,8 +46,9 @@ def _full_reload(connect) -> dict:
                         expunged[key] = min(expunged.get(key, s["expunged_on"]), s["expunged_on"])
         sheets = [s for s, _ in latest.values()]
         res: dict = {}
+        cache: dict = {}
         for i in range(0, len(sheets), 5000):
-            res.update(resolve.resolve(sheets[i:i + 5000], dancu))
+            res.update(resolve.resolve(sheets[i:i + 5000], dancu, cache))
         with lltp.cursor() as cur:
             cur.execute("CREATE TEMP TABLE reload (LIKE conviction INCLUDING DEFAULTS) ON COMMIT DROP")
             values = []

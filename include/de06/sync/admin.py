@@ -8,7 +8,11 @@ RESET_SQL = (
     "DELETE FROM conviction WHERE source = 'qp'",
     "TRUNCATE qp_identity, qp_sync_run, qp_sync_cursor, qp_sync_ledger, qp_quarantine, qp_parked_expungement",
 )
-REVIEW_SQL = "DELETE FROM review_item WHERE source = 'qp'"
+REVIEW_SQL = (
+    "DELETE FROM review_decision WHERE item_id IN (SELECT item_id FROM review_item WHERE source = 'qp')",
+    "DELETE FROM review_reveal WHERE item_id IN (SELECT item_id FROM review_item WHERE source = 'qp')",
+    "DELETE FROM review_item WHERE source = 'qp'",
+)
 
 
 def reset_sync_state(conn_lltp) -> None:
@@ -17,5 +21,6 @@ def reset_sync_state(conn_lltp) -> None:
             cur.execute(q)
         cur.execute("SELECT to_regclass('review_item') IS NOT NULL")
         if cur.fetchone()[0]:
-            cur.execute(REVIEW_SQL)
+            for q in REVIEW_SQL:
+                cur.execute(q)
     conn_lltp.commit()

@@ -53,9 +53,9 @@ def replay(connector: Callable[[str], Any], sheet_ids: list[int] | None = None) 
             resolutions = {}
             if plan.new_keys:
                 dancu = connector("dancu")
-                resolutions = resolve.resolve(list(plan.new_keys.values()), dancu)
+                resolutions = resolve.resolve(list(plan.new_keys.values()), dancu, {})
             apply.write(cur, plan, resolutions, None, replay=True)
-            resolve.enqueue_reviews(lltp, list(resolutions.values()))
+            resolve.enqueue_reviews(lltp, list(resolutions.values()), plan.new_keys)
         lltp.commit()
         return plan.counts()
     finally:

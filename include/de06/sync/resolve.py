@@ -37,49 +37,110 @@ def _matcher():
     return matcher if hasattr(matcher, "match_identities") else None
 
 
-def resolve(sheets: Sequence[dict[str, Any]], dancu_conn) -> dict[str, Resolution]:
-    """Resolve the person of each conviction sheet (keyed by conviction_ref)."""
+def resolve(sheets: Sequence[dict[str, Any]], dancu_conn, cache: dict | None = None) -> dict[str, Resolution]:
+    """Resolve the person of each conviction sheet (keyed by conviction_ref). ``cache``: a dict kept
+    for one run, so the population's name frequencies are computed once per run, not per chunk."""
     if not sheets:
         return {}
     m = _matcher()
     if m is None:
         return _exact_only(sheets, dancu_conn)
+    # one matcher call per distinct identity as recorded (a person convicted twice is matched once)
+    groups: dict[tuple, list[str]] = {}
+    for s in sheets:
+        groups.setdefault(tuple(s.get(f) for f in IDENTITY_FIELDS), []).append(s["conviction_ref"])
     inputs = [
-        m.IdentityInput(
-            key=s["conviction_ref"],
-            full_name=s.get("full_name"),
-            dob_text=s.get("dob_text"),
-            id_number=s.get("id_number"),
-            sex_text=s.get("sex_text"),
-            birth_place=s.get("birth_place"),
-        )
-        for s in sheets
+        m.IdentityInput(key=keys[0], full_name=ident[0], dob_text=ident[1], id_number=ident[2], sex_text=ident[3],
+                        birth_place=ident[4])
+        for ident, keys in groups.items()
     ]
+    by_first = {keys[0]: keys for keys in groups.values()}
     out = {}
-    for r in m.match_identities(inputs, dancu_conn):
+    tf = None
+    if cache is not None and hasattr(m, "term_frequencies"):
+        if "tf" not in cache:
+            cache["tf"] = _term_frequencies(m, dancu_conn)
+        tf = cache["tf"]
+    results = m.match_identities(inputs, dancu_conn, tf) if tf is not None else m.match_identities(inputs, dancu_conn)
+    for r in results:
         cid = r.citizen_id if r.outcome == "linked" else None
-        out[r.key] = Resolution(r.key, r.outcome, cid, str(r.tier) if r.tier is not None else None,
-                                float(r.score) if r.score is not None else None, r)
+        for key in by_first[r.key]:
+            out[key] = Resolution(key, r.outcome, cid, str(r.tier) if r.tier is not None else None,
+                                  float(r.score) if r.score is not None else None, r)
     return out
 
 
-def enqueue_reviews(conn_lltp, resolutions: Sequence[Resolution]) -> int:
-    """Put every unsafe match into the shared review queue (source 'qp'); returns how many."""
-    todo = [r for r in resolutions if r.outcome != "linked"]
+_TF_CACHE: dict[str, tuple[float, Any]] = {}
+TF_TTL_SECONDS = 3600.0
+
+
+def _term_frequencies(m, dancu_conn):
+    """The population's name frequencies change slowly: computed once per process and hour."""
+    import time
+
+    key = getattr(dancu_conn, "dsn", "") or ""
+    hit = _TF_CACHE.get(key)
+    if hit is None or time.monotonic() - hit[0] > TF_TTL_SECONDS:
+        hit = _TF_CACHE[key] = (time.monotonic(), m.term_frequencies(dancu_conn))
+    return hit[1]
+
+
+def enqueue_reviews(conn_lltp, resolutions: Sequence[Resolution], sheets: dict[str, dict[str, Any]],
+                    run_id: int | None = None) -> int:
+    """Put every unsafe match into the shared review queue (source 'qp'); returns how many.
+    Does not commit (the chunk's transaction does)."""
+    todo = [r for r in resolutions if r.outcome != "linked" and r.result is not None]
     if not todo:
         return 0
     try:
         from de06.cleanse.review import enqueue_review  # noqa: PLC0415
     except ImportError:
-        log.warning("shared review queue not available yet; %d qp identities wait in qp_identity", len(todo))
+        log.warning("shared review queue not available; %d qp identities wait in qp_identity", len(todo))
         return 0
-    n = 0
+    from de06.domain.provinces import lookup
+
     for r in todo:
-        if r.result is None:
-            continue
-        enqueue_review(conn_lltp, SOURCE, r.key, r.result)
-        n += 1
-    return n
+        s = sheets.get(r.key, {})
+        ident = {k: s.get(k) for k in IDENTITY_FIELDS}
+        enqueue_review(conn_lltp, SOURCE, r.key, r.result, run_id=run_id, province=lookup(s.get("birth_place")),
+                       identity=ident)
+    return len(todo)
+
+
+IDENTITY_FIELDS = ("full_name", "dob_text", "id_number", "sex_text", "birth_place")
+
+DECISIONS_SQL = """
+WITH latest AS (
+  SELECT DISTINCT ON (d.item_id) i.source_key, d.decision, d.citizen_id
+    FROM review_decision d JOIN review_item i ON i.item_id = d.item_id
+   WHERE i.source = 'qp' AND i.status = 'decided'
+   ORDER BY d.item_id, d.decided_at DESC, d.decision_id DESC
+), changed AS (
+  UPDATE conviction c SET citizen_id = l.citizen_id, updated_at = now()
+    FROM latest l
+   WHERE c.source = 'qp' AND c.source_key = l.source_key AND l.decision = 'link'
+     AND c.citizen_id IS DISTINCT FROM l.citizen_id
+  RETURNING c.conviction_id, c.source_key, c.source_version, c.source_sheet_id, c.citizen_id
+), hist AS (
+  INSERT INTO conviction_history (conviction_id, source, source_key, source_version, source_sheet_id, change_kind,
+                                  row_after, run_id)
+  SELECT conviction_id, 'qp', source_key, source_version, source_sheet_id, 'identity',
+         jsonb_build_object('citizen_id', citizen_id, 'by', 'review'), %(run_id)s FROM changed
+)
+UPDATE qp_identity q SET match_outcome = 'linked', match_tier = 'review', resolved_at = now()
+  FROM changed WHERE q.source_key = changed.source_key
+"""
+
+
+def apply_review_decisions(conn_lltp, run_id: int | None = None) -> int:
+    """Link qp convictions whose review item a person decided 'link' (the latest decision counts).
+    Returns how many convictions changed; does not commit."""
+    with conn_lltp.cursor() as cur:
+        cur.execute("SELECT to_regclass('review_decision') IS NOT NULL")
+        if not cur.fetchone()[0]:
+            return 0
+        cur.execute(DECISIONS_SQL, {"run_id": run_id})
+        return cur.rowcount
 
 
 _DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")

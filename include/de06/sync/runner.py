@@ -68,6 +68,7 @@ class SyncResult:
     window: dict[str, int] = field(default_factory=dict)  # outcomes in the window (ledger)
     new: dict[str, int] = field(default_factory=dict)  # outcomes decided by this attempt
     reconciled: bool | None = None
+    review_links: int = 0  # qp convictions linked by a reviewer's decision at the start of this run
     line: str = ""
 
     def as_dict(self) -> dict:
@@ -108,14 +109,17 @@ def run_sync(opts: SyncOptions, connector: Connector = _default_connector) -> Sy
         else:
             start = (wf_ts, wf_pk)
         result = SyncResult(opts.run_key, "running", run_id, new=dict.fromkeys(OUTCOMES, 0))
+        result.review_links = resolve.apply_review_decisions(lltp, run_id)
+        lltp.commit()
         try:
             qp = connector("qp")
             extract.open_snapshot(qp)
             high = extract.high_watermark(qp, opts.until)
             refs = load_refs(lltp)
+            match_cache: dict = {}
             if high is not None and high > start:
                 for i, rows in enumerate(extract.chunks(qp, start, high, opts.chunk_size)):
-                    dancu = _chunk(lltp, rows, refs, run_id, result, dancu, connector)
+                    dancu = _chunk(lltp, rows, refs, run_id, result, dancu, connector, match_cache)
                     result.chunks += 1
                     if opts.after_chunk is not None:
                         opts.after_chunk(i)
@@ -158,7 +162,7 @@ def run_sync(opts: SyncOptions, connector: Connector = _default_connector) -> Sy
         lltp.close()
 
 
-def _chunk(lltp, rows, refs, run_id, result: SyncResult, dancu, connector):
+def _chunk(lltp, rows, refs, run_id, result: SyncResult, dancu, connector, match_cache: dict):
     """Process one chunk in one lltp transaction (writes + ledger + cursor)."""
     last = (rows[-1]["updated_at"], rows[-1]["sheet_id"])
     with lltp.cursor() as cur:
@@ -173,10 +177,10 @@ def _chunk(lltp, rows, refs, run_id, result: SyncResult, dancu, connector):
             if plan.new_keys:
                 if dancu is None:
                     dancu = connector("dancu")
-                resolutions = resolve.resolve(list(plan.new_keys.values()), dancu)
+                resolutions = resolve.resolve(list(plan.new_keys.values()), dancu, match_cache)
                 dancu.rollback()
             apply.write(cur, plan, resolutions, run_id)
-            resolve.enqueue_reviews(lltp, list(resolutions.values()))
+            resolve.enqueue_reviews(lltp, list(resolutions.values()), plan.new_keys, run_id)
             for k, v in plan.counts().items():
                 result.new[k] += v
             result.new_rows += len(fresh)

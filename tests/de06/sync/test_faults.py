@@ -186,3 +186,29 @@ def test_two_runs_at_once_one_skips(fresh, pg):
     assert results["a"].status == "succeeded" and results["a"].new_rows == 6
     assert results["c"].status == "succeeded" and results["c"].new_rows == 0  # waited, then found nothing new
     assert all(history_count(lltp, f"W{i}") == 1 for i in range(6))
+
+
+def test_unsafe_identity_goes_to_the_shared_review_queue_and_a_decision_links_it(fresh, citizens, pg):
+    from de06.cleanse.review import decide
+
+    qp, lltp, dancu = pg("qp"), pg("lltp"), pg("dancu_admin")
+    with dancu.cursor() as cur:
+        cur.execute("SELECT citizen_id, full_name, dob FROM citizen WHERE citizen_id = %s", (citizens[7],))
+        cid, name, dob = cur.fetchone()
+    # the court wrote no ID number: name and date of birth alone are not a safe match
+    conviction(qp, "RV1", 1, at(0), full_name=name, dob_text=dob.strftime("%d/%m/%Y"), id_number=None)
+    sync("review-1")
+    with lltp.cursor() as cur:
+        cur.execute("SELECT item_id, candidates FROM review_item WHERE source = 'qp' AND source_key = 'RV1'"
+                    " AND status = 'open'")
+        item_id, candidates = cur.fetchone()
+        cur.execute("SELECT citizen_id FROM conviction WHERE source = 'qp' AND source_key = 'RV1'")
+        assert cur.fetchone()[0] is None
+    lltp.commit()
+    assert cid in {int(c["citizen_id"]) for c in candidates}
+    decide(lltp, item_id, "link", "tester", citizen_id=cid)
+    r = sync("review-2")
+    assert r.review_links == 1
+    with lltp.cursor() as cur:
+        cur.execute("SELECT citizen_id FROM conviction WHERE source = 'qp' AND source_key = 'RV1'")
+        assert cur.fetchone()[0] == cid
