@@ -7,11 +7,13 @@ from pathlib import Path
 from de06.errors import InputError
 
 POPULATION_COLUMNS = ("citizen_id", "cccd", "cmnd", "full_name", "dob", "sex", "birth_province")
+#: optional population columns: old CMND numbers (";"-separated), dob precision D/Y, deceased true/false
+POPULATION_OPTIONAL = ("cmnd_old", "dob_precision", "deceased")
 RECORD_COLUMNS = ("record_id", "full_name", "dob_text", "id_number", "sex", "birth_province")
 OUTPUT_COLUMNS = ("record_id", "outcome", "citizen_id", "tier", "score", "reasons")
 
 
-def read_rows(path: str | Path, required: tuple[str, ...], what: str) -> list[dict]:
+def read_rows(path: str | Path, required: tuple[str, ...], what: str, optional: tuple[str, ...] = ()) -> list[dict]:
     """Rows as dicts of str|None; a missing/misnamed column is one clear error listing them."""
     import pandas as pd
 
@@ -44,7 +46,8 @@ def read_rows(path: str | Path, required: tuple[str, ...], what: str) -> list[di
             f"name the columns exactly: {', '.join(required)}",
         )
     df.columns = cols
-    df = df[list(required)].astype(object).where(df[list(required)].notna(), None)
+    keep = list(required) + [c for c in optional if c in cols]
+    df = df[keep].astype(object).where(df[keep].notna(), None)
     rows = []
     for rec in df.to_dict("records"):
         rows.append({k: (None if v is None else str(v)) for k, v in rec.items()})

@@ -190,6 +190,14 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
                 enqueue_review(lltp, "lltp", r.key, r, run_id=run.run_id,
                                province=partition if partition != NONE_PARTITION else None,
                                identity=raw[r.key])
+        settled = [r.key for r in results if r.outcome != "review" and not getattr(r, "decided", False)]
+        if settled and not run.dry_run:
+            # a record no longer doubtful leaves the queue (decided items are never touched)
+            cur.execute(
+                "UPDATE review_item SET status = 'withdrawn', updated_at = now()"
+                " WHERE source = 'lltp' AND status = 'open' AND source_key = ANY (%s)",
+                (settled,),
+            )
         _copy(cur, "record_outcome", OUTCOME_COLS, outcomes)
         _copy(cur, "record_cleaned", CLEANED_COLS, cleaned)
         _copy(cur, "rule_trail", TRAIL_COLS, trail)

@@ -27,6 +27,8 @@ def _sql(name: str) -> str:
 def _esc(v) -> str:
     if v is None:
         return "\\N"
+    if isinstance(v, bool):
+        return "t" if v else "f"
     return str(v).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
 
 
@@ -56,9 +58,11 @@ def population_rows(rows: list[dict]) -> tuple[list[list], list[str]]:
             continue
         if cmnd and not (cmnd.isdigit() and len(cmnd) == 9):
             cmnd = None
+        precision = "Y" if (r.get("dob_precision") or "").strip().upper() == "Y" else "D"
+        dead = (r.get("deceased") or "").strip().lower() in ("true", "t", "1", "yes")
         out.append([
             len(out) + 1, key, cccd, cmnd, clean(r.get("full_name")), name.family, name.middle, name.given,
-            dob.isoformat(), "D", parse_sex(r.get("sex")), parse_province(r.get("birth_province")), "f",
+            dob.isoformat(), precision, parse_sex(r.get("sex")), parse_province(r.get("birth_province")), dead,
         ])
     return out, problems
 
@@ -70,6 +74,9 @@ def scratch_population(conn, rows: list[dict], old_cmnd: list[tuple[str, str]] =
     The session's search_path points at the schema while inside; the schema is dropped after.
     """
     table_rows, problems = population_rows(rows)
+    old_cmnd = list(old_cmnd) + [
+        (r["citizen_id"], c.strip()) for r in rows for c in (r.get("cmnd_old") or "").split(";") if c.strip()
+    ]
     if problems:
         raise InputError(
             f"population extract has {len(problems)} bad row(s), first: {problems[0]}",

@@ -1,0 +1,163 @@
+"""``de06 cleanse`` (run, runs, revert, link) and ``de06 review`` (list, show, decide).
+
+Personal data is masked on screen (IDs ``001*******45``, names as initials) unless
+``review show --reveal --reason "..."``, which is logged in ``lltp.review_reveal``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+import uuid
+
+import click
+
+
+def _who() -> str:
+    return os.environ.get("DE06_USER") or getpass.getuser()
+
+
+@click.group()
+def cleanse() -> None:
+    """Clean judicial records against the population DB (the DAG lltp_cleanse, or here in-process)."""
+
+
+@cleanse.command("run")
+@click.option("--mode", type=click.Choice(["incremental", "full"]), default="incremental", show_default=True)
+@click.option("--province", "provinces", multiple=True, help="Partition to run (code, name or 'none'); repeat.")
+@click.option("--dry-run", is_flag=True, help="Record outcomes without making them current or queuing reviews.")
+def run_cmd(mode: str, provinces: tuple[str, ...], dry_run: bool) -> None:
+    """Run the cleansing in this process (same steps as the DAG)."""
+    from tqdm import tqdm
+
+    from de06.cleanse import pipeline
+    from de06.db import connect
+
+    lltp, dancu = connect("lltp"), connect("dancu")
+    try:
+        parts = pipeline.resolve_partitions(list(provinces))
+        bar = tqdm(total=len(parts), desc="partitions", unit="part", file=sys.stderr)
+        res = pipeline.run_all(lltp, dancu, f"cli:{uuid.uuid4().hex}", mode, list(provinces), dry_run,
+                               progress=lambda _p: bar.update(1))
+        bar.close()
+    finally:
+        lltp.close()
+        dancu.close()
+    click.echo(json.dumps(res))
+
+
+@cleanse.command("runs")
+@click.option("--limit", default=20, show_default=True)
+def runs_cmd(limit: int) -> None:
+    """List recent cleansing runs with their outcome counts."""
+    from de06.db import connect
+
+    conn = connect("lltp")
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT run_id, run_key, mode, dry_run, status, started_at, counts FROM cleanse_run"
+                " ORDER BY run_id DESC LIMIT %s",
+                (limit,),
+            )
+            for rid, key, mode, dry, status, started, counts in cur.fetchall():
+                click.echo(f"{rid}\t{status}\t{mode}{' dry-run' if dry else ''}\t{started:%Y-%m-%d %H:%M}\t"
+                           f"{json.dumps(counts or {})}\t{key}")
+    finally:
+        conn.close()
+
+
+@cleanse.command("revert")
+@click.argument("run_id", type=int)
+def revert_cmd(run_id: int) -> None:
+    """Undo a run: delete its outcomes, cleaned values and trail; withdraw its open review items."""
+    from de06.cleanse import pipeline
+    from de06.db import connect
+
+    conn = connect("lltp")
+    try:
+        click.echo(json.dumps({"run_id": run_id, **pipeline.revert_run(run_id, conn)}))
+    finally:
+        conn.close()
+
+
+@cleanse.command("link")
+@click.option("--population", required=True, type=click.Path(dir_okay=False), help="CSV or Parquet extract.")
+@click.option("--records", required=True, type=click.Path(dir_okay=False), help="CSV or Parquet records.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Output .csv or .parquet.")
+def link_cmd(population: str, records: str, out: str) -> None:
+    """Match a records extract to a population extract with the DAG's matcher (scratch schema).
+
+    \b
+    population columns: citizen_id, cccd, cmnd, full_name, dob (YYYY-MM-DD), sex (M/F), birth_province
+    records columns:    record_id, full_name, dob_text, id_number, sex, birth_province
+    output columns:     record_id, outcome, citizen_id, tier, score, reasons
+    """
+    from tqdm import tqdm
+
+    from de06.cleanse.link import link_files
+
+    bars = []
+
+    def factory(total: int):
+        bars.append(tqdm(total=total, desc="records", unit="rec", file=sys.stderr))
+        return bars[-1].update
+
+    counts = link_files(population, records, out, progress_factory=factory)
+    for b in bars:
+        b.close()
+    click.echo(json.dumps(counts))
+    click.echo(out)
+
+
+# ------------------------------------------------------------------------------------ review
+@click.group()
+def review() -> None:
+    """The review queue of doubtful matches (judicial cleansing and military sync)."""
+
+
+@review.command("list")
+@click.option("--province", help="Province code or name.")
+@click.option("--source", type=click.Choice(["lltp", "qp"]))
+@click.option("--status", type=click.Choice(["open", "decided", "withdrawn"]), default="open", show_default=True)
+@click.option("--limit", default=50, show_default=True)
+def list_cmd(province: str | None, source: str | None, status: str, limit: int) -> None:
+    """List review items by province and age (oldest first)."""
+    from de06.cleanse.review_cli import list_items
+
+    for line in list_items(province, source, status, limit):
+        click.echo(line)
+
+
+@review.command("show")
+@click.argument("item_id", type=int)
+@click.option("--reveal", is_flag=True, help="Show personal data unmasked (needs --reason; logged).")
+@click.option("--reason", help="Why the data is revealed (stored with who and when).")
+def show_cmd(item_id: int, reveal: bool, reason: str | None) -> None:
+    """Show one item: the record and its candidates side by side (masked unless --reveal)."""
+    from de06.cleanse.review_cli import show_item
+
+    click.echo(show_item(item_id, reveal, reason, _who()))
+
+
+@review.command("decide")
+@click.argument("item_id", type=int)
+@click.option("--link", "citizen_id", type=int, help="Link the record to this candidate citizen_id.")
+@click.option("--not-match", is_flag=True, help="None of the candidates is the person.")
+@click.option("--note", help="Free-text note kept with the decision.")
+def decide_cmd(item_id: int, citizen_id: int | None, not_match: bool, note: str | None) -> None:
+    """Decide an item; the next cleansing run applies it and never overrides it."""
+    from de06.cleanse import review as rv
+    from de06.db import connect
+    from de06.errors import InputError
+
+    if bool(citizen_id) == bool(not_match):
+        raise InputError("give exactly one of --link CITIZEN_ID or --not-match", "e.g. de06 review decide 12 --link 345")
+    conn = connect("lltp")
+    try:
+        rv.decide(conn, item_id, "link" if citizen_id else "not_match", _who(), citizen_id, note)
+    finally:
+        conn.close()
+    click.echo(f"item {item_id}: {'link ' + str(citizen_id) if citizen_id else 'not a match'} recorded by {_who()}")
