@@ -67,7 +67,9 @@ def population(size: int, seed: int, look_alike_share: float, force: bool, quiet
 def judicial(
     records: int, seed: int, noise_profile: str, outside_share: float, force: bool, quiet: bool
 ) -> None:
-    """Fill lltp.judicial_record and conviction from the population, with labelled noise; truth in truth.record_truth."""
+    """Fill lltp.judicial_record and conviction from the population, with labelled noise.
+
+    The truth (citizen and noise kinds per record) goes to truth.record_truth."""
     from de06.simulators.judicial import JudicialParams, load
 
     params = JudicialParams(records=records, seed=seed, noise=noise_profile, outside_share=outside_share)
@@ -94,7 +96,7 @@ def judicial(
     type=click.IntRange(min=1),
     default=20_000,
     show_default=True,
-    help="Judicial records to export (only records whose person is in the exported population or outside it).",
+    help="Judicial records to export (persons inside the exported population or outside the DB).",
 )
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
 def export(out_dir: Path, population_limit: int, records_limit: int, fmt: str) -> None:

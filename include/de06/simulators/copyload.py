@@ -36,6 +36,16 @@ def render_column(values: Sequence[Any] | np.ndarray) -> list[str]:
             out = np.datetime_as_string(values, unit="D").tolist()
             return [NULL if s == "NaT" else s for s in out]
         values = values.tolist()
+    elif not isinstance(values, list):
+        values = list(values)
+    types = set(map(type, values))
+    if types <= {str, type(None)}:  # fast path: text with NULLs, escaped only when needed
+        strs = [v for v in values if v is not None] if type(None) in types else values
+        joined = "".join(strs)
+        special = "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined
+        if not special:
+            return values if strs is values else [NULL if v is None else v for v in values]
+        return [NULL if v is None else _escape(v) for v in values]
     out: list[str] = []
     for v in values:
         if v is None:
@@ -68,7 +78,7 @@ def render(columns: Mapping[str, Sequence[Any] | np.ndarray]) -> str:
         raise ValueError("columns have different lengths")
     if n == 0:
         return ""
-    return "\n".join("\t".join(row) for row in zip(*rendered)) + "\n"
+    return "\n".join("\t".join(row) for row in zip(*rendered, strict=True)) + "\n"
 
 
 def copy_columns(

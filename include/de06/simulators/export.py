@@ -48,8 +48,8 @@ def _write(path: Path, columns: tuple[str, ...], rows: list[tuple], fmt: str) ->
     import pyarrow.parquet as pq
 
     path = path.with_suffix(".parquet")
-    cols = list(zip(*rows)) if rows else [[] for _ in columns]
-    table = pa.table({c: pa.array(list(v), type=pa.string()) for c, v in zip(columns, cols)})
+    cols = list(zip(*rows, strict=True)) if rows else [[] for _ in columns]
+    table = pa.table({c: pa.array(list(v), type=pa.string()) for c, v in zip(columns, cols, strict=True)})
     pq.write_table(table, path)
     return path
 

@@ -9,6 +9,7 @@ namesake, or (about 4 %) someone outside the population DB; convictions follow j
 
 from __future__ import annotations
 
+import bisect
 import random
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
@@ -20,6 +21,7 @@ from de06.simulators import noise
 from de06.simulators.population import REF_DATE
 
 DATASET = "judicial"
+SKIP_HINT = "use --force to rebuild"
 BATCH = 50_000
 FIRST_JUDGMENT = date(1995, 1, 1)
 LAST_JUDGMENT = date(2024, 9, 15)
@@ -74,14 +76,15 @@ OFFENCES: tuple[Offence, ...] = (
     Offence(
         "304",
         "230",
-        "Chế tạo, tàng trữ, vận chuyển, sử dụng, mua bán trái phép hoặc chiếm đoạt vũ khí quân dụng, phương tiện kỹ thuật quân sự",
+        "Chế tạo, tàng trữ, vận chuyển, sử dụng, mua bán trái phép hoặc chiếm đoạt vũ khí quân dụng, "
+        "phương tiện kỹ thuật quân sự",
         0.3,
         "violent",
     ),
     Offence("332", "259", "Trốn tránh nghĩa vụ quân sự", 0.2, "petty"),
 )
 _OFF_W = np.array([o.weight for o in OFFENCES])
-_OFF_CUM = np.cumsum(_OFF_W / _OFF_W.sum())
+_OFF_CUM = np.cumsum(_OFF_W / _OFF_W.sum()).tolist()
 
 # (share fine, share reform, share prison [rest], prison months choices, suspended share if <= 36)
 _PENALTY = {
@@ -189,7 +192,7 @@ def make_convictions(rnd: random.Random, dob: date, province: str, count: int) -
     out: list[Conviction] = []
     for n, jd in enumerate(dates, start=1):
         r = rnd.random()
-        off = OFFENCES[min(int(np.searchsorted(_OFF_CUM, r, side="right")), len(OFFENCES) - 1)]
+        off = OFFENCES[min(bisect.bisect_right(_OFF_CUM, r), len(OFFENCES) - 1)]
         if jd < date(2018, 1, 1) and off.article_1999 is None:
             off = OFFENCES[0]
         fine_p, reform_p, months_opts, susp_p = _PENALTY[off.kind]
@@ -675,7 +678,7 @@ def load(params: JudicialParams, *, force: bool = False, progress: bool = True) 
             and runs.same_params(prev[0], run_params)
             and prev[1] == existing == params.records
         ):
-            return f"judicial: {existing} records with the same params already loaded; skipped (use --force to rebuild)"
+            return f"judicial: {existing} records with the same params already loaded; skipped ({SKIP_HINT})"
 
         try:
             with runs.lock_guard("lltp.judicial_record"), lltp.cursor() as cur:
@@ -684,9 +687,9 @@ def load(params: JudicialParams, *, force: bool = False, progress: bool = True) 
                 cur.execute("DELETE FROM judicial_record WHERE source = 'lltp'")
         except psycopg2.errors.ForeignKeyViolation as exc:
             raise De06Error(
-                "existing judicial records are referenced by other data (e.g. military-court or cleansing rows): "
-                + str(exc).splitlines()[0],
-                "rebuild the whole world (`de06 db` on a fresh DE06_PGDATA) or remove the dependent rows first",
+                "existing judicial records are referenced by other data "
+                "(e.g. military-court or cleansing rows): " + str(exc).splitlines()[0],
+                "rebuild the whole world on a fresh DE06_PGDATA or remove the dependent rows first",
             ) from None
         with runs.lock_guard("truth.record_truth"), truth.cursor() as cur:
             cur.execute(runs.SQL_LOCK_TIMEOUT)
@@ -713,7 +716,8 @@ def load(params: JudicialParams, *, force: bool = False, progress: bool = True) 
             row = next(norm_iter, None)
             if row is None:
                 raise InputError(
-                    f"the population ({n_citizens} citizens) has too few candidates for {params.records} records",
+                    f"the population ({n_citizens} citizens) has too few candidates "
+                    f"for {params.records} records",
                     "simulate a larger population (--size) or fewer --records",
                 )
             return _person(row)
@@ -722,7 +726,8 @@ def load(params: JudicialParams, *, force: bool = False, progress: bool = True) 
         dcur.execute("SELECT count(*) FROM citizen WHERE cccd = ANY(%s)", ([p.ident.cccd for p in outside],))
         if dcur.fetchone()[0]:
             raise De06Error(
-                "simulated outside persons collide with citizens' CCCDs (population loaded without a sim_run row?)",
+                "simulated outside persons collide with citizens' CCCDs "
+                "(population loaded without a sim_run row?)",
                 "rebuild the population with `de06 simulate population --force` before the judicial records",
             )
         bar = tqdm(total=params.records, unit="record", disable=not progress, desc="judicial")
@@ -747,4 +752,7 @@ def load(params: JudicialParams, *, force: bool = False, progress: bool = True) 
     finally:
         for c in (dancu, lltp, truth):
             c.close()
-    return f"judicial: loaded {params.records} records with {n_conv} convictions (profile {params.noise}, seed {params.seed})"
+    return (
+        f"judicial: loaded {params.records} records with {n_conv} convictions "
+        f"(profile {params.noise}, seed {params.seed})"
+    )

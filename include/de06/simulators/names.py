@@ -287,7 +287,7 @@ def draw(
     sel = (kind >= edges[3]) & (kind < edges[4])
     mother = _pick(rng, FAMILY[:8], n)
     middle = np.where(sel & (mother != family) & (middle != ""), mother + " " + middle, middle)
-    full = np.array([" ".join(p for p in t if p) for t in zip(family, middle, given)], dtype=object)
+    full = np.where(middle == "", family + " " + given, family + " " + middle + " " + given)
 
     minority = np.flatnonzero(kind >= edges[4])
     minority = minority[kind[minority] < edges[5]]
@@ -300,10 +300,10 @@ def _minority(rng, idx, male, family, middle, given, full) -> None:
     """Overwrite rows ``idx`` with ethnic-minority name patterns (in place)."""
     group = rng.choice(5, size=len(idx), p=[0.3, 0.3, 0.15, 0.1, 0.15])
     u = rng.random((len(idx), 3))
-    for j, (i, g) in enumerate(zip(idx, group)):
+    for j, (i, g) in enumerate(zip(idx, group, strict=True)):
         m = bool(male[i])
 
-        def pick(pool, k):
+        def pick(pool, k, j=j):
             return pool[int(u[j, k] * len(pool))]
 
         if g in (0, 1):  # Thái / Tày-Nùng: Vietnamese order

@@ -5,6 +5,12 @@ apply (its eligibility: e.g. ``day_month_swap`` needs day <= 12, ``cmnd_instead`
 the rate is the probability among eligible records, and the simulator records both counts so the
 realised rates can be checked. Record-level kinds ``duplicate`` and ``look_alike`` are decided in
 :mod:`de06.simulators.judicial`; the others by :func:`dirty`.
+
+Labels (``truth.record_truth.noise``): ``duplicate`` marks the *second* record of a person (a
+separate, independently dirtied copy with the same convictions; its own field kinds are added);
+``look_alike`` marks records whose person was drawn from the citizens sharing full name and DOB
+with someone else (a duplicate of such a record carries ``duplicate``, not ``look_alike``).
+Ordinary records never point to a look-alike citizen.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ Deterministic by (seed, size, params): chunk ``c`` (rows ``c*CHUNK+1 .. (c+1)*CH
 chunks in order and scrambled by a bijection, so numbers never collide and no global set is kept.
 Truth first (identity.md): the CCCD is built from birth province, year and sex; then look-alike
 namesakes (same full name and DOB, different CCCD) are planted.
+
+``citizen.cmnd`` holds a person's latest 9-digit CMND; ``citizen_cmnd`` holds only their *older*
+numbers (a move to another province meant a new number). No CMND belongs to two people.
 """
 
 from __future__ import annotations
@@ -208,11 +211,10 @@ def cccd_numbers(
         raise OverflowError("too many people in one (province, sex, year) group")
     serial = (k * _SERIAL_A + offsets[keys]) % 1_000_000
     g = (years - 1900) // 100 * 2 + np.where(male, 0, 1)
-    codes = np.asarray(CODES)[prov_idx]
-    return [
-        f"{c}{gg}{yy % 100:02d}{s:06d}"
-        for c, gg, yy, s in zip(codes, g.tolist(), years.tolist(), serial.tolist())
-    ]
+    add, zfill = np.strings.add, np.strings.zfill
+    head = add(np.asarray(CODES)[prov_idx], g.astype(str))
+    tail = add(zfill((years % 100).astype(str), 2), zfill(serial.astype(str), 6))
+    return add(head, tail).tolist()
 
 
 def cmnd_numbers(prefix: np.ndarray, counters: np.ndarray, seed: int) -> list[str]:
@@ -221,7 +223,9 @@ def cmnd_numbers(prefix: np.ndarray, counters: np.ndarray, seed: int) -> list[st
     k = counters[prefix] + _ranks(prefix)
     np.add.at(counters, prefix, 1)
     seven = (k * _CMND_A + offsets[prefix]) % 10_000_000
-    return [f"{p:02d}{s:07d}" for p, s in zip(prefix.tolist(), seven.tolist())]
+    return np.strings.add(
+        np.strings.zfill(prefix.astype(str), 2), np.strings.zfill(seven.astype(str), 7)
+    ).tolist()
 
 
 def draw_people(
@@ -292,7 +296,7 @@ def generate_chunk(
     cmnd_prefix = CMND_PREFIX[np.where(rng.random(len(holder)) < 0.7, prov[holder], residence[holder])]
     cmnd_vals = cmnd_numbers(cmnd_prefix, counters.cmnd, params.seed)
     cmnd: list[str | None] = [None] * n
-    for i, c in zip(holder.tolist(), cmnd_vals):
+    for i, c in zip(holder.tolist(), cmnd_vals, strict=True):
         cmnd[i] = c
     n_old = np.where(
         rng.random(len(holder)) < params.old_cmnd_share, np.where(rng.random(len(holder)) < 0.2, 2, 1), 0
@@ -318,11 +322,12 @@ def generate_chunk(
     has_vneid = np.where(child, rng.random(n) < 0.1, rng.random(n) < 0.85) & ~dead
     has_bhxh = rng.random(n) < 0.93
     bhxh_num = (ids * _BHXH_A + params.seed * 7919) % 10_000_000_000
-    bhxh = [f"{b:010d}" if h else None for b, h in zip(bhxh_num.tolist(), has_bhxh.tolist())]
+    bhxh_txt = np.strings.zfill(bhxh_num.astype(str), 10).astype(object)
+    bhxh = np.where(has_bhxh, bhxh_txt, None).tolist()
     upd = np.datetime64("2024-09-30T12:00:00") - (rng.random(n) * 700 * 86400).astype(np.int64).astype(
         "timedelta64[s]"
     )
-    updated_at = [s + "+07" for s in np.datetime_as_string(upd, unit="s").tolist()]
+    updated_at = np.strings.add(np.datetime_as_string(upd, unit="s"), "+07").tolist()
 
     codes = np.asarray(CODES)
     citizen = {
@@ -420,7 +425,10 @@ def load(params: PopulationParams, *, force: bool = False, progress: bool = True
             and runs.same_params(prev[0], params.as_json())
             and prev[1] == existing == params.size
         ):
-            return f"population: {existing} citizens with the same params already loaded; skipped (use --force to rebuild)"
+            return (
+                f"population: {existing} citizens with the same params already loaded; "
+                "skipped (use --force to rebuild)"
+            )
         with runs.lock_guard("dancu.citizen"), conn.cursor() as cur:
             cur.execute(runs.SQL_LOCK_TIMEOUT)
             cur.execute("TRUNCATE citizen_cmnd, citizen")

@@ -19,7 +19,8 @@ REC_SUM = """
 SELECT md5(string_agg(j::text, '|' ORDER BY j.record_id)) FROM judicial_record j WHERE source = 'lltp'
 """
 CONV_SUM = """
-SELECT md5(string_agg(concat_ws('/', source_key, court_name, judgment_no, judgment_date, article, main_penalty,
+SELECT md5(string_agg(concat_ws('/', source_key, court_name, judgment_no, judgment_date, article,
+       main_penalty,
        penalty_months, suspended, expunged, expunged_on), '|' ORDER BY source_key))
 FROM conviction WHERE source = 'lltp'
 """
@@ -148,7 +149,8 @@ def test_look_alike_records_point_to_namesakes(world, pg):
         "dancu_admin",
         """
         SELECT count(*) FROM citizen c WHERE c.citizen_id = ANY(%s) AND EXISTS (
-          SELECT 1 FROM citizen o WHERE o.full_name = c.full_name AND o.dob = c.dob AND o.citizen_id <> c.citizen_id)""",
+          SELECT 1 FROM citizen o
+          WHERE o.full_name = c.full_name AND o.dob = c.dob AND o.citizen_id <> c.citizen_id)""",
         (ids,),
     )[0]
     assert n == len(set(ids))

@@ -59,7 +59,8 @@ def test_cccd_agrees_with_dob_sex_province(population, pg):
         WHERE substr(cccd, 1, 3) <> birth_province
            OR substr(cccd, 5, 2) <> to_char(dob, 'YY')
            OR substr(cccd, 4, 1)::int % 2 <> (sex = 'F')::int
-           OR 1900 + 100 * (substr(cccd, 4, 1)::int / 2) + substr(cccd, 5, 2)::int <> extract(year FROM dob)::int""",
+           OR 1900 + 100 * (substr(cccd, 4, 1)::int / 2) + substr(cccd, 5, 2)::int
+              <> extract(year FROM dob)::int""",
     )
     assert bad == 0
 
@@ -98,7 +99,8 @@ def test_look_alike_pairs_exist(population, pg):
         pg,
         """
         SELECT count(*) FROM citizen c
-        JOIN (SELECT full_name, dob FROM citizen GROUP BY 1, 2 HAVING count(*) > 1) g USING (full_name, dob)""",
+        JOIN (SELECT full_name, dob FROM citizen GROUP BY 1, 2 HAVING count(*) > 1) g
+          USING (full_name, dob)""",
     )
     assert in_groups >= 2 * round(SIZE * PARAMS.look_alike_share)
 
