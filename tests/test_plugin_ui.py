@@ -161,6 +161,12 @@ def test_served_with_an_airflow_token(server):
     )
     docs = httpx.get(server.base + "/de06-quality/docs/index.html", headers=h, timeout=10)
     assert docs.status_code == 200 and "province_status" in docs.text
+    href = docs.text.split('href="validations/', 1)[1].split('"', 1)[0]
+    page = httpx.get(f"{server.base}/de06-quality/docs/validations/{href}", headers=h, timeout=10)
+    assert page.status_code == 200 and "Expectation Validation Result" in page.text
+    assert (
+        "https://cdn" not in page.text and "unpkg.com" not in page.text
+    )  # served without third-party requests
     escape = httpx.get(
         server.base + "/de06-quality/docs/..%2F..%2F..%2F..%2Fetc%2Fpasswd", headers=h, timeout=10
     )

@@ -9,6 +9,8 @@ masking, so the site never holds a raw personal value. A file lock serialises co
 from __future__ import annotations
 
 import fcntl
+import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -35,9 +37,10 @@ def _locked() -> Iterator[None]:
 
 
 def quiet(context: Any) -> None:
-    """No tqdm bars on stderr from GX's metric calculations."""
+    """No tqdm bars on stderr from GX's metric calculations, no INFO chatter."""
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
 
 
@@ -83,3 +86,54 @@ def rebuild() -> Path:
         context = file_context()
         context.build_data_docs()
     return paths.docs_dir() / "index.html"
+
+
+_REMOTE_TAG = re.compile(
+    r"<link[^>]*href=\"https?://[^\"]*\"[^>]*>|<script[^>]*src=\"https?://[^\"]*\"[^>]*>\s*</script>"
+    r"|<img[^>]*src=\"https?://[^\"]*\"[^>]*>",
+    re.I,
+)
+OFFLINE_CSS = """<style>
+body{font-family:system-ui,sans-serif;margin:0 1.2em;color:#222}
+table{border-collapse:collapse;margin:.5em 0}
+th,td{border:1px solid #ddd;padding:.25em .5em;vertical-align:top}
+.collapse:not(.show){display:none}ol.breadcrumb{list-style:none;padding:0;display:flex;gap:1em}
+img[alt="Great Expectations"]{display:none}.text-danger{color:#b00020}.text-success{color:#17663a}
+</style>"""
+
+
+def offline_html(text: str) -> str:
+    """A Data Docs page without third-party requests (air-gapped networks; no page view reaches a
+    CDN or GX's tracking image): remote stylesheets, scripts and images removed, a local style added."""
+    stripped = _REMOTE_TAG.sub("", text)
+    return stripped.replace("</head>", OFFLINE_CSS + "</head>", 1)
+
+
+def offline_index() -> str:
+    """An index of the Data Docs pages that needs no JavaScript (GX's own index fills its table
+    with a CDN-hosted script, so it is empty on an air-gapped network)."""
+    import html
+
+    root = paths.docs_dir()
+    pages = sorted(root.glob("validations/*/*/*/*.html"), key=lambda p: p.parts[-2], reverse=True)
+    rows = []
+    for p in pages:
+        suite, run, when, batch = p.relative_to(root).parts[1:5]
+        rows.append(
+            f"<tr><td>{html.escape(suite)}</td><td>{html.escape(run)}</td><td>{html.escape(when)}</td>"
+            f'<td><a href="{html.escape(p.relative_to(root).as_posix())}">{html.escape(batch[:-5])}</a></td>'
+            "</tr>"
+        )
+    suites = "".join(
+        f'<li><a href="expectations/{html.escape(p.name)}">{html.escape(p.stem)}</a></li>'
+        for p in sorted(root.glob("expectations/*.html"))
+    )
+    table = "".join(rows) or '<tr><td colspan="4">No validation result yet.</td></tr>'
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Data Docs</title>'
+        + OFFLINE_CSS
+        + "</head><body><h1>Data Docs</h1><h2>Validation results (newest first)</h2>"
+        "<table><tr><th>Suite</th><th>DAG.run</th><th>Validated (UTC)</th><th>Task</th></tr>"
+        + table
+        + f"</table><h2>Expectation suites</h2><ul>{suites}</ul></body></html>"
+    )

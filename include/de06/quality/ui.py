@@ -23,7 +23,7 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from de06.quality.dimensions import DIMENSIONS, LABELS
 
@@ -220,10 +220,16 @@ def create_app() -> FastAPI:
         return FileResponse(_safe_file(paths.scorecard_dir(), rel))
 
     @app.get("/docs/{rel:path}")
-    def docs_file(rel: str, user: UserDep) -> FileResponse:
+    def docs_file(rel: str, user: UserDep) -> Response:
         from de06.quality import paths
+        from de06.quality.docs import offline_html, offline_index
 
-        return FileResponse(_safe_file(paths.docs_dir(), rel))
+        if rel in ("", "index.html"):
+            return HTMLResponse(offline_index())
+        target = _safe_file(paths.docs_dir(), rel)
+        if target.suffix == ".html":
+            return HTMLResponse(offline_html(target.read_text(encoding="utf-8")))
+        return FileResponse(target)
 
     return app
 

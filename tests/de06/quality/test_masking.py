@@ -51,3 +51,19 @@ def test_scrub_leaves_non_personal_text_alone():
     sens = masking.sensitive_values(pd.DataFrame({"n": ["An"]}), {"n": "name"})
     s = {"kwargs": {"regex": "^\\d{12}$", "column": "cccd"}, "time": "20261125T042644.633862Z"}
     assert masking.scrub(s, sens) == s
+
+
+@pytest.mark.unit
+def test_docs_page_served_without_third_party_requests():
+    from de06.quality.docs import offline_html
+
+    page = (
+        '<html><head><link rel="stylesheet" href="https://unpkg.com/x.css"/>'
+        '<script src="https://code.jquery.com/jquery.js"></script>'
+        '<link rel="shortcut icon" href="./static/images/favicon.ico"/></head>'
+        '<body><img src="https://assets.example/logo.png?dataContextId=1"><a href="https://greatexpectations.io">GX</a>'
+        "<table><tr><td>17</td></tr></table></body></html>"
+    )
+    out = offline_html(page)
+    assert "unpkg.com" not in out and "jquery" not in out and "logo.png" not in out
+    assert "favicon.ico" in out and "<td>17</td>" in out and "<style>" in out
