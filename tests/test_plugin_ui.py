@@ -44,7 +44,14 @@ def _province_frame():
     from de06.domain.provinces import PROVINCES
 
     rows = [
-        {"province_code": p.code, "status": "completed" if i % 3 else "devtest_done", "pv06": "accessed"}
+        {
+            "stt": i + 1,
+            "province_code": p.code,
+            "status": "completed" if i % 3 else "devtest_done",
+            "pv06": "accessed",
+            "source_code_security": True,
+            "system_security": True,
+        }
         for i, p in enumerate(PROVINCES)
     ]
     rows[5]["status"] = "Dang tien hanh devtest"  # a status the cleaner failed to normalise

@@ -15,7 +15,17 @@ def _provinces(n: int = 63) -> pd.DataFrame:
     from de06.domain.provinces import PROVINCES
 
     return pd.DataFrame(
-        [{"province_code": p.code, "status": "completed", "pv06": "accessed"} for p in PROVINCES[:n]]
+        [
+            {
+                "stt": i + 1,
+                "province_code": p.code,
+                "status": "completed",
+                "pv06": "accessed",
+                "source_code_security": True,
+                "system_security": i % 2 == 0,
+            }
+            for i, p in enumerate(PROVINCES[:n])
+        ]  # fmt: skip
     )
 
 
@@ -75,3 +85,15 @@ def test_reconciled_outcomes_pass(migrated, quality_dirs):
     bad = validate_dataframe("judicial_cleaned", df, parameters={"input_count": 5}, dag_id="dq_runner_test")
     assert not bad.passed
     assert "du:expect_table_row_count_to_equal" in bad.failed_expectations
+
+
+@pytest.mark.postgres
+def test_rollout_cleaner_output_fits_the_province_status_suite(migrated, quality_dirs):
+    """The Friday report feeds the cleaner's rows (de06.report.rollout) straight into the suite."""
+    from de06.quality import validate_dataframe
+    from de06.report.friday import SAMPLE
+    from de06.report.rollout import validate_file
+
+    df = pd.DataFrame(validate_file(SAMPLE).all_records())
+    s = validate_dataframe("province_status", df, dag_id="dq_runner_test", task_id="rollout_sample")
+    assert s.row_count == len(df) and s.scores["dung"] is not None
