@@ -12,6 +12,7 @@ cursor commit in one lltp transaction; a PostgreSQL advisory lock lets only one 
   with ``airflow backfill create --dag-id qp_convictions_sync --from-date ... --to-date ...``.
 - Params: ``full_resync`` (re-read the whole source through the ledger), ``lookback_minutes``,
   ``chunk_size``, ``wait_seconds`` (0 = skip when another sync holds the lock).
+- ``quality`` runs the GX suites ``military_batch`` (the run's window) and ``military_target``.
 - ``reconcile`` fails the run unless source rows in the window = applied + stale + duplicates +
   quarantined + parked. CLI twins: ``de06 sync run|status``, ``de06 quarantine list|replay``.
 """
@@ -32,10 +33,15 @@ from airflow.sdk import Param, dag, task
     doc_md=__doc__,
     tags=["de06", "lltp", "qp", "sync"],
     params={
-        "full_resync": Param(False, type="boolean", description="Re-read the whole source (ledger skips known rows)."),
+        "full_resync": Param(
+            False, type="boolean", description="Re-read the whole source (the ledger skips known rows)."
+        ),
         "lookback_minutes": Param(60, type="integer", minimum=0, maximum=7 * 24 * 60),
         "chunk_size": Param(5000, type="integer", minimum=1, maximum=100_000),
         "wait_seconds": Param(0, type="integer", minimum=0, maximum=3600),
+        "quality": Param(
+            True, type="boolean", description="Run the GX suites military_batch, military_target."
+        ),
     },
     default_args={"owner": "de06-judicial", "retries": 2, "retry_delay": timedelta(seconds=30)},
 )
@@ -47,7 +53,8 @@ def qp_convictions_sync():
         from de06.sync.runner import SyncOptions, run_sync
 
         manual = getattr(dag_run, "run_type", None) in ("manual", "asset_triggered") or str(
-            getattr(dag_run, "run_type", "")).endswith("MANUAL")
+            getattr(dag_run, "run_type", "")
+        ).endswith("MANUAL")
         until = None if params["full_resync"] or manual else data_interval_end
         result = run_sync(
             SyncOptions(
@@ -60,8 +67,15 @@ def qp_convictions_sync():
             ),
             connector=psycopg2_connect,
         )
-        return {"run_key": result.run_key, "status": result.status, "source_rows": result.source_rows,
-                "new_rows": result.new_rows, "window": result.window, "new": result.new, "line": result.line}
+        return {
+            "run_key": result.run_key,
+            "status": result.status,
+            "source_rows": result.source_rows,
+            "new_rows": result.new_rows,
+            "window": result.window,
+            "new": result.new,
+            "line": result.line,
+        }
 
     @task
     def reconcile(result: dict) -> str:
@@ -75,17 +89,53 @@ def qp_convictions_sync():
         conn = psycopg2_connect("lltp")
         try:
             with conn.cursor() as cur:
-                cur.execute("SELECT status, reconciled, source_rows, applied + stale + duplicates + quarantined + parked,"
-                            " message FROM qp_sync_run WHERE run_key = %s", (result["run_key"],))
+                cur.execute(
+                    "SELECT status, reconciled, source_rows,"
+                    " applied + stale + duplicates + quarantined + parked, message"
+                    " FROM qp_sync_run WHERE run_key = %s",
+                    (result["run_key"],),
+                )
                 row = cur.fetchone()
         finally:
             conn.close()
         if row is None or row[0] != "succeeded" or not row[1] or row[2] != row[3]:
-            raise De06Error(f"qp sync run {result['run_key']} does not reconcile: {row[4] if row else 'no run row'}",
-                            "inspect qp_sync_ledger for the window, then trigger with full_resync")
+            why = row[4] if row else "no run row"
+            raise De06Error(
+                f"qp sync run {result['run_key']} does not reconcile: {why}",
+                "inspect qp_sync_ledger for the window, then trigger with full_resync",
+            )
         return row[4]
 
-    reconcile(sync())
+    @task
+    def quality(line: str, params=None, run_id=None) -> dict:
+        """GX suites on the incoming batch (the run's window in qp) and on the target (lltp); both
+        land in Data Docs. A breach on the target fails the task; the batch is reported only (its bad
+        rows are already quarantined)."""
+        from airflow.sdk.exceptions import AirflowSkipException
+
+        if not params["quality"]:
+            raise AirflowSkipException("quality checks switched off for this run")
+        from de06.quality.operators import task_ids
+        from de06.quality.runner import validate_dataset
+        from de06.sync.airflow_conn import psycopg2_connect
+
+        conn = psycopg2_connect("lltp")
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT window_from_ts, high_ts FROM qp_sync_run WHERE run_key = %s", (run_id,))
+                since, until = cur.fetchone()
+        finally:
+            conn.close()
+        ids = task_ids()
+        out = {}
+        if since is not None and until is not None:
+            out["military_batch"] = validate_dataset(
+                "military_batch", query_params={"since": since, "until": until}, raise_on_breach=False, **ids
+            ).to_dict()
+        out["military_target"] = validate_dataset("military_target", raise_on_breach=True, **ids).to_dict()
+        return out
+
+    quality(reconcile(sync()))
 
 
 dag = qp_convictions_sync()

@@ -17,7 +17,9 @@ from qp_fixtures import citizens, fresh, people  # noqa: E402, F401
 
 
 def _load_dag():
-    spec = importlib.util.spec_from_file_location("qp_convictions_sync", ROOT / "dags" / "qp_convictions_sync.py")
+    spec = importlib.util.spec_from_file_location(
+        "qp_convictions_sync", ROOT / "dags" / "qp_convictions_sync.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod.dag

@@ -40,7 +40,9 @@ def _full_reload(connect) -> dict:
                     key = s["conviction_ref"]
                     if s["kind"] == "conviction":
                         m = map_conviction(s, refs)
-                        if not isinstance(m, Rejection) and (key not in latest or s["version"] > latest[key][0]["version"]):
+                        if not isinstance(m, Rejection) and (
+                            key not in latest or s["version"] > latest[key][0]["version"]
+                        ):
                             latest[key] = (s, m)
                     elif isinstance(s.get("expunged_on"), dt.date):
                         expunged[key] = min(expunged.get(key, s["expunged_on"]), s["expunged_on"])
@@ -48,19 +50,39 @@ def _full_reload(connect) -> dict:
         res: dict = {}
         cache: dict = {}
         for i in range(0, len(sheets), 5000):
-            res.update(resolve.resolve(sheets[i:i + 5000], dancu, cache))
+            res.update(resolve.resolve(sheets[i : i + 5000], dancu, cache))
         with lltp.cursor() as cur:
             cur.execute("CREATE TEMP TABLE reload (LIKE conviction INCLUDING DEFAULTS) ON COMMIT DROP")
             values = []
             for key, (s, m) in latest.items():
                 exp_on = expunged.get(key) or (m.expunged_on if m.expunged else None)
                 r = res.get(key)
-                values.append((0, "qp", key, r.citizen_id if r else None, m.court_name, m.judgment_no, m.judgment_date,
-                               m.crime_name, m.article, m.main_penalty, m.penalty_months, exp_on is not None, exp_on,
-                               s["version"]))
-            execute_values(cur, "INSERT INTO reload (conviction_id, source, source_key, citizen_id, court_name,"
-                           " judgment_no, judgment_date, crime_name, article, main_penalty, penalty_months, expunged,"
-                           " expunged_on, source_version) VALUES %s", values, page_size=2000)
+                values.append(
+                    (
+                        0,
+                        "qp",
+                        key,
+                        r.citizen_id if r else None,
+                        m.court_name,
+                        m.judgment_no,
+                        m.judgment_date,
+                        m.crime_name,
+                        m.article,
+                        m.main_penalty,
+                        m.penalty_months,
+                        exp_on is not None,
+                        exp_on,
+                        s["version"],
+                    )
+                )
+            execute_values(
+                cur,
+                "INSERT INTO reload (conviction_id, source, source_key, citizen_id, court_name,"
+                " judgment_no, judgment_date, crime_name, article, main_penalty, penalty_months, expunged,"
+                " expunged_on, source_version) VALUES %s",
+                values,
+                page_size=2000,
+            )
         lltp.commit()
     finally:
         for c in (qp, lltp, dancu):
@@ -76,7 +98,7 @@ def run(initial: int, changes: int, seed: int = 6, batches: int = 4, chunk_size:
     from de06.sync.runner import SyncOptions, run_sync
     from de06.sync.verify import compare
 
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     p = sim.MilitaryParams(initial=initial, changes=changes, seed=seed, batches=batches)
     dancu, qp, truth, lltp = connect("dancu_admin"), connect("qp"), connect("truth"), connect("lltp")
     try:
@@ -101,8 +123,10 @@ def run(initial: int, changes: int, seed: int = 6, batches: int = 4, chunk_size:
                 runs.append(r.line)
         got = compare(lltp, truth)
         with lltp.cursor() as cur:
-            cur.execute("SELECT count(*) FILTER (WHERE outcome = 'quarantined'), count(*) FILTER (WHERE outcome = 'parked')"
-                        " FROM qp_sync_ledger")
+            cur.execute(
+                "SELECT count(*) FILTER (WHERE outcome = 'quarantined'), count(*) FILTER (WHERE outcome = 'parked')"
+                " FROM qp_sync_ledger"
+            )
             quarantined, parked = cur.fetchone()
         lltp.commit()
     finally:
@@ -112,21 +136,39 @@ def run(initial: int, changes: int, seed: int = 6, batches: int = 4, chunk_size:
     peer = _full_reload(connect)
     n_changes = sum(len(world.batch(b)) for b in range(1, p.batches + 1))
     metrics = {
-        "initial_rows": len(world.batch(0)), "initial_seconds": round(initial_seconds, 3),
-        "changes": n_changes, "incremental_seconds": round(incremental, 3),
-        "lost": got["lost"], "applied_twice": got["applied_twice"], "stale_overwrites": got["stale_overwrites"],
-        "mismatched": got["mismatched"], "unexpected": got["unexpected"],
-        "quarantined": int(quarantined), "parked": int(parked),
-        "expected_convictions": got["expected"], "target_convictions": got["target"],
-        "peak_rss_mb": round(rss.peak_mb, 1), "runs": runs,
+        "initial_rows": len(world.batch(0)),
+        "initial_seconds": round(initial_seconds, 3),
+        "changes": n_changes,
+        "incremental_seconds": round(incremental, 3),
+        "lost": got["lost"],
+        "applied_twice": got["applied_twice"],
+        "stale_overwrites": got["stale_overwrites"],
+        "mismatched": got["mismatched"],
+        "unexpected": got["unexpected"],
+        "quarantined": int(quarantined),
+        "parked": int(parked),
+        "expected_convictions": got["expected"],
+        "target_convictions": got["target"],
+        "peak_rss_mb": round(rss.peak_mb, 1),
+        "runs": runs,
     }
-    ratios = {"full_reload_seconds_over_ours": round(peer["seconds"] / incremental, 2) if incremental else None}
-    return write_result("sync", {**p.as_dict(), "chunk_size": chunk_size, "lookback_minutes": 60}, metrics,
-                        peers={"full_reload": peer}, ratios=ratios, started_at=started)
+    ratios = {
+        "full_reload_seconds_over_ours": round(peer["seconds"] / incremental, 2) if incremental else None
+    }
+    return write_result(
+        "sync",
+        {**p.as_dict(), "chunk_size": chunk_size, "lookback_minutes": 60},
+        metrics,
+        peers={"full_reload": peer},
+        ratios=ratios,
+        started_at=started,
+    )
 
 
 @click.command("sync")
-@click.option("--initial", default=20_000, show_default=True, help="Convictions in the initial load (issue: 200000).")
+@click.option(
+    "--initial", default=20_000, show_default=True, help="Convictions in the initial load (issue: 200000)."
+)
 @click.option("--changes", default=2_000, show_default=True, help="Mixed changes (issue: 20000).")
 @click.option("--seed", default=6, show_default=True)
 @click.option("--batches", default=4, show_default=True)

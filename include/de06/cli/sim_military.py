@@ -11,14 +11,31 @@ import click
 @click.option("--initial", default=2000, show_default=True, help="Convictions in the initial load.")
 @click.option("--changes", default=400, show_default=True, help="Sheets in the change stream.")
 @click.option("--seed", default=6, show_default=True)
-@click.option("--batches", default=4, show_default=True, help="Change batches (each stamped over --batch-hours).")
+@click.option(
+    "--batches", default=4, show_default=True, help="Change batches (each stamped over --batch-hours)."
+)
 @click.option("--batch-hours", default=6.0, show_default=True)
-@click.option("--as-of", default="2026-01-01", show_default=True, help="Simulated date of the initial load (UTC).")
-@click.option("--load", type=click.Choice(["all", "initial", "none"]), default="all", show_default=True,
-              help="Write every batch, only the initial load, or only the ground truth.")
+@click.option(
+    "--as-of", default="2026-01-01", show_default=True, help="Simulated date of the initial load (UTC)."
+)
+@click.option(
+    "--load",
+    type=click.Choice(["all", "initial", "none"]),
+    default="all",
+    show_default=True,
+    help="Write every batch, only the initial load, or only the ground truth.",
+)
 @click.option("--force", is_flag=True, help="Rebuild even if a world with these parameters exists.")
-def military(initial: int, changes: int, seed: int, batches: int, batch_hours: float, as_of: str, load: str,
-             force: bool) -> None:
+def military(
+    initial: int,
+    changes: int,
+    seed: int,
+    batches: int,
+    batch_hours: float,
+    as_of: str,
+    load: str,
+    force: bool,
+) -> None:
     """Build the qp source: convictions, expungements, late/out-of-order/duplicate/malformed sheets;
     the expected final state goes to the truth DB. The target's qp state must be reset after a rebuild
     (`de06 sync reset --yes`)."""
@@ -36,8 +53,9 @@ def military(initial: int, changes: int, seed: int, batches: int, batch_hours: f
         raise InputError(f"--as-of {as_of!r} is not a date", "use YYYY-MM-DD") from exc
     if initial < 1 or changes < 0 or batches < 1:
         raise InputError("--initial must be >= 1, --changes >= 0, --batches >= 1", "fix the sizes")
-    p = sim.MilitaryParams(initial=initial, changes=changes, seed=seed, batches=batches, batch_hours=batch_hours,
-                           as_of=start)
+    p = sim.MilitaryParams(
+        initial=initial, changes=changes, seed=seed, batches=batches, batch_hours=batch_hours, as_of=start
+    )
     truth = connect("truth")
     try:
         with truth.cursor() as cur:
@@ -52,5 +70,7 @@ def military(initial: int, changes: int, seed: int, batches: int, batch_hours: f
         world = sim.build(p, load=load)
         bar.update(3)
     n = {b: len(world.batch(b)) for b in range(p.batches + 1)}
-    click.echo(f"military world: {len(world.sheets)} sheets ({n[0]} initial, {sum(n.values()) - n[0]} changes in "
-               f"{p.batches} batches), {sum(e['expected_present'] for e in world.expected)} convictions expected")
+    click.echo(
+        f"military world: {len(world.sheets)} sheets ({n[0]} initial, {sum(n.values()) - n[0]} changes in "
+        f"{p.batches} batches), {sum(e['expected_present'] for e in world.expected)} convictions expected"
+    )

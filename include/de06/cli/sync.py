@@ -18,14 +18,25 @@ def sync() -> None:
 @click.option("--lookback-minutes", default=60, show_default=True, help="Re-read window behind the cursor.")
 @click.option("--chunk-size", default=5000, show_default=True)
 @click.option("--wait", "wait_seconds", default=0.0, help="Seconds to wait if another sync runs (0 = skip).")
-@click.option("--run-key", default=None, help="Run identity; a failed run resumes when rerun with the same key.")
-def run_cmd(full: bool, lookback_minutes: int, chunk_size: int, wait_seconds: float, run_key: str | None) -> None:
+@click.option(
+    "--run-key", default=None, help="Run identity; a failed run resumes when rerun with the same key."
+)
+def run_cmd(
+    full: bool, lookback_minutes: int, chunk_size: int, wait_seconds: float, run_key: str | None
+) -> None:
     """Run one sync now and print its reconciliation."""
     from de06.sync.runner import SyncOptions, run_sync
 
     key = run_key or "cli-" + dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-    r = run_sync(SyncOptions(run_key=key, full=full, lookback=dt.timedelta(minutes=lookback_minutes),
-                             chunk_size=chunk_size, wait_seconds=wait_seconds))
+    r = run_sync(
+        SyncOptions(
+            run_key=key,
+            full=full,
+            lookback=dt.timedelta(minutes=lookback_minutes),
+            chunk_size=chunk_size,
+            wait_seconds=wait_seconds,
+        )
+    )
     click.echo(f"{r.status}: run {key}: {r.line}; new outcomes {json.dumps(r.new)}")
 
 
@@ -39,24 +50,35 @@ def status_cmd(limit: int) -> None:
     conn = connect("lltp")
     try:
         with conn.cursor() as cur:
-            cur.execute("SELECT run_key, mode, status, source_rows, new_rows, applied, stale, duplicates, quarantined,"
-                        " parked, reconciled, attempts FROM qp_sync_run ORDER BY run_id DESC LIMIT %s", (limit,))
+            cur.execute(
+                "SELECT run_key, mode, status, source_rows, new_rows, applied, stale, duplicates, quarantined,"
+                " parked, reconciled, attempts FROM qp_sync_run ORDER BY run_id DESC LIMIT %s",
+                (limit,),
+            )
             rows = cur.fetchall()
-            cur.execute("SELECT (SELECT count(*) FROM qp_quarantine WHERE resolved_at IS NULL),"
-                        " (SELECT count(*) FROM qp_parked_expungement WHERE applied_at IS NULL)")
+            cur.execute(
+                "SELECT (SELECT count(*) FROM qp_quarantine WHERE resolved_at IS NULL),"
+                " (SELECT count(*) FROM qp_parked_expungement WHERE applied_at IS NULL)"
+            )
             q, p = cur.fetchone()
         pos = cursor.read(conn)
     finally:
         conn.close()
-    click.echo(f"cursor: {pos[0].isoformat() + ' #' + str(pos[1]) if pos else '(none)'}; "
-               f"open quarantine {q}; parked expungements {p}")
+    click.echo(
+        f"cursor: {pos[0].isoformat() + ' #' + str(pos[1]) if pos else '(none)'}; "
+        f"open quarantine {q}; parked expungements {p}"
+    )
     for r in rows:
-        click.echo("  {} {} {}: window {} (new {}) = applied {} + stale {} + dup {} + quar {} + parked {};"
-                   " reconciled={} attempts={}".format(*r))
+        click.echo(
+            "  {} {} {}: window {} (new {}) = applied {} + stale {} + dup {} + quar {} + parked {};"
+            " reconciled={} attempts={}".format(*r)
+        )
 
 
 @sync.command("reset")
-@click.option("--yes", is_flag=True, help="Confirm: delete every qp-sourced row of the target (simulated worlds).")
+@click.option(
+    "--yes", is_flag=True, help="Confirm: delete every qp-sourced row of the target (simulated worlds)."
+)
 def reset_cmd(yes: bool) -> None:
     """Forget the target-side qp state (only for a rebuilt simulated world)."""
     from de06.db import connect
@@ -64,7 +86,9 @@ def reset_cmd(yes: bool) -> None:
     from de06.sync.admin import reset_sync_state
 
     if not yes:
-        raise InputError("reset deletes every qp-sourced conviction in lltp", "add --yes if that is what you want")
+        raise InputError(
+            "reset deletes every qp-sourced conviction in lltp", "add --yes if that is what you want"
+        )
     conn = connect("lltp")
     try:
         reset_sync_state(conn)
@@ -94,9 +118,11 @@ def list_cmd(include_resolved: bool, limit: int) -> None:
     if not items:
         click.echo("quarantine is empty")
     for i in items:
-        click.echo(f"sheet {i['sheet_id']} ({i['kind']} {i['source_key']}): {i['reason']}; first seen "
-                   f"{i['first_seen']:%Y-%m-%d %H:%M}, last {i['last_seen']:%Y-%m-%d %H:%M}, retries {i['retry_count']}"
-                   + (f"; resolved: {i['resolution']}" if i["resolved_at"] else ""))
+        click.echo(
+            f"sheet {i['sheet_id']} ({i['kind']} {i['source_key']}): {i['reason']}; first seen "
+            f"{i['first_seen']:%Y-%m-%d %H:%M}, last {i['last_seen']:%Y-%m-%d %H:%M}, retries {i['retry_count']}"
+            + (f"; resolved: {i['resolution']}" if i["resolved_at"] else "")
+        )
 
 
 @quarantine.command("replay")
@@ -117,8 +143,13 @@ def certificate() -> None:
 
 @certificate.command("preview")
 @click.option("--citizen", required=True, help="12-digit personal ID or citizen_id.")
-@click.option("--form", type=click.Choice(["1", "2"]), default="1", show_default=True,
-              help="1: omits expunged convictions; 2: full history with expungement dates and parents.")
+@click.option(
+    "--form",
+    type=click.Choice(["1", "2"]),
+    default="1",
+    show_default=True,
+    help="1: omits expunged convictions; 2: full history with expungement dates and parents.",
+)
 @click.option("--reveal", is_flag=True, help="Show personal data unmasked.")
 def preview_cmd(citizen: str, form: str, reveal: bool) -> None:
     """Print the certificate preview."""

@@ -31,7 +31,10 @@ DEFAULT_AS_OF = dt.datetime(2026, 1, 1, tzinfo=UTC)
 
 COURTS: tuple[tuple[str, str, dt.date, dt.date | None], ...] = (
     ("TW", "central", dt.date(1993, 1, 1), None),
-    *((c, "region", dt.date(1993, 1, 1), None) for c in ("QK1", "QK2", "QK3", "QK4", "QK5", "QK7", "QK9", "THN", "HQ")),
+    *(
+        (c, "region", dt.date(1993, 1, 1), None)
+        for c in ("QK1", "QK2", "QK3", "QK4", "QK5", "QK7", "QK9", "THN", "HQ")
+    ),
     ("KV-QK1", "area", dt.date(1993, 1, 1), None),
     *((c, "area", dt.date(1993, 1, 1), None) for c in ("KV-QK2", "KV-QK3", "KV-QK4", "KV1-QK5", "KV2-QK5")),
     ("KV-QK7", "area", dt.date(1993, 1, 1), None),
@@ -40,35 +43,71 @@ COURTS: tuple[tuple[str, str, dt.date, dt.date | None], ...] = (
 COURT_WEIGHT = {"area": 70, "region": 27, "central": 3}
 # crime code -> (article, code_version, 2015 article, weight)
 CRIMES_2015: dict[str, tuple[str, int, str, int]] = {
-    "T173": ("173", 2015, "173", 25), "T260": ("260", 2015, "260", 12), "T134": ("134", 2015, "134", 10),
-    "T249": ("249", 2015, "249", 5), "T251": ("251", 2015, "251", 5), "T402": ("402", 2015, "402", 8),
-    "T394": ("394", 2015, "394", 5), "T403": ("403", 2015, "403", 4), "T414": ("414", 2015, "414", 4),
-    "T304": ("304", 2015, "304", 3), "T321": ("321", 2015, "321", 5), "T174": ("174", 2015, "174", 4),
-    "T318": ("318", 2015, "318", 3), "T171": ("171", 2015, "171", 2), "T168": ("168", 2015, "168", 1),
-    "T175": ("175", 2015, "175", 1), "T353": ("353", 2015, "353", 1), "T128": ("128", 2015, "128", 1),
+    "T173": ("173", 2015, "173", 25),
+    "T260": ("260", 2015, "260", 12),
+    "T134": ("134", 2015, "134", 10),
+    "T249": ("249", 2015, "249", 5),
+    "T251": ("251", 2015, "251", 5),
+    "T402": ("402", 2015, "402", 8),
+    "T394": ("394", 2015, "394", 5),
+    "T403": ("403", 2015, "403", 4),
+    "T414": ("414", 2015, "414", 4),
+    "T304": ("304", 2015, "304", 3),
+    "T321": ("321", 2015, "321", 5),
+    "T174": ("174", 2015, "174", 4),
+    "T318": ("318", 2015, "318", 3),
+    "T171": ("171", 2015, "171", 2),
+    "T168": ("168", 2015, "168", 1),
+    "T175": ("175", 2015, "175", 1),
+    "T353": ("353", 2015, "353", 1),
+    "T128": ("128", 2015, "128", 1),
     "T123": ("123", 2015, "123", 1),
 }
 CRIMES_1999: dict[str, tuple[str, int, str, int]] = {
-    "C138": ("138", 1999, "173", 40), "C104": ("104", 1999, "134", 20), "C202": ("202", 1999, "260", 15),
-    "C248": ("248", 1999, "321", 10), "C316": ("316", 1999, "394", 5), "C325": ("325", 1999, "402", 10),
+    "C138": ("138", 1999, "173", 40),
+    "C104": ("104", 1999, "134", 20),
+    "C202": ("202", 1999, "260", 15),
+    "C248": ("248", 1999, "321", 10),
+    "C316": ("316", 1999, "394", 5),
+    "C325": ("325", 1999, "402", 10),
 }
 CODE_2015_FROM = dt.date(2018, 1, 1)
 # sentence code -> (lltp main penalty, needs term, weight)
 SENTENCES: dict[str, tuple[str, bool, float]] = {
-    "CC": ("warning", False, 4), "PT": ("fine", False, 8), "CTKG": ("reform", True, 12),
-    "GKL": ("discipline", True, 16), "TCT": ("prison", True, 59), "TCTH": ("life", False, 0.7),
+    "CC": ("warning", False, 4),
+    "PT": ("fine", False, 8),
+    "CTKG": ("reform", True, 12),
+    "GKL": ("discipline", True, 16),
+    "TCT": ("prison", True, 59),
+    "TCTH": ("life", False, 0.7),
     "TH": ("death", False, 0.3),
 }
 UNITS = (
-    "Trung đoàn 141, Sư đoàn 312, Quân đoàn 12", "Lữ đoàn 596, Quân khu 7", "Sư đoàn 5, Quân khu 7",
-    "Bộ Chỉ huy Quân sự tỉnh", "Trung đoàn 48, Sư đoàn 320", "Vùng 2 Hải quân", "Sư đoàn 346, Quân khu 1",
-    "Lữ đoàn 147, Vùng 1 Hải quân", "Trung đoàn 692, Quân khu 3", "Kho K860, Tổng cục Hậu cần",
-    "Bộ Tư lệnh Thủ đô Hà Nội", "Sư đoàn 324, Quân khu 4", "Sư đoàn 2, Quân khu 5", "Sư đoàn 330, Quân khu 9",
+    "Trung đoàn 141, Sư đoàn 312, Quân đoàn 12",
+    "Lữ đoàn 596, Quân khu 7",
+    "Sư đoàn 5, Quân khu 7",
+    "Bộ Chỉ huy Quân sự tỉnh",
+    "Trung đoàn 48, Sư đoàn 320",
+    "Vùng 2 Hải quân",
+    "Sư đoàn 346, Quân khu 1",
+    "Lữ đoàn 147, Vùng 1 Hải quân",
+    "Trung đoàn 692, Quân khu 3",
+    "Kho K860, Tổng cục Hậu cần",
+    "Bộ Tư lệnh Thủ đô Hà Nội",
+    "Sư đoàn 324, Quân khu 4",
+    "Sư đoàn 2, Quân khu 5",
+    "Sư đoàn 330, Quân khu 9",
 )
 MALFORMED_KINDS = ("unknown_court", "unknown_crime", "no_judgment_date", "no_judgment_no", "no_term")
 CHANGE_WEIGHTS: dict[str, float] = {
-    "update": 40, "expunge": 15, "new": 15, "duplicate": 10, "out_of_order": 7, "late": 6,
-    "early_expunge": 4, "malformed": 2,
+    "update": 40,
+    "expunge": 15,
+    "new": 15,
+    "duplicate": 10,
+    "out_of_order": 7,
+    "late": 6,
+    "early_expunge": 4,
+    "malformed": 2,
 }
 
 
@@ -138,8 +177,9 @@ class World:
 class _Gen:
     def __init__(self, p: MilitaryParams, young: list[Person], civilians: list[Person]):
         if not young and not civilians:
-            raise InputError("the population DB has no citizens to draw from",
-                             "run `de06 simulate population` first")
+            raise InputError(
+                "the population DB has no citizens to draw from", "run `de06 simulate population` first"
+            )
         self.p = p
         self.rng = random.Random(p.seed)
         self.young = young or civilians
@@ -158,8 +198,15 @@ class _Gen:
             year = self.rng.randint(1988, 2005)
             dob = dt.date(year, self.rng.randint(1, 12), self.rng.randint(1, 28))
             prov = self.rng.choice(PROVINCES).code
-            return Person(None, base.full_name, dob, "M", cccd_mod.build(prov, year, "M", self.rng.randint(0, 999999)),
-                          None, prov)
+            return Person(
+                None,
+                base.full_name,
+                dob,
+                "M",
+                cccd_mod.build(prov, year, "M", self.rng.randint(0, 999999)),
+                None,
+                prov,
+            )
         if r < self.p.unresolvable_share + self.p.civilian_share:
             return self.rng.choice(self.civ)
         return self.rng.choice(self.young)
@@ -173,9 +220,12 @@ class _Gen:
         r = rng.random()
         ident = person.cccd if r < 0.80 else (person.cmnd or person.cccd) if r < 0.88 else None
         return {
-            "full_name": name, "dob_text": dob_text, "sex_text": "Nam" if person.sex == "M" else "Nữ",
-            "id_number": ident, "birth_place": BY_CODE[person.birth_province].name if person.birth_province in BY_CODE
-            else None, "unit_name": rng.choice(UNITS),
+            "full_name": name,
+            "dob_text": dob_text,
+            "sex_text": "Nam" if person.sex == "M" else "Nữ",
+            "id_number": ident,
+            "birth_place": BY_CODE[person.birth_province].name if person.birth_province in BY_CODE else None,
+            "unit_name": rng.choice(UNITS),
         }
 
     def judgment_date(self, person: Person, old: bool = False) -> dt.date:
@@ -214,14 +264,27 @@ class _Gen:
         end = main_end(penalty, effective, term, suspended, probation)
         suffix = "HS-ST" if jdate.year >= 2018 or rng.random() < 0.5 else "HSST"
         as_of = self.p.as_of.date()
-        status = ("probation" if suspended else "serving") if end is None or end > as_of else (
-            "probation_ended" if suspended else "completed")
+        status = (
+            ("probation" if suspended else "serving")
+            if end is None or end > as_of
+            else ("probation_ended" if suspended else "completed")
+        )
         return {
-            "court_code": court, "crime_code": crime, "article": article, "code_version": cv,
-            "sentence_code": sentence, "term_months": term, "suspended": suspended, "probation_months": probation,
-            "judgment_no": f"{rng.randint(1, 250)}/{jdate.year}/{suffix}", "judgment_date": jdate,
-            "effective_date": effective, "main_end_date": end, "status": status,
-            "expunged": False, "expunged_on": None,
+            "court_code": court,
+            "crime_code": crime,
+            "article": article,
+            "code_version": cv,
+            "sentence_code": sentence,
+            "term_months": term,
+            "suspended": suspended,
+            "probation_months": probation,
+            "judgment_no": f"{rng.randint(1, 250)}/{jdate.year}/{suffix}",
+            "judgment_date": jdate,
+            "effective_date": effective,
+            "main_end_date": end,
+            "status": status,
+            "expunged": False,
+            "expunged_on": None,
         }
 
     # ---- sheets ----
@@ -229,13 +292,24 @@ class _Gen:
         self.n_refs += 1
         return f"QS-{self.n_refs:08d}"
 
-    def emit(self, kind: str, ref: str, version: int | None, values: dict[str, Any], ts: dt.datetime,
-             batch: int, cls: str, intended: str) -> Sheet:
+    def emit(
+        self,
+        kind: str,
+        ref: str,
+        version: int | None,
+        values: dict[str, Any],
+        ts: dt.datetime,
+        batch: int,
+        cls: str,
+        intended: str,
+    ) -> Sheet:
         s = Sheet(0, kind, ref, version, dict(values), ts, batch, cls, intended)
         self.pending.append(s)
         return s
 
-    def conviction(self, ref: str, content: dict[str, Any], ts, batch, cls, malformed: str | None = None) -> None:
+    def conviction(
+        self, ref: str, content: dict[str, Any], ts, batch, cls, malformed: str | None = None
+    ) -> None:
         st = self.refs[ref]
         st.version += 1
         values = {**st.recorded, **content}
@@ -256,8 +330,13 @@ class _Gen:
         content = self.content(person, self.judgment_date(person, old=old), short=old)
         self.refs[ref] = _Ref(person, self.recorded(person))
         st = self.refs[ref]
-        st.rule_date = expunge_date(SENTENCES[content["sentence_code"]][0], content["effective_date"],
-                                    content["term_months"], content["suspended"], content["probation_months"])
+        st.rule_date = expunge_date(
+            SENTENCES[content["sentence_code"]][0],
+            content["effective_date"],
+            content["term_months"],
+            content["suspended"],
+            content["probation_months"],
+        )
         self.conviction(ref, content, ts, batch, cls, malformed)
         return ref
 
@@ -265,20 +344,43 @@ class _Gen:
         st = self.refs[ref]
         st.expunged_on = on
         basis = "automatic"
-        self.emit("expungement", ref, None,
-                  {"conviction_ref": ref, "expunged_on": on, "basis": basis,
-                   "decision_no": f"{self.rng.randint(1, 999)}/{on.year}/XAT"}, ts, batch, cls, intended)
+        self.emit(
+            "expungement",
+            ref,
+            None,
+            {
+                "conviction_ref": ref,
+                "expunged_on": on,
+                "basis": basis,
+                "decision_no": f"{self.rng.randint(1, 999)}/{on.year}/XAT",
+            },
+            ts,
+            batch,
+            cls,
+            intended,
+        )
 
     def amend(self, ref: str) -> dict[str, Any]:
         st = self.refs[ref]
         c = {k: st.valid[k] for k in st.valid if k not in st.recorded}
         rng = self.rng
-        if c["sentence_code"] in ("TCT", "CTKG", "GKL") and (c["term_months"] or 0) > 6 and rng.random() < 0.5:
+        if (
+            c["sentence_code"] in ("TCT", "CTKG", "GKL")
+            and (c["term_months"] or 0) > 6
+            and rng.random() < 0.5
+        ):
             c["term_months"] -= rng.randint(1, 3)  # special amnesty or reduction
-            c["main_end_date"] = main_end(SENTENCES[c["sentence_code"]][0], c["effective_date"], c["term_months"],
-                                          c["suspended"], c["probation_months"])
+            c["main_end_date"] = main_end(
+                SENTENCES[c["sentence_code"]][0],
+                c["effective_date"],
+                c["term_months"],
+                c["suspended"],
+                c["probation_months"],
+            )
         else:
-            c["status"] = rng.choice(("completed", "serving", "postponed", "conditional_release", "probation"))
+            c["status"] = rng.choice(
+                ("completed", "serving", "postponed", "conditional_release", "probation")
+            )
         c["expunged"], c["expunged_on"] = False, None
         return c
 
@@ -384,15 +486,22 @@ def generate(p: MilitaryParams, young: list[Person], civilians: list[Person]) ->
                 g.conviction(ref, g.amend(ref), ts, b, "out_of_order")  # v+2 stamped earlier
             elif cls == "late":
                 ref = rng.choice(valid_refs)
-                late_ts = start - dt.timedelta(minutes=rng.randint(1, p.late_minutes), seconds=rng.randint(0, 59))
+                late_ts = start - dt.timedelta(
+                    minutes=rng.randint(1, p.late_minutes), seconds=rng.randint(0, 59)
+                )
                 g.conviction(ref, g.amend(ref), late_ts, b, "late")
             elif cls == "early_expunge":
                 person = g.person()
                 ref = g.new_ref()
                 content = g.content(person, g.judgment_date(person, old=True), short=True)
                 g.refs[ref] = _Ref(person, g.recorded(person))
-                rd = expunge_date(SENTENCES[content["sentence_code"]][0], content["effective_date"],
-                                  content["term_months"], content["suspended"], content["probation_months"])
+                rd = expunge_date(
+                    SENTENCES[content["sentence_code"]][0],
+                    content["effective_date"],
+                    content["term_months"],
+                    content["suspended"],
+                    content["probation_months"],
+                )
                 g.expunge(ref, rd or ts.date(), ts, b, "early_expunge", intended="parked")
                 g.refs[ref].rule_date = rd
                 g.conviction(ref, content, ts2, b, "early_expunge")
@@ -412,15 +521,20 @@ def generate(p: MilitaryParams, young: list[Person], civilians: list[Person]) ->
         v = st.valid
         sentence = SENTENCES.get(v["sentence_code"]) if v else None
         crimes = {**CRIMES_2015, **CRIMES_1999}
-        world.expected.append({
-            "conviction_ref": ref, "citizen_id": st.person.citizen_id, "expected_present": v is not None,
-            "version": st.valid_version, "judgment_no": v["judgment_no"] if v else None,
-            "article": crimes[v["crime_code"]][2] if v else None,
-            "main_penalty": sentence[0] if sentence else None,
-            "penalty_months": (v["term_months"] if sentence and sentence[1] else None) if v else None,
-            "expunged": st.expunged_on is not None and v is not None,
-            "expunged_on": st.expunged_on if v is not None else None,
-        })
+        world.expected.append(
+            {
+                "conviction_ref": ref,
+                "citizen_id": st.person.citizen_id,
+                "expected_present": v is not None,
+                "version": st.valid_version,
+                "judgment_no": v["judgment_no"] if v else None,
+                "article": crimes[v["crime_code"]][2] if v else None,
+                "main_penalty": sentence[0] if sentence else None,
+                "penalty_months": (v["term_months"] if sentence and sentence[1] else None) if v else None,
+                "expunged": st.expunged_on is not None and v is not None,
+                "expunged_on": st.expunged_on if v is not None else None,
+            }
+        )
     return world
 
 
@@ -440,17 +554,45 @@ def draw_people(conn_dancu, p: MilitaryParams) -> tuple[list[Person], list[Perso
     out = []
     for cond, n in (("sex = 'M' AND dob >= %(young)s", n_young), ("true", max(50, n_young // 5))):
         with conn_dancu.cursor() as cur:
-            cur.execute(PEOPLE_SQL.format(cond=cond), {
-                "adult": _add_years(as_of, -18), "young": _add_years(as_of, -35), "seed": str(p.seed), "n": n})
+            cur.execute(
+                PEOPLE_SQL.format(cond=cond),
+                {
+                    "adult": _add_years(as_of, -18),
+                    "young": _add_years(as_of, -35),
+                    "seed": str(p.seed),
+                    "n": n,
+                },
+            )
             out.append([Person(r[0], r[3], r[4], r[5], r[1], r[2], r[6]) for r in sorted(cur.fetchall())])
     return out[0], out[1]
 
 
 QP_CONVICTION_COLS = (
-    "sheet_id", "conviction_ref", "version", "full_name", "dob_text", "sex_text", "id_number", "birth_place",
-    "unit_name", "court_code", "crime_code", "article", "code_version", "sentence_code", "term_months", "suspended",
-    "probation_months", "judgment_no", "judgment_date", "effective_date", "main_end_date", "status", "expunged",
-    "expunged_on", "updated_at",
+    "sheet_id",
+    "conviction_ref",
+    "version",
+    "full_name",
+    "dob_text",
+    "sex_text",
+    "id_number",
+    "birth_place",
+    "unit_name",
+    "court_code",
+    "crime_code",
+    "article",
+    "code_version",
+    "sentence_code",
+    "term_months",
+    "suspended",
+    "probation_months",
+    "judgment_no",
+    "judgment_date",
+    "effective_date",
+    "main_end_date",
+    "status",
+    "expunged",
+    "expunged_on",
+    "updated_at",
 )
 QP_EXPUNGEMENT_COLS = ("sheet_id", "conviction_ref", "expunged_on", "basis", "decision_no", "updated_at")
 
@@ -482,14 +624,41 @@ def load_batch(conn_qp, world: World, batch: int) -> int:
     conv = [s for s in sheets if s.kind == "conviction"]
     exp = [s for s in sheets if s.kind == "expungement"]
     with conn_qp.cursor() as cur:
-        _copy(cur, "conviction", QP_CONVICTION_COLS, (
-            (s.sheet_id, s.ref, s.version, *(s.values.get(c) for c in QP_CONVICTION_COLS[3:-1]), s.updated_at)
-            for s in conv))
-        _copy(cur, "expungement", QP_EXPUNGEMENT_COLS, (
-            (s.sheet_id, s.ref, s.values.get("expunged_on"), s.values.get("basis"), s.values.get("decision_no"),
-             s.updated_at) for s in exp))
-        cur.execute("SELECT setval('sheet_seq', GREATEST((SELECT max(sheet_id) FROM conviction),"
-                    " (SELECT max(sheet_id) FROM expungement), 1))")
+        _copy(
+            cur,
+            "conviction",
+            QP_CONVICTION_COLS,
+            (
+                (
+                    s.sheet_id,
+                    s.ref,
+                    s.version,
+                    *(s.values.get(c) for c in QP_CONVICTION_COLS[3:-1]),
+                    s.updated_at,
+                )
+                for s in conv
+            ),
+        )
+        _copy(
+            cur,
+            "expungement",
+            QP_EXPUNGEMENT_COLS,
+            (
+                (
+                    s.sheet_id,
+                    s.ref,
+                    s.values.get("expunged_on"),
+                    s.values.get("basis"),
+                    s.values.get("decision_no"),
+                    s.updated_at,
+                )
+                for s in exp
+            ),
+        )
+        cur.execute(
+            "SELECT setval('sheet_seq', GREATEST((SELECT max(sheet_id) FROM conviction),"
+            " (SELECT max(sheet_id) FROM expungement), 1))"
+        )
     conn_qp.commit()
     return len(sheets)
 
@@ -504,8 +673,18 @@ def reset_source(conn_qp, conn_truth) -> None:
     conn_truth.commit()
 
 
-EXPECTED_COLS = ("conviction_ref", "citizen_id", "expected_present", "version", "judgment_no", "article",
-                 "main_penalty", "penalty_months", "expunged", "expunged_on")
+EXPECTED_COLS = (
+    "conviction_ref",
+    "citizen_id",
+    "expected_present",
+    "version",
+    "judgment_no",
+    "article",
+    "main_penalty",
+    "penalty_months",
+    "expunged",
+    "expunged_on",
+)
 
 
 def write_truth(conn_truth, world: World) -> None:
@@ -513,10 +692,16 @@ def write_truth(conn_truth, world: World) -> None:
 
     with conn_truth.cursor() as cur:
         _copy(cur, "qp_expected", EXPECTED_COLS, (tuple(e[c] for c in EXPECTED_COLS) for e in world.expected))
-        _copy(cur, "qp_sheet_truth", ("sheet_id", "conviction_ref", "kind", "change_class", "batch", "expected_outcome"),
-              ((s.sheet_id, s.ref, s.kind, s.change_class, s.batch, s.intended) for s in world.sheets))
-        cur.execute("INSERT INTO sim_run (dataset, params, rows) VALUES ('military', %s, %s)",
-                    (json.dumps(world.params.as_dict()), len(world.sheets)))
+        _copy(
+            cur,
+            "qp_sheet_truth",
+            ("sheet_id", "conviction_ref", "kind", "change_class", "batch", "expected_outcome"),
+            ((s.sheet_id, s.ref, s.kind, s.change_class, s.batch, s.intended) for s in world.sheets),
+        )
+        cur.execute(
+            "INSERT INTO sim_run (dataset, params, rows) VALUES ('military', %s, %s)",
+            (json.dumps(world.params.as_dict()), len(world.sheets)),
+        )
     conn_truth.commit()
 
 

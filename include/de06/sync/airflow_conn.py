@@ -16,10 +16,19 @@ from de06.errors import DatabaseUnavailable
 def psycopg2_connect(conn_id: str):
     c = hook(conn_id).connection
     try:
-        conn = psycopg2.connect(host=c.host, port=c.port or 5432, user=c.login, password=c.password or None,
-                                dbname=c.schema, connect_timeout=10, application_name=f"de06:{conn_id}")
+        conn = psycopg2.connect(
+            host=c.host,
+            port=c.port or 5432,
+            user=c.login,
+            password=c.password or None,
+            dbname=c.schema,
+            connect_timeout=10,
+            application_name=f"de06:{conn_id}",
+        )
     except psycopg2.OperationalError as exc:
-        raise DatabaseUnavailable(f"cannot connect to Airflow connection {conn_id!r}",
-                                  f"check AIRFLOW_CONN_{conn_id.upper()} and that the server runs") from exc
+        raise DatabaseUnavailable(
+            f"cannot connect to Airflow connection {conn_id!r}",
+            f"check AIRFLOW_CONN_{conn_id.upper()} and that the server runs",
+        ) from exc
     conn.autocommit = False
     return conn

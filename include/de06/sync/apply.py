@@ -15,9 +15,25 @@ from de06.sync.rules import Parked, Plan, TargetState
 
 SOURCE = "qp"
 ROW_COLS = (
-    "court_name", "judgment_no", "judgment_date", "effective_date", "crime_name", "article", "code_version",
-    "main_penalty", "penalty_months", "suspended", "probation_months", "execution_status", "main_end_date",
-    "expunged", "expunged_on", "expunge_basis", "source_version", "source_sheet_id", "source_updated_at",
+    "court_name",
+    "judgment_no",
+    "judgment_date",
+    "effective_date",
+    "crime_name",
+    "article",
+    "code_version",
+    "main_penalty",
+    "penalty_months",
+    "suspended",
+    "probation_months",
+    "execution_status",
+    "main_end_date",
+    "expunged",
+    "expunged_on",
+    "expunge_basis",
+    "source_version",
+    "source_sheet_id",
+    "source_updated_at",
 )
 
 SEEN_SQL = "SELECT sheet_id FROM qp_sync_ledger WHERE sheet_id = ANY(%s)"
@@ -99,7 +115,9 @@ def _json(row: dict[str, Any]) -> Json:
     return Json(row, dumps=lambda o: __import__("json").dumps(o, default=str, ensure_ascii=False))
 
 
-def write(cur, plan: Plan, resolutions: dict[str, Resolution], run_id: int | None, *, replay: bool = False) -> None:
+def write(
+    cur, plan: Plan, resolutions: dict[str, Resolution], run_id: int | None, *, replay: bool = False
+) -> None:
     """Write the plan. ``replay``: the sheets were quarantined before; their ledger rows are
     updated to the new outcome and their quarantine rows resolved (or counted again)."""
     ids: dict[str, int] = {}
@@ -119,17 +137,24 @@ def write(cur, plan: Plan, resolutions: dict[str, Resolution], run_id: int | Non
             )
     if plan.expunge_only:
         got = execute_values(
-            cur, EXPUNGE_SQL, [(k, d, b) for k, (d, b) in plan.expunge_only.items()],
-            template="(%s, %s::date, %s)", fetch=True,
+            cur,
+            EXPUNGE_SQL,
+            [(k, d, b) for k, (d, b) in plan.expunge_only.items()],
+            template="(%s, %s::date, %s)",
+            fetch=True,
         )
         ids.update(dict(got))
     if plan.parked_applied:
         cur.execute(UNPARK_SQL, (run_id, plan.parked_applied))
     if plan.history:
         execute_values(
-            cur, HISTORY_SQL,
-            [(ids[k], SOURCE, k, v, sid, kind, _json(after), run_id) for k, v, sid, kind, after in plan.history
-             if k in ids],
+            cur,
+            HISTORY_SQL,
+            [
+                (ids[k], SOURCE, k, v, sid, kind, _json(after), run_id)
+                for k, v, sid, kind, after in plan.history
+                if k in ids
+            ],
             page_size=1000,
         )
     if plan.quarantine:
@@ -138,15 +163,30 @@ def write(cur, plan: Plan, resolutions: dict[str, Resolution], run_id: int | Non
         rows = []
         for key, s in plan.new_keys.items():
             r = resolutions.get(key)
-            rows.append((key, s.get("full_name"), s.get("dob_text"), s.get("sex_text"), s.get("id_number"),
-                         s.get("birth_place"), s.get("unit_name"), r.outcome if r else "unmatched",
-                         r.tier if r else None, r.score if r else None))
+            rows.append(
+                (
+                    key,
+                    s.get("full_name"),
+                    s.get("dob_text"),
+                    s.get("sex_text"),
+                    s.get("id_number"),
+                    s.get("birth_place"),
+                    s.get("unit_name"),
+                    r.outcome if r else "unmatched",
+                    r.tier if r else None,
+                    r.score if r else None,
+                )
+            )
         execute_values(cur, IDENTITY_SQL, rows, page_size=1000)
     if plan.ledger and not replay:
         execute_values(cur, LEDGER_SQL, [(*e, run_id) for e in plan.ledger], page_size=1000)
     elif plan.ledger:
-        execute_values(cur, RELEDGER_SQL, [(e[0], e[5], f"replayed: {e[6] or ''}", run_id) for e in plan.ledger],
-                       template="(%s::bigint, %s, %s, %s::bigint)")
+        execute_values(
+            cur,
+            RELEDGER_SQL,
+            [(e[0], e[5], f"replayed: {e[6] or ''}", run_id) for e in plan.ledger],
+            template="(%s::bigint, %s, %s, %s::bigint)",
+        )
         done = [(e[0], e[5]) for e in plan.ledger if e[5] != "quarantined"]
         if done:
             execute_values(cur, RESOLVE_SQL, done, template="(%s::bigint, %s)")

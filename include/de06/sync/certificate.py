@@ -34,8 +34,12 @@ SELECT r.father_name, r.mother_name, r.spouse_name FROM conviction c
  WHERE c.citizen_id = %s ORDER BY r.updated_at DESC
 """
 PENALTY = {
-    "warning": "Cảnh cáo", "fine": "Phạt tiền", "reform": "Cải tạo không giam giữ",
-    "discipline": "Giữ trong kỷ luật quân đội", "prison": "Tù có thời hạn", "life": "Tù chung thân",
+    "warning": "Cảnh cáo",
+    "fine": "Phạt tiền",
+    "reform": "Cải tạo không giam giữ",
+    "discipline": "Giữ trong kỷ luật quân đội",
+    "prison": "Tù có thời hạn",
+    "life": "Tù chung thân",
     "death": "Tử hình",
 }
 NONE_TEXT = "Không có án tích"
@@ -51,8 +55,11 @@ class Certificate:
 
     @property
     def status(self) -> str:
-        return HAS_TEXT if self.convictions and self.form == 1 else (
-            NONE_TEXT if not self.convictions else self._form2_status())
+        return (
+            HAS_TEXT
+            if self.convictions and self.form == 1
+            else (NONE_TEXT if not self.convictions else self._form2_status())
+        )
 
     def _form2_status(self) -> str:
         return HAS_TEXT if any(not c["expunged"] for c in self.convictions) else NONE_TEXT
@@ -66,13 +73,17 @@ def resolve_citizen(conn_dancu, text: str) -> int:
             cur.execute(BY_CCCD_SQL, (t,))
             row = cur.fetchone()
         if row is None:
-            raise InputError(f"no citizen with personal ID {mask(t)} in the population DB",
-                             "check the 12 digits, or pass the citizen_id")
+            raise InputError(
+                f"no citizen with personal ID {mask(t)} in the population DB",
+                "check the 12 digits, or pass the citizen_id",
+            )
         return int(row[0])
     if re.fullmatch(r"\d{1,11}", t):
         return int(t)
-    raise InputError(f"--citizen {t[:3]}... is neither a 12-digit personal ID nor a citizen_id",
-                     "pass the 12-digit ID (e.g. 001099012345) or the numeric citizen_id")
+    raise InputError(
+        f"--citizen {t[:3]}... is neither a 12-digit personal ID nor a citizen_id",
+        "pass the 12-digit ID (e.g. 001099012345) or the numeric citizen_id",
+    )
 
 
 def build(conn_dancu, conn_lltp, citizen_id: int, form: int) -> Certificate:
@@ -83,20 +94,45 @@ def build(conn_dancu, conn_lltp, citizen_id: int, form: int) -> Certificate:
         row = cur.fetchone()
     if row is None:
         raise InputError(f"citizen_id {citizen_id} is not in the population DB", "check the id")
-    cols = ("citizen_id", "cccd", "full_name", "sex", "dob", "dob_precision", "birth_province", "residence_province")
+    cols = (
+        "citizen_id",
+        "cccd",
+        "full_name",
+        "sex",
+        "dob",
+        "dob_precision",
+        "birth_province",
+        "residence_province",
+    )
     identity = dict(zip(cols, row))
     with conn_lltp.cursor() as cur:
         cur.execute(CONVICTIONS_SQL, (citizen_id,))
-        ccols = ("source", "court_name", "judgment_no", "judgment_date", "crime_name", "article", "main_penalty",
-                 "penalty_months", "suspended", "probation_months", "additional_penalty", "execution_status",
-                 "expunged", "expunged_on")
+        ccols = (
+            "source",
+            "court_name",
+            "judgment_no",
+            "judgment_date",
+            "crime_name",
+            "article",
+            "main_penalty",
+            "penalty_months",
+            "suspended",
+            "probation_months",
+            "additional_penalty",
+            "execution_status",
+            "expunged",
+            "expunged_on",
+        )
         convictions = [dict(zip(ccols, r)) for r in cur.fetchall()]
         relatives: dict[str, str | None] = {"father": None, "mother": None, "spouse": None}
         if form == 2:
             cur.execute(RELATIVES_SQL, (citizen_id,))
             for f, m, s in cur.fetchall():
-                relatives = {"father": relatives["father"] or f, "mother": relatives["mother"] or m,
-                             "spouse": relatives["spouse"] or s}
+                relatives = {
+                    "father": relatives["father"] or f,
+                    "mother": relatives["mother"] or m,
+                    "spouse": relatives["spouse"] or s,
+                }
     if form == 1:
         convictions = [c for c in convictions if not c["expunged"]]
     return Certificate(form, identity, relatives, convictions)
@@ -137,7 +173,11 @@ def render(cert: Certificate, reveal: bool = False) -> str:
         f"Số định danh cá nhân: {i['cccd'] if reveal else mask(i['cccd'])}",
     ]
     if cert.form == 2:
-        for label, key in (("Họ và tên cha", "father"), ("Họ và tên mẹ", "mother"), ("Họ và tên vợ/chồng", "spouse")):
+        for label, key in (
+            ("Họ và tên cha", "father"),
+            ("Họ và tên mẹ", "mother"),
+            ("Họ và tên vợ/chồng", "spouse"),
+        ):
             v = cert.relatives.get(key)
             lines.append(f"{label}: {(v if reveal else initials(v)) if v else '(không có trong dữ liệu)'}")
     lines.append(f"Tình trạng án tích: {cert.status}")
@@ -148,6 +188,12 @@ def render(cert: Certificate, reveal: bool = False) -> str:
             + (f"; hình phạt bổ sung: {c['additional_penalty']}" if c.get("additional_penalty") else "")
         )
         if cert.form == 2:
-            lines.append(f"     Tình trạng thi hành án: {c['execution_status']}; " + (
-                f"đã được xóa án tích ngày {_date(c['expunged_on'])}" if c["expunged"] else "chưa được xóa án tích"))
+            lines.append(
+                f"     Tình trạng thi hành án: {c['execution_status']}; "
+                + (
+                    f"đã được xóa án tích ngày {_date(c['expunged_on'])}"
+                    if c["expunged"]
+                    else "chưa được xóa án tích"
+                )
+            )
     return "\n".join(lines)

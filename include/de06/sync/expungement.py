@@ -34,7 +34,11 @@ def waiting_months(main_penalty: str, penalty_months: int | None, suspended: boo
 
 
 def main_end(
-    main_penalty: str, effective: dt.date, penalty_months: int | None, suspended: bool, probation_months: int | None
+    main_penalty: str,
+    effective: dt.date,
+    penalty_months: int | None,
+    suspended: bool,
+    probation_months: int | None,
 ) -> dt.date | None:
     """When the main penalty (or the probation of a suspended sentence) ends."""
     if suspended:
@@ -47,7 +51,11 @@ def main_end(
 
 
 def expunge_date(
-    main_penalty: str, effective: dt.date, penalty_months: int | None, suspended: bool, probation_months: int | None
+    main_penalty: str,
+    effective: dt.date,
+    penalty_months: int | None,
+    suspended: bool,
+    probation_months: int | None,
 ) -> dt.date | None:
     end = main_end(main_penalty, effective, penalty_months, suspended, probation_months)
     wait = waiting_months(main_penalty, penalty_months, suspended)

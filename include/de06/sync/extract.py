@@ -18,10 +18,29 @@ Pos = tuple[dt.datetime, int]
 START: Pos = (dt.datetime(1900, 1, 1, tzinfo=dt.UTC), -1)
 
 CONVICTION_COLS = (
-    "conviction_ref", "version", "full_name", "dob_text", "sex_text", "id_number", "birth_place", "unit_name",
-    "court_code", "crime_code", "article", "code_version", "sentence_code", "term_months", "suspended",
-    "probation_months", "judgment_no", "judgment_date", "effective_date", "main_end_date", "status",
-    "expunged", "expunged_on",
+    "conviction_ref",
+    "version",
+    "full_name",
+    "dob_text",
+    "sex_text",
+    "id_number",
+    "birth_place",
+    "unit_name",
+    "court_code",
+    "crime_code",
+    "article",
+    "code_version",
+    "sentence_code",
+    "term_months",
+    "suspended",
+    "probation_months",
+    "judgment_no",
+    "judgment_date",
+    "effective_date",
+    "main_end_date",
+    "status",
+    "expunged",
+    "expunged_on",
 )
 EXPUNGEMENT_COLS = ("conviction_ref", "expunged_on", "basis", "decision_no")
 
@@ -100,4 +119,10 @@ def fetch_sheets(conn_qp, sheet_ids: list[int]) -> list[dict[str, Any]]:
 
 
 def _params(after: Pos, high: Pos, limit: int) -> dict[str, Any]:
-    return {"after_ts": after[0], "after_pk": after[1], "high_ts": high[0], "high_pk": high[1], "limit": limit}
+    return {
+        "after_ts": after[0],
+        "after_pk": after[1],
+        "high_ts": high[0],
+        "high_pk": high[1],
+        "limit": limit,
+    }

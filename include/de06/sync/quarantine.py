@@ -19,8 +19,17 @@ OPEN_IDS_SQL = "SELECT sheet_id FROM qp_quarantine WHERE resolved_at IS NULL AND
 
 
 def list_items(conn_lltp, *, include_resolved: bool = False, limit: int = 100) -> list[dict[str, Any]]:
-    cols = ("sheet_id", "kind", "source_key", "reason", "first_seen", "last_seen", "retry_count", "resolved_at",
-            "resolution")
+    cols = (
+        "sheet_id",
+        "kind",
+        "source_key",
+        "reason",
+        "first_seen",
+        "last_seen",
+        "retry_count",
+        "resolved_at",
+        "resolution",
+    )
     with conn_lltp.cursor() as cur:
         cur.execute(LIST_SQL, {"all": include_resolved, "limit": limit})
         return [dict(zip(cols, r)) for r in cur.fetchall()]
@@ -44,8 +53,10 @@ def replay(connector: Callable[[str], Any], sheet_ids: list[int] | None = None) 
         qp.rollback()
         missing = set(ids) - {s["sheet_id"] for s in sheets}
         if missing:
-            raise De06Error(f"{len(missing)} quarantined sheet(s) no longer exist in qp",
-                            "check the source; nothing was replayed")
+            raise De06Error(
+                f"{len(missing)} quarantined sheet(s) no longer exist in qp",
+                "check the source; nothing was replayed",
+            )
         refs = load_refs(lltp)
         with lltp.cursor() as cur:
             keys = sorted({s["conviction_ref"] for s in sheets})

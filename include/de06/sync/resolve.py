@@ -38,35 +38,53 @@ def _matcher():
 
 
 def resolve(sheets: Sequence[dict[str, Any]], dancu_conn, cache: dict | None = None) -> dict[str, Resolution]:
-    """Resolve the person of each conviction sheet (keyed by conviction_ref). ``cache``: a dict kept
-    for one run, so the population's name frequencies are computed once per run, not per chunk."""
+    """Resolve the person of each conviction sheet (keyed by conviction_ref).
+
+    ``cache``: a dict kept for one run: the population's name frequencies are computed once per
+    run, and an identity recorded exactly alike (name, dob, ID, sex, birthplace) is matched once per
+    run - a serviceman convicted twice is looked up once.
+    """
     if not sheets:
         return {}
     m = _matcher()
     if m is None:
         return _exact_only(sheets, dancu_conn)
-    # one matcher call per distinct identity as recorded (a person convicted twice is matched once)
+    cache = {} if cache is None else cache
+    seen: dict[tuple, Any] = cache.setdefault("identities", {})
     groups: dict[tuple, list[str]] = {}
     for s in sheets:
         groups.setdefault(tuple(s.get(f) for f in IDENTITY_FIELDS), []).append(s["conviction_ref"])
-    inputs = [
-        m.IdentityInput(key=keys[0], full_name=ident[0], dob_text=ident[1], id_number=ident[2], sex_text=ident[3],
-                        birth_place=ident[4])
-        for ident, keys in groups.items()
-    ]
-    by_first = {keys[0]: keys for keys in groups.values()}
-    out = {}
-    tf = None
-    if cache is not None and hasattr(m, "term_frequencies"):
-        if "tf" not in cache:
+    todo = [ident for ident in groups if ident not in seen]
+    if todo:
+        if "tf" not in cache and hasattr(m, "term_frequencies"):
             cache["tf"] = _term_frequencies(m, dancu_conn)
-        tf = cache["tf"]
-    results = m.match_identities(inputs, dancu_conn, tf) if tf is not None else m.match_identities(inputs, dancu_conn)
-    for r in results:
+        inputs = [
+            m.IdentityInput(
+                key=str(n), full_name=i[0], dob_text=i[1], id_number=i[2], sex_text=i[3], birth_place=i[4]
+            )
+            for n, i in enumerate(todo)
+        ]
+        tf = cache.get("tf")
+        results = (
+            m.match_identities(inputs, dancu_conn, tf)
+            if tf is not None
+            else m.match_identities(inputs, dancu_conn)
+        )
+        for r in results:
+            seen[todo[int(r.key)]] = r
+    out = {}
+    for ident, keys in groups.items():
+        r = seen[ident]
         cid = r.citizen_id if r.outcome == "linked" else None
-        for key in by_first[r.key]:
-            out[key] = Resolution(key, r.outcome, cid, str(r.tier) if r.tier is not None else None,
-                                  float(r.score) if r.score is not None else None, r)
+        for key in keys:
+            out[key] = Resolution(
+                key,
+                r.outcome,
+                cid,
+                str(r.tier) if r.tier is not None else None,
+                float(r.score) if r.score is not None else None,
+                r,
+            )
     return out
 
 
@@ -85,8 +103,9 @@ def _term_frequencies(m, dancu_conn):
     return hit[1]
 
 
-def enqueue_reviews(conn_lltp, resolutions: Sequence[Resolution], sheets: dict[str, dict[str, Any]],
-                    run_id: int | None = None) -> int:
+def enqueue_reviews(
+    conn_lltp, resolutions: Sequence[Resolution], sheets: dict[str, dict[str, Any]], run_id: int | None = None
+) -> int:
     """Put every unsafe match into the shared review queue (source 'qp'); returns how many.
     Does not commit (the chunk's transaction does)."""
     todo = [r for r in resolutions if r.outcome != "linked" and r.result is not None]
@@ -102,8 +121,15 @@ def enqueue_reviews(conn_lltp, resolutions: Sequence[Resolution], sheets: dict[s
     for r in todo:
         s = sheets.get(r.key, {})
         ident = {k: s.get(k) for k in IDENTITY_FIELDS}
-        enqueue_review(conn_lltp, SOURCE, r.key, r.result, run_id=run_id, province=lookup(s.get("birth_place")),
-                       identity=ident)
+        enqueue_review(
+            conn_lltp,
+            SOURCE,
+            r.key,
+            r.result,
+            run_id=run_id,
+            province=lookup(s.get("birth_place")),
+            identity=ident,
+        )
     return len(todo)
 
 

@@ -113,7 +113,9 @@ def decide(
                 first = min(waiting, key=lambda p: (p.expunged_on, p.sheet_id))
                 if not cur.expunged:
                     cur.expunged, cur.expunged_on, cur.expunge_basis = True, first.expunged_on, first.basis
-                    plan.rows[key].update(expunged=True, expunged_on=first.expunged_on, expunge_basis=first.basis)
+                    plan.rows[key].update(
+                        expunged=True, expunged_on=first.expunged_on, expunge_basis=first.basis
+                    )
                     plan.history.append((key, version, first.sheet_id, "expunge", dict(plan.rows[key])))
                 plan.parked_applied.extend(p.sheet_id for p in waiting)
         else:
@@ -134,7 +136,9 @@ def decide(
                 continue
             cur.expunged, cur.expunged_on, cur.expunge_basis = True, s["expunged_on"], s.get("basis")
             if key in plan.rows:
-                plan.rows[key].update(expunged=True, expunged_on=cur.expunged_on, expunge_basis=cur.expunge_basis)
+                plan.rows[key].update(
+                    expunged=True, expunged_on=cur.expunged_on, expunge_basis=cur.expunge_basis
+                )
                 after = dict(plan.rows[key])
             else:
                 plan.expunge_only[key] = (cur.expunged_on, cur.expunge_basis)

@@ -132,20 +132,43 @@ def run_sync(opts: SyncOptions, connector: Connector = _default_connector) -> Sy
             with lltp.cursor() as cur:
                 cur.execute(FAIL_SQL, (msg, result.new_rows, run_id))
             lltp.commit()
-            raise DatabaseUnavailable(msg, "the next attempt resumes from the cursor; check the qp server") from exc
+            raise DatabaseUnavailable(
+                msg, "the next attempt resumes from the cursor; check the qp server"
+            ) from exc
+        except Exception as exc:
+            lltp.rollback()
+            with lltp.cursor() as cur:
+                cur.execute(
+                    FAIL_SQL,
+                    (f"failed after {result.chunks} chunk(s): {type(exc).__name__}", result.new_rows, run_id),
+                )
+            lltp.commit()
+            raise
         outcomes = reconciliation.ledger_outcomes(lltp, start, high)
         rec = reconciliation.balance(source_rows, outcomes)
         result.source_rows, result.window, result.reconciled = source_rows, rec.outcomes, rec.balanced
         result.status, result.line = ("succeeded" if rec.balanced else "failed"), rec.line()
         with lltp.cursor() as cur:
-            cur.execute(FINISH_SQL, (
-                result.status, high[0], high[1], source_rows, result.new_rows,
-                *(rec.outcomes[k] for k in OUTCOMES), rec.balanced, rec.line(), run_id,
-            ))
+            cur.execute(
+                FINISH_SQL,
+                (
+                    result.status,
+                    high[0],
+                    high[1],
+                    source_rows,
+                    result.new_rows,
+                    *(rec.outcomes[k] for k in OUTCOMES),
+                    rec.balanced,
+                    rec.line(),
+                    run_id,
+                ),
+            )
         lltp.commit()
         if not rec.balanced:
-            raise De06Error(f"qp sync run {opts.run_key} does not reconcile: {rec.line()}",
-                            "inspect qp_sync_ledger for the window, fix, then run a full resync")
+            raise De06Error(
+                f"qp sync run {opts.run_key} does not reconcile: {rec.line()}",
+                "inspect qp_sync_ledger for the window, fix, then run a full resync",
+            )
         return result
     finally:
         for c in (qp, dancu):

@@ -62,7 +62,14 @@ def compare(conn_lltp, conn_truth) -> dict[str, Any]:
         if bool(exp) and not got[5]:
             lost += 1
             continue
-        if (got[1], got[2], got[3], got[4], bool(got[5]), got[6]) != (jno, art, pen, months, bool(exp), exp_on):
+        if (got[1], got[2], got[3], got[4], bool(got[5]), got[6]) != (
+            jno,
+            art,
+            pen,
+            months,
+            bool(exp),
+            exp_on,
+        ):
             mismatched += 1
     return {
         "expected": sum(1 for v in expected.values() if v[0]),

@@ -24,8 +24,20 @@ def citizen_rows(n: int = N_CITIZENS) -> list[tuple]:
         dob = dt.date(year, 1 + i % 12, 1 + i % 28)
         fam, mid, giv = FAMILY[i % 8], MIDDLE[(i // 8) % 5] if sex == "M" else "Thị", GIVEN[(i // 40) % 10]
         prov = ("001", "079", "048", "031", "046")[i % 5]
-        rows.append((BASE_ID + i, cccd.build(prov, year, sex, 990_000 + i), f"{fam} {mid} {giv}", fam, mid, giv,
-                     dob, sex, prov, prov))
+        rows.append(
+            (
+                BASE_ID + i,
+                cccd.build(prov, year, sex, 990_000 + i),
+                f"{fam} {mid} {giv}",
+                fam,
+                mid,
+                giv,
+                dob,
+                sex,
+                prov,
+                prov,
+            )
+        )
     return rows
 
 
@@ -41,9 +53,13 @@ def citizens(migrated) -> list[int]:
                 cur.execute(
                     "INSERT INTO citizen (citizen_id, cccd, full_name, family_name, middle_name, given_name, dob, sex,"
                     " birth_province, residence_province) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
-                    " ON CONFLICT DO NOTHING", r)
-            cur.execute("SELECT citizen_id FROM citizen WHERE citizen_id >= %s AND citizen_id < %s",
-                        (BASE_ID, BASE_ID + N_CITIZENS))
+                    " ON CONFLICT DO NOTHING",
+                    r,
+                )
+            cur.execute(
+                "SELECT citizen_id FROM citizen WHERE citizen_id >= %s AND citizen_id < %s",
+                (BASE_ID, BASE_ID + N_CITIZENS),
+            )
             ids = [r[0] for r in cur.fetchall()]
         conn.commit()
     finally:
@@ -68,8 +84,11 @@ def people(citizens, pg):
     from de06.simulators.military import Person
 
     with pg("dancu_admin").cursor() as cur:
-        cur.execute("SELECT citizen_id, full_name, dob, sex, cccd, cmnd, birth_province FROM citizen"
-                    " WHERE citizen_id = ANY(%s) ORDER BY citizen_id", (citizens,))
+        cur.execute(
+            "SELECT citizen_id, full_name, dob, sex, cccd, cmnd, birth_province FROM citizen"
+            " WHERE citizen_id = ANY(%s) ORDER BY citizen_id",
+            (citizens,),
+        )
         ps = [Person(*r) for r in cur.fetchall()]
     young = [p for p in ps if p.sex == "M" and p.dob.year >= 1995]
     return young, [p for p in ps if p not in young]

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.postgres
 def test_certificate_forms_follow_expungement(fresh, citizens, pg, capsys):
     qp, lltp, dancu = pg("qp"), pg("lltp"), pg("dancu")
     with dancu.cursor() as cur:
-        cur.execute("SELECT citizen_id, cccd, full_name, dob FROM citizen WHERE citizen_id = %s", (citizens[3],))
+        cur.execute(
+            "SELECT citizen_id, cccd, full_name, dob FROM citizen WHERE citizen_id = %s", (citizens[3],)
+        )
         cid, cccd, name, dob = cur.fetchone()
     who = {"full_name": name, "dob_text": dob.strftime("%d/%m/%Y"), "id_number": cccd}
     conviction(qp, "C1", 1, at(0), judgment_no="5/2019/HS-ST", judgment_date=dt.date(2019, 3, 1), **who)

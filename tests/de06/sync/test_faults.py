@@ -74,13 +74,21 @@ def test_malformed_row_among_good_ones_is_the_only_one_quarantined(fresh, pg):
     assert [(i["sheet_id"], i["reason"]) for i in items] == [(bad, "unknown_court_code:QK8")]
     # the fix: the MoD announces court code QK8; a new reference row, then replay
     with lltp.cursor() as cur:
-        cur.execute("INSERT INTO ref_qp_court VALUES ('QK8', 1, 'Tòa án quân sự Quân khu 8 (thử)', 'region',"
-                    " '1993-01-01', NULL)")
+        cur.execute(
+            "INSERT INTO ref_qp_court VALUES ('QK8', 1, 'Tòa án quân sự Quân khu 8 (thử)', 'region',"
+            " '1993-01-01', NULL)"
+        )
     lltp.commit()
     try:
         from de06.db import connect
 
-        assert quarantine.replay(connect) == {"applied": 1, "stale": 0, "duplicate": 0, "quarantined": 0, "parked": 0}
+        assert quarantine.replay(connect) == {
+            "applied": 1,
+            "stale": 0,
+            "duplicate": 0,
+            "quarantined": 0,
+            "parked": 0,
+        }
         assert target(lltp, "BAD")["court_name"].endswith("(thử)")
         assert quarantine.list_items(lltp) == []
     finally:
@@ -124,8 +132,10 @@ def test_source_down_mid_run_then_retry_resumes(fresh, pg):
     def kill_source(chunk: int) -> None:
         if chunk == 0:
             with pg("qp", autocommit=True).cursor() as cur:
-                cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'qp'"
-                            " AND application_name = 'de06:qp' AND pid <> pg_backend_pid()")
+                cur.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'qp'"
+                    " AND application_name = 'de06:qp' AND pid <> pg_backend_pid()"
+                )
 
     with pytest.raises(DatabaseUnavailable):
         sync("down", chunk_size=3, after_chunk=kill_source)
@@ -152,8 +162,13 @@ def test_worker_killed_after_writing_rerun_is_a_noop_for_what_was_written(fresh,
     qp, lltp = pg("qp"), pg("lltp")
     for i in range(10):
         conviction(qp, f"K{i}", 1, at(i))
-    proc = subprocess.run([sys.executable, "-c", KILL.format(here=str(Path(__file__).parent))],
-                          env=os.environ.copy(), capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", KILL.format(here=str(Path(__file__).parent))],
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == -9
     assert outcomes(lltp) == {"applied": 4}  # the first chunk was committed with its cursor
     r = sync("killed", chunk_size=4)
@@ -173,11 +188,15 @@ def test_two_runs_at_once_one_skips(fresh, pg):
             release.wait(30)
 
     results = {}
-    first = threading.Thread(target=lambda: results.setdefault("a", sync("run-a", chunk_size=3, after_chunk=pause)))
+    first = threading.Thread(
+        target=lambda: results.setdefault("a", sync("run-a", chunk_size=3, after_chunk=pause))
+    )
     first.start()
     assert holding.wait(30)
     results["b"] = sync("run-b", chunk_size=3)  # started while run-a holds the lock
-    waiter = threading.Thread(target=lambda: results.setdefault("c", sync("run-c", chunk_size=3, wait_seconds=30)))
+    waiter = threading.Thread(
+        target=lambda: results.setdefault("c", sync("run-c", chunk_size=3, wait_seconds=30))
+    )
     waiter.start()
     release.set()
     first.join(30)
@@ -199,8 +218,10 @@ def test_unsafe_identity_goes_to_the_shared_review_queue_and_a_decision_links_it
     conviction(qp, "RV1", 1, at(0), full_name=name, dob_text=dob.strftime("%d/%m/%Y"), id_number=None)
     sync("review-1")
     with lltp.cursor() as cur:
-        cur.execute("SELECT item_id, candidates FROM review_item WHERE source = 'qp' AND source_key = 'RV1'"
-                    " AND status = 'open'")
+        cur.execute(
+            "SELECT item_id, candidates FROM review_item WHERE source = 'qp' AND source_key = 'RV1'"
+            " AND status = 'open'"
+        )
         item_id, candidates = cur.fetchone()
         cur.execute("SELECT citizen_id FROM conviction WHERE source = 'qp' AND source_key = 'RV1'")
         assert cur.fetchone()[0] is None

@@ -12,34 +12,59 @@ from qp_sheets import GOOD, at
 
 pytestmark = pytest.mark.unit
 D = dt.date
-REFS = Refs({
-    "court": {"KV-QK7": [(D(1993, 1, 1), D(2018, 7, 1), "Tòa án quân sự khu vực 1 Quân khu 7", "area"),
-                         (D(2018, 7, 1), None, "Tòa án quân sự khu vực Quân khu 7", "area")]},
-    "crime": {"T173": [(D(2018, 1, 1), None, "Trộm cắp tài sản", "173", 2015)],
-              "C138": [(D(2000, 7, 1), D(2018, 1, 1), "Trộm cắp tài sản", "138", 1999)]},
-    "article": {"2015:173": [(D(2018, 1, 1), None, "173")], "1999:138": [(D(2000, 7, 1), None, "173")]},
-    "sentence": {"TCT": [(D(1986, 1, 1), None, "prison", True)]},
-})
+REFS = Refs(
+    {
+        "court": {
+            "KV-QK7": [
+                (D(1993, 1, 1), D(2018, 7, 1), "Tòa án quân sự khu vực 1 Quân khu 7", "area"),
+                (D(2018, 7, 1), None, "Tòa án quân sự khu vực Quân khu 7", "area"),
+            ]
+        },
+        "crime": {
+            "T173": [(D(2018, 1, 1), None, "Trộm cắp tài sản", "173", 2015)],
+            "C138": [(D(2000, 7, 1), D(2018, 1, 1), "Trộm cắp tài sản", "138", 1999)],
+        },
+        "article": {"2015:173": [(D(2018, 1, 1), None, "173")], "1999:138": [(D(2000, 7, 1), None, "173")]},
+        "sentence": {"TCT": [(D(1986, 1, 1), None, "prison", True)]},
+    }
+)
 
 
 def sheet(**over):
-    return {**GOOD, "kind": "conviction", "conviction_ref": "R", "version": 1, "sheet_id": 1,
-            "updated_at": at(0), **over}
+    return {
+        **GOOD,
+        "kind": "conviction",
+        "conviction_ref": "R",
+        "version": 1,
+        "sheet_id": 1,
+        "updated_at": at(0),
+        **over,
+    }
 
 
 def test_court_name_follows_the_version_valid_on_the_judgment_date():
     assert map_conviction(sheet(judgment_date=D(2019, 1, 1)), REFS).court_name.endswith("khu vực Quân khu 7")
-    old = map_conviction(sheet(judgment_date=D(2016, 1, 1), crime_code="C138", article="138", code_version=1999), REFS)
-    assert old.court_name.endswith("khu vực 1 Quân khu 7") and old.article == "173" and old.code_version == 1999
+    old = map_conviction(
+        sheet(judgment_date=D(2016, 1, 1), crime_code="C138", article="138", code_version=1999), REFS
+    )
+    assert (
+        old.court_name.endswith("khu vực 1 Quân khu 7") and old.article == "173" and old.code_version == 1999
+    )
 
 
-@pytest.mark.parametrize("over,reason", [
-    ({"court_code": "QK8"}, "unknown_court_code:QK8"),
-    ({"crime_code": "C138", "article": "138", "code_version": 1999}, "unknown_crime_code:C138"),  # 1999 code in 2023
-    ({"judgment_date": None}, "missing_judgment_date"),
-    ({"term_months": None}, "missing_term:TCT"),
-    ({"article": "174"}, "unknown_article:2015:174"),
-])
+@pytest.mark.parametrize(
+    "over,reason",
+    [
+        ({"court_code": "QK8"}, "unknown_court_code:QK8"),
+        (
+            {"crime_code": "C138", "article": "138", "code_version": 1999},
+            "unknown_crime_code:C138",
+        ),  # 1999 code in 2023
+        ({"judgment_date": None}, "missing_judgment_date"),
+        ({"term_months": None}, "missing_term:TCT"),
+        ({"article": "174"}, "unknown_article:2015:174"),
+    ],
+)
 def test_unknown_or_inconsistent_codes_are_rejected_never_guessed(over, reason):
     assert map_conviction(sheet(**over), REFS) == Rejection(reason)
 
@@ -55,8 +80,15 @@ def test_expungement_worked_examples():
 
 def test_decide_one_outcome_per_sheet_and_expungement_is_monotonic():
     sheets = [
-        {"kind": "expungement", "conviction_ref": "R", "sheet_id": 1, "updated_at": at(0),
-         "expunged_on": D(2027, 1, 1), "basis": "automatic", "decision_no": None},
+        {
+            "kind": "expungement",
+            "conviction_ref": "R",
+            "sheet_id": 1,
+            "updated_at": at(0),
+            "expunged_on": D(2027, 1, 1),
+            "basis": "automatic",
+            "decision_no": None,
+        },
         sheet(sheet_id=2, updated_at=at(1), version=2),
         sheet(sheet_id=3, updated_at=at(2), version=1),
         sheet(sheet_id=4, updated_at=at(3), version=2),

@@ -15,15 +15,19 @@ pytestmark = pytest.mark.postgres
 def test_generator_is_deterministic_and_mixes_every_change_kind(people):
     p = sim.MilitaryParams(initial=150, changes=300, seed=11, batches=2)
     a, b = sim.generate(p, *people), sim.generate(p, *people)
-    assert [(s.sheet_id, s.ref, s.version, s.updated_at, s.values) for s in a.sheets] == \
-           [(s.sheet_id, s.ref, s.version, s.updated_at, s.values) for s in b.sheets]
+    assert [(s.sheet_id, s.ref, s.version, s.updated_at, s.values) for s in a.sheets] == [
+        (s.sheet_id, s.ref, s.version, s.updated_at, s.values) for s in b.sheets
+    ]
     classes = Counter(s.change_class for s in a.sheets if s.batch > 0)
     for kind in ("update", "expunge", "new", "duplicate", "out_of_order", "late", "early_expunge"):
         assert classes[kind] > 0, kind
     # several sheets share a timestamp; late rows are stamped before their batch starts
     assert len({s.updated_at for s in a.sheets}) < len(a.sheets)
-    assert all(s.updated_at < p.as_of + (s.batch - 1) * sim.dt.timedelta(hours=p.batch_hours)
-               for s in a.sheets if s.change_class == "late")
+    assert all(
+        s.updated_at < p.as_of + (s.batch - 1) * sim.dt.timedelta(hours=p.batch_hours)
+        for s in a.sheets
+        if s.change_class == "late"
+    )
 
 
 def test_world_synced_batch_by_batch_matches_the_expected_state(fresh, people, pg):
@@ -37,6 +41,7 @@ def test_world_synced_batch_by_batch_matches_the_expected_state(fresh, people, p
         assert r.status == "succeeded" and r.reconciled
     got = compare(lltp, truth)
     assert got["expected"] > 200
-    assert {k: got[k] for k in ("lost", "applied_twice", "stale_overwrites", "mismatched", "unexpected")} == dict.fromkeys(
-        ("lost", "applied_twice", "stale_overwrites", "mismatched", "unexpected"), 0)
+    assert {
+        k: got[k] for k in ("lost", "applied_twice", "stale_overwrites", "mismatched", "unexpected")
+    } == dict.fromkeys(("lost", "applied_twice", "stale_overwrites", "mismatched", "unexpected"), 0)
     assert got["target"] == got["expected"]
