@@ -29,12 +29,10 @@ def world(airflow_db):
     population.load(population.PopulationParams(size=POPULATION, seed=11), progress=False)
     judicial.load(judicial.JudicialParams(records=RECORDS, seed=11), progress=False)
     # start from no cleansing history (record ids of an earlier simulated world are reused)
+    from de06.cleanse.pipeline import reset_history
+
     conn = connect("lltp")
-    with conn, conn.cursor() as cur:
-        cur.execute("DELETE FROM review_reveal WHERE item_id IN (SELECT item_id FROM review_item WHERE source = 'lltp')")
-        cur.execute("DELETE FROM review_decision WHERE item_id IN (SELECT item_id FROM review_item WHERE source = 'lltp')")
-        cur.execute("DELETE FROM review_item WHERE source = 'lltp'")
-        cur.execute("TRUNCATE rule_trail, record_cleaned, record_outcome, cleanse_partition, cleanse_run")
+    reset_history(conn)
     conn.close()
 
 

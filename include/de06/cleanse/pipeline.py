@@ -306,6 +306,18 @@ def revert_run(run_id: int, lltp) -> dict:
     return counts
 
 
+def reset_history(lltp) -> None:
+    """Forget all cleansing runs and the judicial review items (a rebuilt simulated world reuses
+    record ids, so old outcomes and decisions would attach to other people). Commits."""
+    with lltp.cursor() as cur:
+        cur.execute("DELETE FROM review_reveal WHERE item_id IN (SELECT item_id FROM review_item WHERE source = 'lltp')")
+        cur.execute("DELETE FROM review_decision WHERE item_id IN"
+                    " (SELECT item_id FROM review_item WHERE source = 'lltp')")
+        cur.execute("DELETE FROM review_item WHERE source = 'lltp'")
+        cur.execute("TRUNCATE rule_trail, record_cleaned, record_outcome, cleanse_partition, cleanse_run")
+    lltp.commit()
+
+
 def run_all(lltp, dancu, run_key: str, mode: str = "full", provinces: list[str] | None = None,
             dry_run: bool = False, progress=None) -> dict:
     """Whole run in one process (CLI, benchmark): same steps as the DAG, in order."""

@@ -1,0 +1,212 @@
+"""``de06 bench cleanse``: the judicial cleansing against the simulator's ground truth, with peers.
+
+1. Builds the world with the simulators (population ``--population``, judicial records ``--records``
+   at noise profile ``--noise``), unless the same world is already loaded.
+2. Runs the cleansing pipeline exactly as the DAG does (start -> one step per province partition ->
+   reconcile -> finish), the partitions spread over ``--workers`` processes as the DAG's mapped
+   tasks spread over workers. Wall time and peak RSS (sampled: the driver, its workers and the
+   PostgreSQL backends serving them) are measured.
+3. Precision, recall, review rate, overall and per noise kind, from ``truth.record_truth``.
+4. Exports the same data as files (not timed) and runs the peers on them, each in its own process:
+   Splink 5 (DuckDB, equivalent blocking) and a pandas merge baseline (de06.bench.peers_cleanse).
+5. Writes ``bench/results/cleanse.json`` (BENCH.md shape) and returns its path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import time
+import uuid
+from pathlib import Path
+
+import click
+
+from de06 import config
+from de06.bench.common import PeakRss, write_result
+
+
+def build_world(population: int, records: int, noise: str, seed: int) -> dict:
+    from de06.db import migrate
+    from de06.simulators import judicial
+    from de06.simulators import population as pop_sim
+
+    migrate.upgrade()
+    t0 = time.perf_counter()
+    p = pop_sim.load(pop_sim.PopulationParams(size=population, seed=seed), progress=True)
+    r = judicial.load(judicial.JudicialParams(records=records, seed=seed, noise=noise), progress=True)
+    if "skipped" not in r:
+        # a rebuilt world reuses record ids: earlier outcomes and decisions belong to other people
+        from de06.cleanse.pipeline import reset_history
+        from de06.db import connect
+
+        conn = connect("lltp")
+        try:
+            reset_history(conn)
+        finally:
+            conn.close()
+    return {"population": p, "judicial": r, "seconds": round(time.perf_counter() - t0, 1)}
+
+
+def _backend_pid(conn) -> int:
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    conn.rollback()
+    return pid
+
+
+def _worker(args: tuple[int, list[str]]) -> list[dict]:
+    from de06.cleanse import pipeline
+    from de06.db import connect
+
+    run_id, parts = args
+    lltp, dancu = connect("lltp"), connect("dancu")
+    try:
+        return [pipeline.process_partition(run_id, p, lltp, dancu) for p in parts]
+    finally:
+        lltp.close()
+        dancu.close()
+
+
+def run_ours(workers: int) -> dict:
+    """One full run, partitions over ``workers`` processes; seconds, peak RSS, run id."""
+    from de06.cleanse import pipeline
+    from de06.db import connect
+
+    lltp, dancu = connect("lltp"), connect("dancu")
+    try:
+        with PeakRss(extra_pids=[]) as rss:
+            t0 = time.perf_counter()
+            run = pipeline.start_run(lltp, f"bench:{uuid.uuid4().hex}", "full", None, False, dancu=dancu)
+            # biggest partitions first, dealt round-robin so workers finish together
+            with lltp.cursor() as cur:
+                cur.execute("SELECT office_province, count(*) FROM judicial_record GROUP BY 1")
+                sizes = dict(cur.fetchall())
+            lltp.rollback()
+            order = sorted(run.partitions, key=lambda p: -sizes.get(p, 0))
+            chunks = [order[i::workers] for i in range(workers)]
+            if workers > 1:
+                ctx = multiprocessing.get_context("fork")
+                with ctx.Pool(workers) as pool:
+                    # the PostgreSQL backends serving the workers are sampled too
+                    res = pool.map_async(_worker, [(run.run_id, c) for c in chunks], chunksize=1)
+                    while not res.ready():
+                        rss.extra = _server_children()
+                        res.wait(0.5)
+                    res.get()
+            else:
+                _worker((run.run_id, order))
+            rec = pipeline.reconcile(run.run_id, lltp)
+            counts = pipeline.finish_run(run.run_id, lltp)
+            seconds = time.perf_counter() - t0
+    finally:
+        lltp.close()
+        dancu.close()
+    return {"run_id": run.run_id, "seconds": round(seconds, 3), "peak_rss_mb": round(rss.peak_mb, 1),
+            "peak_rss_total_mb": round(rss.peak_total_mb, 1), "reconcile": rec, "counts": counts}
+
+
+def _server_children() -> list[int]:
+    """PIDs of the PostgreSQL server's backends (embedded server: children of the postmaster)."""
+    import psutil
+
+    pids = []
+    for p in psutil.process_iter(["name", "cmdline"]):
+        try:
+            if p.info["name"] and p.info["name"].startswith("postgres") and "lltp" in " ".join(p.info["cmdline"] or []):
+                pids.append(p.pid)
+            elif p.info["name"] and p.info["name"].startswith("postgres") and "dancu" in " ".join(p.info["cmdline"] or []):
+                pids.append(p.pid)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return pids
+
+
+def export_files(folder: Path) -> tuple[Path, Path, dict[str, str | None]]:
+    """Population and records in the `cleanse link` column contract, and the truth, for the peers."""
+    import pandas as pd
+
+    from de06.db import connect
+
+    folder.mkdir(parents=True, exist_ok=True)
+    dancu, lltp, truth = connect("dancu"), connect("lltp"), connect("truth")
+    try:
+        with dancu.cursor() as cur:
+            cur.execute("SELECT citizen_id::text, cccd, cmnd, full_name, dob::text, sex, birth_province FROM citizen")
+            pop = pd.DataFrame(cur.fetchall(), columns=["citizen_id", "cccd", "cmnd", "full_name", "dob", "sex",
+                                                        "birth_province"])
+        pop.to_parquet(folder / "population.parquet", index=False)
+        del pop
+        with lltp.cursor() as cur:
+            cur.execute("SELECT record_id::text, full_name, dob_text, id_number, sex_text, birth_place"
+                        " FROM judicial_record")
+            recs = pd.DataFrame(cur.fetchall(), columns=["record_id", "full_name", "dob_text", "id_number", "sex",
+                                                         "birth_province"])
+        recs.to_parquet(folder / "records.parquet", index=False)
+        with truth.cursor() as cur:
+            cur.execute("SELECT record_id::text, citizen_id::text FROM record_truth")
+            tr = dict(cur.fetchall())
+    finally:
+        dancu.close()
+        lltp.close()
+        truth.close()
+    return folder / "population.parquet", folder / "records.parquet", tr
+
+
+def run(population: int = 100_000, records: int = 10_000, noise: str = "default",
+        peers: tuple[str, ...] = ("splink", "pandas_merge"), workers: int = 2, seed: int = 1) -> Path:
+    from de06.bench import peers_cleanse
+    from de06.cleanse.evaluate import evaluate_run
+    from de06.db import connect
+
+    started = dt.datetime.now(dt.timezone.utc)
+    world = build_world(population, records, noise, seed)
+    ours = run_ours(workers)
+    lltp, truth_conn = connect("lltp"), connect("truth")
+    try:
+        q = evaluate_run(lltp, truth_conn, ours["run_id"])
+    finally:
+        lltp.close()
+        truth_conn.close()
+    metrics = {
+        "population": population,
+        "records": q["records"],
+        "seconds": ours["seconds"],
+        "records_per_s": round(q["records"] / ours["seconds"], 1) if ours["seconds"] else None,
+        "peak_rss_mb": ours["peak_rss_mb"],
+        "peak_rss_total_mb": ours["peak_rss_total_mb"],
+        "precision": round(q["precision"], 6),
+        "recall": round(q["recall"], 6),
+        "review_rate": round(q["review_rate"], 6),
+        "wrong_links": q["wrong_links"],
+        "outcomes": q["outcomes"],
+        "by_noise": q["by_noise"],
+        "reconcile": ours["reconcile"],
+        "world_build_seconds": world["seconds"],
+    }
+    peer_out: dict[str, dict] = {}
+    ratios: dict[str, float] = {}
+    if peers:
+        pop_path, rec_path, truth = export_files(config.local_dir() / "bench" / "cleanse")
+        for name in peers:
+            res = peers_cleanse.run_isolated(name, pop_path, rec_path, workers=workers)
+            peer_out[name] = peers_cleanse.peer_metrics(res, truth)
+            if ours["seconds"]:
+                ratios[f"{name}_seconds_over_ours"] = round(peer_out[name]["seconds"] / ours["seconds"], 3)
+    params = {"population": population, "records": records, "noise": noise, "peers": list(peers),
+              "workers": workers, "seed": seed}
+    return write_result("cleanse", params, metrics, peer_out, ratios, started_at=started)
+
+
+@click.command("cleanse")
+@click.option("--population", default=100_000, show_default=True, help="Citizens (issue: 10000000).")
+@click.option("--records", default=10_000, show_default=True, help="Judicial records (issue: 1200000).")
+@click.option("--noise", default="default", show_default=True, help="Noise profile: clean, default, heavy.")
+@click.option("--peers", default="splink,pandas_merge", show_default=True, help="Comma list; '' for none.")
+@click.option("--workers", default=2, show_default=True, help="Processes running partitions in parallel.")
+@click.option("--seed", default=1, show_default=True)
+def command(population: int, records: int, noise: str, peers: str, workers: int, seed: int) -> None:
+    """Benchmark the cleansing; writes bench/results/cleanse.json and prints its path."""
+    names = tuple(p.strip() for p in peers.split(",") if p.strip())
+    click.echo(str(run(population, records, noise, names, workers, seed)))
