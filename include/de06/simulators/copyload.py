@@ -8,7 +8,8 @@ one COPY. ``None`` (or NaT) becomes NULL. Reusable by every simulator; never for
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -95,3 +96,30 @@ def copy_columns(
     with conn.cursor() as cur:
         cur.copy_expert(stmt.as_string(conn), io.StringIO(text))
     return text.count("\n")
+
+
+SQL_SECONDARY_INDEXES = """
+SELECT i.indexname, i.indexdef
+FROM pg_indexes i
+WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
+  AND NOT EXISTS (
+    SELECT 1 FROM pg_constraint c
+    WHERE c.conindid = to_regclass(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname)))
+ORDER BY i.tablename, i.indexname
+"""
+
+
+@contextmanager
+def deferred_indexes(conn, tables: Sequence[str]) -> Iterator[list[str]]:
+    """Drop the secondary (non-constraint) indexes of ``tables`` for a bulk load and recreate them
+    afterwards, in the caller's transaction. Indexes other areas add later are handled the same way."""
+    with conn.cursor() as cur:
+        cur.execute(SQL_SECONDARY_INDEXES, (list(tables),))
+        found = cur.fetchall()
+        for name, _ in found:
+            cur.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
+    yield [name for name, _ in found]
+    with conn.cursor() as cur:
+        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _, definition in found:
+            cur.execute(definition)  # the server's own CREATE INDEX text from pg_indexes

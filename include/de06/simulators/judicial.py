@@ -733,13 +733,17 @@ def load(params: JudicialParams, *, force: bool = False, progress: bool = True) 
         bar = tqdm(total=params.records, unit="record", disable=not progress, desc="judicial")
         n_conv = 0
         counts = None
-        for batch in generate(params, prof, persons, len(look_rows), outside):
-            copyload.copy_columns(lltp, "judicial_record", batch["rec"])
-            n_conv += copyload.copy_columns(lltp, "conviction", batch["conv"])
-            copyload.copy_columns(truth, "record_truth", batch["truth"])
-            bar.update(len(batch["rec"]["record_id"]))
-            counts = batch.get("counts", counts)
-        bar.close()
+        with (
+            copyload.deferred_indexes(lltp, ("judicial_record", "conviction")),
+            copyload.deferred_indexes(truth, ("record_truth",)),
+        ):
+            for batch in generate(params, prof, persons, len(look_rows), outside):
+                copyload.copy_columns(lltp, "judicial_record", batch["rec"])
+                n_conv += copyload.copy_columns(lltp, "conviction", batch["conv"])
+                copyload.copy_columns(truth, "record_truth", batch["truth"])
+                bar.update(len(batch["rec"]["record_id"]))
+                counts = batch.get("counts", counts)
+            bar.close()
         norm_cur.close()
         dancu.rollback()
         with lltp.cursor() as cur:

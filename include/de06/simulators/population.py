@@ -436,13 +436,14 @@ def load(params: PopulationParams, *, force: bool = False, progress: bool = True
         starts = range(0, params.size, params.chunk)
         bar = tqdm(total=params.size, unit="citizen", disable=not progress, file=None, desc="population")
         n_old = 0
-        for index, start in enumerate(starts):
-            stop = min(start + params.chunk, params.size)
-            cols = generate_chunk(params, index, start, stop, counters)
-            copyload.copy_columns(conn, "citizen", cols["citizen"])
-            n_old += copyload.copy_columns(conn, "citizen_cmnd", cols["citizen_cmnd"])
-            bar.update(stop - start)
-        bar.close()
+        with copyload.deferred_indexes(conn, ("citizen", "citizen_cmnd")):
+            for index, start in enumerate(starts):
+                stop = min(start + params.chunk, params.size)
+                cols = generate_chunk(params, index, start, stop, counters)
+                copyload.copy_columns(conn, "citizen", cols["citizen"])
+                n_old += copyload.copy_columns(conn, "citizen_cmnd", cols["citizen_cmnd"])
+                bar.update(stop - start)
+            bar.close()
         with conn.cursor() as cur:
             cur.execute("ANALYZE citizen")
             cur.execute("ANALYZE citizen_cmnd")
