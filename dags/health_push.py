@@ -13,7 +13,10 @@ one run (``max_active_runs=1``, a paused DAG, a restarted triggerer) strand noth
    a VNeID account go to the guardian's book; unresolved -> parked, retried when ``dancu`` changes);
 3. push with an idempotency key per entry (retries, backoff + jitter, 429 Retry-After, circuit
    breaker); acknowledge only on 201/200; permanent 4xx -> ``dead_letter``;
-4. record counts and latency p50/p95/p99 in ``bhxh.push_run``.
+4. record counts and latency p50/p95/p99 in ``bhxh.push_run``;
+5. ``quality``: the Great Expectations suite ``health_microbatch`` on the run's micro-batch (IDs,
+   codes, completeness, duplicates, freshness) into the data-quality store and Data Docs; a breach is
+   reported there and does not undo or fail the push (param ``quality`` false skips it).
 
 Params: ``api_url`` (default env ``DE06_VNEID_API_URL`` or http://127.0.0.1:8600), ``max_run_s``,
 ``batch_size``, ``concurrency``, ``retry_base_s``, ``idle_exit_s`` (a run lingers this long for
@@ -48,6 +51,7 @@ health_work = Asset(
         "concurrency": Param(8, type="integer", minimum=1, maximum=64),
         "retry_base_s": Param(1.0, type="number", minimum=0),
         "idle_exit_s": Param(5.0, type="number", minimum=0),
+        "quality": Param(True, type="boolean"),
     },
     default_args={"owner": "de06-health", "retries": 2, "retry_delay": timedelta(seconds=5)},
 )
@@ -58,7 +62,15 @@ def health_push():
 
         return run_drain("event", params, run_id=run_id)
 
-    drain_outbox()
+    @task
+    def quality(summary: dict, params=None) -> dict:
+        if not (params or {}).get("quality", True):
+            return {"skipped": "param quality=false"}
+        from de06.health.tasks import run_quality
+
+        return run_quality(summary)
+
+    quality(drain_outbox())
 
 
 dag = health_push()

@@ -22,7 +22,7 @@ def _load(name: str):
     return mod.dag
 
 
-def test_health_push_dag_drains_everything(airflow_db, people, bhxh, send, pg):
+def test_health_push_dag_drains_everything(airflow_db, people, bhxh, send, pg):  # noqa: F811
     from de06.simulators.vneid_api import serve_in_thread
 
     sent = send(bhxh, people, 8, seed=31, faults={"xxe": 0.15, "duplicate": 0.15})
@@ -42,3 +42,9 @@ def test_health_push_dag_drains_everything(airflow_db, people, bhxh, send, pg):
     assert sum(items.values()) == expected and set(items) <= {"acked", "parked"}
     assert subs.get("rejected", 0) == sum(s.label == "xxe" for s in sent)
     assert runs and runs[0][0] == "event" and runs[0][1] == items["acked"] and runs[0][2] is not None
+    # the run's micro-batch went through the GX suite and landed in the data-quality store
+    lltp = pg("lltp")
+    with lltp.cursor() as cur:
+        cur.execute("SELECT count(*) FROM dq_result WHERE dataset = 'health_microbatch' AND run_id = %s",
+                    (dr.run_id,))
+        assert cur.fetchone()[0] == 1

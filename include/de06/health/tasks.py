@@ -91,3 +91,35 @@ def run_replay(params: dict[str, Any] | None = None) -> dict:
     finally:
         bhxh.close()
     return {"replayed": n}
+
+
+#: The run's micro-batch for Great Expectations: entries it acknowledged or that arrived during it
+#: (never identity or payload columns).
+MICROBATCH_SQL = """
+SELECT item_id, idempotency_key, facility_code, entry_type, citizen_id, book_owner_id, status,
+       received_at, acked_at
+FROM outbox_item
+WHERE (acked_at >= %(since)s AND acked_at <= %(until)s)
+   OR (received_at >= %(since)s AND received_at <= %(until)s)
+"""
+
+
+def run_quality(summary: dict) -> dict:
+    """GX suite ``health_microbatch`` (de06.quality) on the run's micro-batch.
+
+    Reported (dq_result, Data Docs); a breach never fails or undoes the push.
+    """
+    if not (
+        summary.get("acked") or summary.get("parked") or summary.get("dead") or summary.get("submissions")
+    ):
+        return {"skipped": "empty run"}
+    from de06.quality.operators import validate_task
+
+    result = validate_task(
+        "health_microbatch",
+        conn_id="bhxh",
+        sql=MICROBATCH_SQL,
+        params={"since": summary["started_at"], "until": summary["finished_at"]},
+        raise_on_breach=False,
+    )
+    return {k: result.get(k) for k in ("dataset", "scores", "passed", "row_count", "report_path", "breaches")}
