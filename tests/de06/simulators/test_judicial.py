@@ -241,3 +241,35 @@ def test_clean_profile_is_exact(migrated, pg):
         assert all(recs[r] == cits[c] for r, c in truth.items())
     finally:
         judicial.load(PARAMS, progress=False)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_export_extract(world, tmp_path, fmt):
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+    from de06.simulators.export import (
+        POPULATION_COLUMNS,
+        RECORD_COLUMNS,
+        TRUTH_COLUMNS,
+        export_extract,
+    )
+
+    paths = export_extract(5_000, 300, tmp_path, fmt=fmt)
+
+    def read(path):
+        if fmt == "csv":
+            opts = pacsv.ConvertOptions(
+                column_types={c: "string" for c in POPULATION_COLUMNS + RECORD_COLUMNS}
+            )
+            return pacsv.read_csv(path, convert_options=opts)
+        return pq.read_table(path)
+
+    pop, recs, truth = read(paths["population"]), read(paths["records"]), read(paths["truth"])
+    assert tuple(pop.column_names) == POPULATION_COLUMNS and pop.num_rows == 5_000
+    assert tuple(recs.column_names) == RECORD_COLUMNS and recs.num_rows == 300
+    assert tuple(truth.column_names) == TRUTH_COLUMNS and truth.num_rows == 300
+    assert all(len(c) == 12 for c in pop.column("cccd").to_pylist())  # leading zeros kept
+    assert recs.column("record_id").to_pylist() == truth.column("record_id").to_pylist()
+    cids = {c for c in truth.column("citizen_id").to_pylist() if c}
+    assert cids and cids <= set(pop.column("citizen_id").to_pylist())
