@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from de06.identity.ids import hamming1
 from de06.identity.names import REGIONAL_PAIRS
@@ -24,7 +24,7 @@ from de06.identity.text import fold, written_key
 
 #: Share of a birthday among random pairs (about a century of birth dates).
 U_DOB = 1 / 36500
-U_YEAR = 1 / 100
+U_YEAR = 1 / 80  # birth years span about 80 years
 U_PROVINCE = 1 / 63
 #: m: chance a true pair shows the level (identity.md §6 dirt is a minority of fields).
 M = {
@@ -34,10 +34,10 @@ M = {
     "name_token_set": 0.03,
     "name_middle_missing": 0.04,
     "name_regional_family": 0.005,
-    "name_fuzzy": 0.03,
+    "name_fuzzy": 0.05,
     "dob_exact": 0.9,
     "dob_swapped": 0.03,
-    "dob_year": 0.05,
+    "dob_year": 0.95,  # the level used only when one side knows just the year: does the year agree
     "dob_differs": 0.01,
     "province_agree": 0.85,
     "province_differs": 0.15,
@@ -97,11 +97,12 @@ def _w(m: float, u: float) -> float:
 
 
 def _close(a: str, b: str) -> bool:
-    """One typing/OCR slip apart: edit distance 1 (2 for words of 6+ letters)."""
+    """One typing/OCR slip apart: edit distance 1, a swap of adjacent letters counting as one
+    (2 for words of 6+ letters)."""
     if a == b:
         return True
     limit = 2 if min(len(a), len(b)) >= 6 else 1
-    return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
+    return OSA.distance(a, b, score_cutoff=limit) <= limit
 
 
 def _align(rt: list[str], ct: list[str]) -> tuple[int, int, int] | None:
@@ -203,7 +204,8 @@ def score_pair(rec: StdIdentity, cand: dict, tf: TermFrequencies) -> PairScore:
     if nl == "mismatch":
         weight += _w(0.01, 1.0)
     else:
-        weight += _w(M[f"name_{nl}"], u_name if nl != "fuzzy" else u_name * 20)
+        # a slip away: u several times the exact agreement's (lan/lam/tan are all names)
+        weight += _w(M[f"name_{nl}"], u_name if nl != "fuzzy" else u_name * 5)
     dl = levels["dob"]
     weight += {
         "exact": _w(M["dob_exact"], U_DOB),
