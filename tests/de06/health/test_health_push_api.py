@@ -241,3 +241,21 @@ def test_lab_result_readable_by_second_clinic_only_with_consent(people, bhxh, pg
             r = reader.read_book(citizen.strip(), "lab_result")
     assert r.status_code == 200
     assert len(sent) and "lab_result" in r.text
+
+
+def test_events_folded_into_one_run_strand_nothing(people, bhxh, pg, send):
+    """Two events while runs are held back (paused DAG, max_active_runs): the one run that follows
+    drains the work of both, and work left waiting is announced again after stale_after."""
+    from de06.db.conn import dsn
+    from de06.health.trigger import signal_once
+
+    first = send(bhxh, people, 3, seed=41)
+    assert signal_once(dsn("bhxh"), 3600)[0] == len(first)  # event 1
+    second = send(bhxh, people, 3, seed=42)
+    assert signal_once(dsn("bhxh"), 3600)[0] == len(second)  # event 2, no run yet
+    assert signal_once(dsn("bhxh"), 0.0)[0] == len(first) + len(second)  # stale: announced again
+    with serve_in_thread(port=0, seed=1) as url, client(url) as c:
+        stats = D.drain(bhxh, pg("dancu"), c, FAST, mode="test")
+    o = outcomes(bhxh)
+    assert stats.submissions == len(first) + len(second) and set(o["subs"]) == {"accepted"}
+    assert sum(o["items"].values()) == expected_entries(first + second) and "pending" not in o["items"]
