@@ -9,11 +9,13 @@ acknowledges an item only on ``acked``.
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 from dataclasses import dataclass
 
 import httpx
+from de06.domain.cccd import mask
 
 DEFAULT_CLIENT_ID = "bhxh-gateway"
 DEFAULT_CLIENT_SECRET = "bhxh-secret"
@@ -27,6 +29,14 @@ class Outcome:
     reason: str | None = None
     retry_after_s: float | None = None
     replayed: bool = False
+
+
+_ID_LIKE = re.compile(r"\d{9,15}")
+
+
+def _masked(text: str) -> str:
+    """An API message may echo the request (422): mask anything that looks like an ID."""
+    return _ID_LIKE.sub(lambda m: mask(m.group()), text)
 
 
 def backoff(attempt: int, base_s: float, cap_s: float, rng: random.Random | None = None) -> float:
@@ -183,7 +193,7 @@ class VneidClient:
         self.breaker.success()
         detail = ""
         try:
-            detail = str(r.json().get("detail", ""))[:200]
+            detail = _masked(str(r.json().get("detail", ""))[:200])
         except ValueError:
             pass
         return Outcome("dead", s, reason=f"HTTP {s}: {detail}".rstrip(": "))

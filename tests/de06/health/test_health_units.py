@@ -1,0 +1,54 @@
+"""Pure rules of the push flow: backoff, circuit breaker, masking, idempotency keys."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from de06.health import mapping
+from de06.health.client import CircuitBreaker, _masked, backoff
+from de06.health.validate import check_submission
+
+pytestmark = pytest.mark.unit
+EXAMPLE = (Path(__file__).with_name("data") / "spec_example.xml").read_bytes()
+
+
+def test_backoff_is_jittered_and_capped():
+    rng = random.Random(1)
+    waits = [backoff(a, 0.5, 4.0, rng) for a in range(10) for _ in range(20)]
+    assert all(0 <= w <= 4.0 for w in waits)
+    assert len({round(w, 6) for w in waits}) > 150  # jitter: not a fixed schedule
+    assert max(backoff(0, 0.5, 4.0, rng) for _ in range(50)) <= 0.5
+
+
+def test_breaker_opens_after_threshold_and_lets_one_probe_through():
+    b = CircuitBreaker(threshold=3, cooldown_s=0.0)
+    for _ in range(2):
+        b.failure()
+    assert b.allow() and b.opened == 0
+    b.failure()
+    assert b.opened == 1
+    assert b.allow()  # cooldown 0: half-open, one probe
+    assert not b.allow()  # second caller waits for the probe's outcome
+    b.success()
+    assert b.allow() and b.failures == 0
+
+
+def test_api_messages_are_masked():
+    assert _masked("bad citizen_id '001188012345'") == "bad citizen_id '001*******45'"
+
+
+def test_idempotency_key_is_stable_and_content_sensitive():
+    env = check_submission(EXAMPLE).envelope
+    keys = [d.idempotency_key for d in mapping.drafts(env)]
+    assert keys == [d.idempotency_key for d in mapping.drafts(check_submission(EXAMPLE).envelope)]
+    assert len(set(keys)) == len(keys) == 2
+    changed = EXAMPLE.replace(b"<NGAYLAP>20241007</NGAYLAP>", b"<NGAYLAP>20241008</NGAYLAP>")
+    assert [d.idempotency_key for d in mapping.drafts(check_submission(changed).envelope)] == keys
+    d = mapping.drafts(env)[0]
+    d.payload["ket_qua_dtri"] = "1"
+    assert d.idempotency_key != keys[0]
+    assert {x.entry_type for x in mapping.drafts(env)} == {"visit", "reappointment"}
+    assert "ho_ten" not in str(mapping.drafts(env)[0].payload)
