@@ -6,7 +6,6 @@ import random
 from pathlib import Path
 
 import pytest
-
 from de06.health import mapping
 from de06.health.client import CircuitBreaker, _masked, backoff
 from de06.health.validate import check_submission
