@@ -101,14 +101,22 @@ def run_info(conn, run_id: int) -> RunInfo:
     return RunInfo(row[0], list(row[2]) if row[2] else list(ALL_PARTITIONS), row[1], row[3], row[4])
 
 
+_COPY_TEXT = str.maketrans({"\\": "\\\\", "\t": " ", "\n": " ", "\r": " "})
+_ARRAY_ITEM = str.maketrans({"\\": "\\\\\\\\", '"': '\\\\"', "\t": " ", "\n": " ", "\r": " "})
+
+
 def _esc(v) -> str:
+    """One value in COPY text format (arrays as literals)."""
     if v is None:
         return "\\N"
-    if isinstance(v, bool):
+    t = type(v)
+    if t is str:
+        return v.translate(_COPY_TEXT)
+    if t is bool:
         return "t" if v else "f"
-    if isinstance(v, (list, tuple)):
-        return "{" + ",".join('"' + str(x).replace("\\", "\\\\\\\\").replace('"', '\\\\"') + '"' for x in v) + "}"
-    return str(v).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    if t is list or t is tuple:
+        return "{" + ",".join('"' + str(x).translate(_ARRAY_ITEM) + '"' for x in v) + "}"
+    return str(v).translate(_COPY_TEXT)
 
 
 def _copy(cur, table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 MIN_YEAR = 1900
 
@@ -80,16 +81,27 @@ def _full(y: int, m: int, d: int, raw: str, flags: list[str], today: date) -> Da
     return DateParse(raw, iso=dt.isoformat(), year=dt.year, month=dt.month, day=dt.day, flags=tuple(flags))
 
 
+_NGAY = re.compile(r"^(ngày|ngay|ng\.)\s*", re.IGNORECASE)
+_THANG = re.compile(r"\s*(tháng|thang)\s*", re.IGNORECASE)
+_NAM = re.compile(r"\s*(năm|nam)\s*", re.IGNORECASE)
+_WS = re.compile(r"\s+")
+
+
 def parse_dob(raw: str | None, *, today: date | None = None) -> DateParse:
     """Parse a free-text date of birth. Never raises: an unusable value carries ``error``."""
-    today = today or date.today()
+    return _parse_dob(raw, today or date.today())
+
+
+@lru_cache(maxsize=200_000)
+def _parse_dob(raw: str | None, today: date) -> DateParse:
     if raw is None or not str(raw).strip():
         return DateParse(raw, error="dob_missing")
     t = str(raw).strip()
-    t = re.sub(r"\s+", " ", t)
-    t = re.sub(r"^(ngày|ngay|ng\.)\s*", "", t, flags=re.IGNORECASE)
-    t = re.sub(r"\s*(tháng|thang)\s*", "/", t, flags=re.IGNORECASE)
-    t = re.sub(r"\s*(năm|nam)\s*", "/", t, flags=re.IGNORECASE)
+    t = _WS.sub(" ", t)
+    if not t[0].isdigit():
+        t = _NGAY.sub("", t)
+    if not t.isdigit() and any(c.isalpha() for c in t):
+        t = _NAM.sub("/", _THANG.sub("/", t))
     if m := _XML_YEAR.match(t):
         y = int(m.group(1))
         if not _year_ok(y, today):

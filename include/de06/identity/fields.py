@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from de06.domain import provinces
 from de06.identity.text import fold
 
@@ -9,6 +11,7 @@ _MALE = {"m", "nam", "male", "trai", "nam gioi", "ong", "0"}
 _FEMALE = {"f", "nu", "female", "gai", "nu gioi", "ba", "1"}
 
 
+@lru_cache(maxsize=10_000)
 def parse_sex(raw: str | None) -> str | None:
     """'M', 'F' or None (unknown)."""
     if raw is None:
@@ -21,6 +24,7 @@ def parse_sex(raw: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=100_000)
 def parse_province(raw: str | None) -> str | None:
     """3-digit province code from a code or any spelling of a name; None when unknown/ambiguous."""
     if raw is None or not str(raw).strip():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from de06.domain import cccd as cccd_mod
 
@@ -30,6 +31,7 @@ class IdParse:
         return self.kind in ("cccd", "cmnd")
 
 
+@lru_cache(maxsize=200_000)
 def normalize_id(raw: str | None) -> IdParse:
     if raw is None:
         return IdParse(raw, "none")

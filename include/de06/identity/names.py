@@ -8,6 +8,7 @@ last word is a common family name and its first is not.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from de06.identity.text import clean, fold
 
@@ -39,6 +40,7 @@ class NameParts:
         return self.folded.split()
 
 
+@lru_cache(maxsize=200_000)
 def split_name(raw: str | None) -> NameParts | None:
     """Split a full name; None when it is empty after cleaning."""
     cleaned = clean(raw)

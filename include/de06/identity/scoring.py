@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -92,6 +93,7 @@ class PairScore:
     deceased: bool = False
 
 
+@lru_cache(maxsize=100_000)
 def _w(m: float, u: float) -> float:
     return math.log2(max(m, 1e-12) / max(u, 1e-12))
 

@@ -76,6 +76,7 @@ def canon_tones(text: str) -> str:
     return _WORD.sub(lambda m: _canon_tone_word(m.group(0)), text)
 
 
+@lru_cache(maxsize=200_000)
 def clean(text: str | None) -> str:
     """NFC, look-alikes, apostrophes, collapsed spaces, canonical tone placement."""
     if text is None:
@@ -107,6 +108,7 @@ def fold(text: str | None) -> str:
     return t.strip()
 
 
+@lru_cache(maxsize=200_000)
 def has_marks(text: str | None) -> bool:
     """True when the text carries any Vietnamese diacritic (so 'as written' comparison is meaningful)."""
     t = clean(text)
