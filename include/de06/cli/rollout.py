@@ -60,7 +60,9 @@ def validate(file: Path, as_json: bool) -> None:
         result = validate_file(file)
     except RolloutUnreadable as exc:
         if as_json:
-            click.echo(json.dumps({"source": file.name, "readable": False, "error": exc.line()}, ensure_ascii=False))
+            click.echo(
+                json.dumps({"source": file.name, "readable": False, "error": exc.line()}, ensure_ascii=False)
+            )
         click.echo(f"de06: error: {exc.line()}", err=True)
         sys.exit(2)
     j = result.to_json()
@@ -75,11 +77,18 @@ def validate(file: Path, as_json: bool) -> None:
 @rollout.command()
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same file.")
 @click.option(
-    "--profile", type=click.Choice(["clean", "default", "heavy"]), default="default", show_default=True,
+    "--profile",
+    type=click.Choice(["clean", "default", "heavy"]),
+    default="default",
+    show_default=True,
     help="How much dirt to inject.",
 )
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="TSV to write.")
-@click.option("--truth", type=click.Path(dir_okay=False, path_type=Path), help="Also write the truth as JSON.")
+@click.option(
+    "--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="TSV to write."
+)
+@click.option(
+    "--truth", type=click.Path(dir_okay=False, path_type=Path), help="Also write the truth as JSON."
+)
 @click.option("--encoding", type=click.Choice(["utf-8", "utf-16"]), default="utf-8", show_default=True)
 def simulate(seed: int, profile: str, out: Path, truth: Path | None, encoding: str) -> None:
     """Write a realistic messy province status TSV (OCR of a scanned letter)."""

@@ -178,6 +178,21 @@ def similarity(a: str, b: str) -> float:
 
 def ocr_digits(text: str) -> str:
     """Read look-alike letters as digits (for numbers and dates: O->0, l/I/|->1, S->5, B->8)."""
-    table = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "l": "1", "I": "1", "|": "1",
-                           "i": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2"})
+    table = str.maketrans(
+        {
+            "O": "0",
+            "o": "0",
+            "Q": "0",
+            "D": "0",
+            "l": "1",
+            "I": "1",
+            "|": "1",
+            "i": "1",
+            "S": "5",
+            "s": "5",
+            "B": "8",
+            "Z": "2",
+            "z": "2",
+        }
+    )
     return text.translate(table)

@@ -120,6 +120,17 @@ class RolloutResult:
             out.append(d)
         return out
 
+    def all_records(self) -> list[dict[str, Any]]:
+        """Every table row as read (duplicates and unknown names included): what the GX
+        ``province_status`` suite checks (63 rows, each province once, known values)."""
+        out = []
+        for r in self.rows:
+            d = asdict(r)
+            d["province_name"] = r.province_name
+            del d["raw_name"]
+            out.append(d)
+        return out
+
     def to_json(self) -> dict[str, Any]:
         return {
             "source": self.source,
@@ -305,15 +316,19 @@ def _canonical_text(kind: str, value: Any) -> str:
 
 def _is_header(cells: list[str]) -> bool:
     folded = [ocr.ocr_fold(c) for c in cells if c.strip()]
-    return bool(folded) and (folded[0] in {"stt", "s tt", "tt", "so tt"} or "stt" in folded[:2]) and not any(
-        parse_batch(c) for c in cells
+    return (
+        bool(folded)
+        and (folded[0] in {"stt", "s tt", "tt", "so tt"} or "stt" in folded[:2])
+        and not any(parse_batch(c) for c in cells)
     )
 
 
 def _is_summary(cells: list[str]) -> bool:
     first = next((ocr.ocr_fold(c) for c in cells if c.strip()), "")
     has_number = any(_NUMBER.search(ocr.nfc(c)) for c in cells)
-    return has_number and (first.startswith(("tong cong", "tong so", "cong", "tong:")) or first in {"tong", "tc"})
+    return has_number and (
+        first.startswith(("tong cong", "tong so", "cong", "tong:")) or first in {"tong", "tc"}
+    )
 
 
 def parse_summary(cells: list[str], line: int, result: RolloutResult) -> dict[str, int]:
@@ -367,13 +382,20 @@ def _place(cells: list[Cell], line: int, result: RolloutResult) -> Row | None:
     if len(sec) == 1 and sec[0].pos == COLUMNS.index("system_security"):
         slots["system_security"] = sec[0]
     else:
-        for k, c in zip(SECURITY_KEYS, sec):
+        for k, c in zip(SECURITY_KEYS, sec[:2], strict=False):
             slots[k] = c
     for k in SECURITY_KEYS:
         c = slots.get(k)
         if c is not None and c.pos != COLUMNS.index(k):
-            result.corrections.append({"row": line, "column": k, "kind": "column_shift",
-                                       "before": f"column {c.pos + 1}", "after": f"column {COLUMNS.index(k) + 1}"})
+            result.corrections.append(
+                {
+                    "row": line,
+                    "column": k,
+                    "kind": "column_shift",
+                    "before": f"column {c.pos + 1}",
+                    "after": f"column {COLUMNS.index(k) + 1}",
+                }
+            )
     placed = {id(c) for c in slots.values()} | {id(c) for c in sec[:2]}
     # pass 2: recognised cells in the wrong column move to the slot of their kind
     for c in cells:
@@ -383,7 +405,12 @@ def _place(cells: list[Cell], line: int, result: RolloutResult) -> Row | None:
         free = [t for t in targets if t not in slots]
         if not free:
             result.invalid.append(
-                {"row": line, "column": c.pos + 1, "value": ocr.nfc(c.raw), "problem": f"second {c.kind} value"}
+                {
+                    "row": line,
+                    "column": c.pos + 1,
+                    "value": ocr.nfc(c.raw),
+                    "problem": f"second {c.kind} value",
+                }
             )
             continue
         slot = free[0]
@@ -412,7 +439,9 @@ def _place(cells: list[Cell], line: int, result: RolloutResult) -> Row | None:
         )
     if name_cell is None and unknown_name is None:
         if slots:
-            result.invalid.append({"row": line, "column": 2, "value": "", "problem": "row without a province"})
+            result.invalid.append(
+                {"row": line, "column": 2, "value": "", "problem": "row without a province"}
+            )
         return None
     row = Row(line=line, raw_name=ocr.nfc(name_cell.raw) if name_cell else unknown_name or "")
     if name_cell is not None:
@@ -426,7 +455,12 @@ def _place(cells: list[Cell], line: int, result: RolloutResult) -> Row | None:
             row.batch_no, row.batch_start, row.batch_end = c.value
             if row.batch_start is None:
                 result.invalid.append(
-                    {"row": line, "column": c.pos + 1, "value": ocr.nfc(c.raw), "problem": "batch dates not readable"}
+                    {
+                        "row": line,
+                        "column": c.pos + 1,
+                        "value": ocr.nfc(c.raw),
+                        "problem": "batch dates not readable",
+                    }
                 )
         elif slot == "province":
             pass
@@ -437,21 +471,32 @@ def _place(cells: list[Cell], line: int, result: RolloutResult) -> Row | None:
         before = ocr.nfc(c.raw)
         after = _canonical_text(c.kind, c.value)
         if c.raw.strip() != before:
-            result.corrections.append({"row": line, "column": slot, "kind": "unicode", "before": c.raw.strip(),
-                                       "after": before})
+            result.corrections.append(
+                {"row": line, "column": slot, "kind": "unicode", "before": c.raw.strip(), "after": before}
+            )
         if c.method in ("alias", "ocr", "fuzzy"):
-            result.corrections.append({"row": line, "column": slot, "kind": c.method, "before": before,
-                                       "after": after})
+            result.corrections.append(
+                {"row": line, "column": slot, "kind": c.method, "before": before, "after": after}
+            )
     if row.province_code:
         for slot in ("status", "pv06"):
             if getattr(row, slot) is None:
-                result.invalid.append({"row": line, "column": COLUMNS.index(slot) + 1, "value": "", "problem": f"no {slot}"})
+                result.invalid.append(
+                    {"row": line, "column": COLUMNS.index(slot) + 1, "value": "", "problem": f"no {slot}"}
+                )
     return row
 
 
 def validate_rows(lines: list[list[str]], source: str = "file") -> RolloutResult:
     result = RolloutResult(source=source)
-    accounting: dict[str, Any] = {"total": len(lines), "header": 0, "rows": 0, "summary": 0, "blank": 0, "ignored": []}
+    accounting: dict[str, Any] = {
+        "total": len(lines),
+        "header": 0,
+        "rows": 0,
+        "summary": 0,
+        "blank": 0,
+        "ignored": [],
+    }
     summary_seen = False
     for i, raw_cells in enumerate(lines, start=1):
         if not any(c.strip() for c in raw_cells):
@@ -498,19 +543,27 @@ def _check(result: RolloutResult) -> None:
             first = rows[0]
             for other in rows[1:]:
                 diff = [
-                    f for f in ("status", "pv06", "batch_no", *SECURITY_KEYS)
-                    if getattr(other, f) is not None and getattr(first, f) is not None
+                    f
+                    for f in ("status", "pv06", "batch_no", *SECURITY_KEYS)
+                    if getattr(other, f) is not None
+                    and getattr(first, f) is not None
                     and getattr(other, f) != getattr(first, f)
                 ]
                 if diff:
-                    result.conflicts.append({"province": name, "rows": [first.line, other.line], "fields": diff})
+                    result.conflicts.append(
+                        {"province": name, "rows": [first.line, other.line], "fields": diff}
+                    )
     result.missing = [p.name for p in provinces.PROVINCES if p.code not in by_code]
     chosen = result.province_rows()
     result.status_counts = {k: sum(1 for r in chosen if r.status == k) for k in STATUS_KEYS}
     result.pv06_counts = {k: sum(1 for r in chosen if r.pv06 == k) for k in PV06_KEYS}
     result.security_counts = {k: sum(1 for r in chosen if getattr(r, k) is True) for k in SECURITY_KEYS}
-    counted = {"provinces": result.provinces_found, **result.status_counts, **result.pv06_counts,
-               **result.security_counts}
+    counted = {
+        "provinces": result.provinces_found,
+        **result.status_counts,
+        **result.pv06_counts,
+        **result.security_counts,
+    }
     for key, stated in result.stated_totals.items():
         if counted.get(key) != stated:
             result.mismatches.append({"total": key, "stated": stated, "counted": counted.get(key)})

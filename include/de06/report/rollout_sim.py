@@ -44,8 +44,22 @@ PROFILES: dict[str, Noise] = {
     "heavy": Noise(0.6, 0.3, 0.08, 0.15, (1, 4), (1, 3), 1.0),
 }
 
-_LETTER_SWAPS = {"Đ": "D", "đ": "d", "ơ": "o", "ư": "u", "ă": "a", "â": "a", "ê": "e", "ô": "o",
-                 "Ơ": "O", "Ư": "U", "Ă": "A", "Â": "A", "Ê": "E", "Ô": "O"}
+_LETTER_SWAPS = {
+    "Đ": "D",
+    "đ": "d",
+    "ơ": "o",
+    "ư": "u",
+    "ă": "a",
+    "â": "a",
+    "ê": "e",
+    "ô": "o",
+    "Ơ": "O",
+    "Ư": "U",
+    "Ă": "A",
+    "Â": "A",
+    "Ê": "E",
+    "Ô": "O",
+}
 _TONES = ("\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
 _VARIANT_FORMS = ("prefix", "upper", "alias", "noaccent")
 
@@ -57,7 +71,14 @@ def _truth(rng: random.Random) -> list[dict[str, Any]]:
         batch = rng.choices([1, 2, 3, 4, 5, 6], weights=[10, 14, 14, 12, 8, 5])[0]
         d1 = start + timedelta(days=7 * (batch - 1))
         d2 = d1 + timedelta(days=6)
-        w = {1: (70, 20, 10), 2: (55, 30, 15), 3: (40, 35, 25), 4: (25, 40, 35), 5: (10, 35, 55), 6: (5, 25, 70)}
+        w = {
+            1: (70, 20, 10),
+            2: (55, 30, 15),
+            3: (40, 35, 25),
+            4: (25, 40, 35),
+            5: (10, 35, 55),
+            6: (5, 25, 70),
+        }
         status = rng.choices(STATUS_KEYS, weights=w[batch])[0]
         assured = {"completed": 0.95, "devtest_done": 0.7, "devtest_in_progress": 0.35}[status]
         pv06 = rng.choices(PV06_KEYS, weights=(50, 30, 20) if status == "completed" else (25, 35, 40))[0]
@@ -89,7 +110,11 @@ def ocr_damage(text: str, rng: random.Random, *, name: bool = False) -> str:
     for _ in range(rng.choice((1, 1, 2))):
         kind = rng.choice(("letter", "letter", "tone_lost", "tone_swap", "glyph"))
         if kind == "letter":
-            spots = [i for i, c in enumerate(text) if c in _LETTER_SWAPS or unicodedata.normalize("NFD", c)[0] in _LETTER_SWAPS]
+            spots = [
+                i
+                for i, c in enumerate(text)
+                if c in _LETTER_SWAPS or unicodedata.normalize("NFD", c)[0] in _LETTER_SWAPS
+            ]
             if spots:
                 i = rng.choice(spots)
                 nfd = unicodedata.normalize("NFD", text[i])
@@ -97,14 +122,14 @@ def ocr_damage(text: str, rng: random.Random, *, name: bool = False) -> str:
                 if text[i] in _LETTER_SWAPS:
                     base = _LETTER_SWAPS[text[i]]
                 marks = "".join(m for m in nfd[1:] if m in _TONES)
-                text = text[:i] + unicodedata.normalize("NFC", base + marks) + text[i + 1:]
+                text = text[:i] + unicodedata.normalize("NFC", base + marks) + text[i + 1 :]
         elif kind in ("tone_lost", "tone_swap"):
             nfd = unicodedata.normalize("NFD", text)
             spots = [i for i, c in enumerate(nfd) if c in _TONES]
             if spots:
                 i = rng.choice(spots)
                 repl = "" if kind == "tone_lost" else rng.choice([t for t in _TONES if t != nfd[i]])
-                text = unicodedata.normalize("NFC", nfd[:i] + repl + nfd[i + 1:])
+                text = unicodedata.normalize("NFC", nfd[:i] + repl + nfd[i + 1 :])
         else:
             options = [("m", "rn"), ("l", "1"), ("I", "l")]
             if name:
@@ -114,7 +139,7 @@ def ocr_damage(text: str, rng: random.Random, *, name: bool = False) -> str:
                 a, b = rng.choice(options)
                 idx = [i for i in range(len(text)) if text.startswith(a, i)]
                 i = rng.choice(idx)
-                text = text[:i] + b + text[i + len(a):]
+                text = text[:i] + b + text[i + len(a) :]
     return text
 
 
@@ -133,9 +158,11 @@ def _name_text(p: dict[str, Any], rng: random.Random, noise: Noise) -> tuple[str
         elif form == "alias" and long_variants:
             name = rng.choice(long_variants)
         elif form == "noaccent":
-            name = "".join(
-                c for c in unicodedata.normalize("NFD", name) if unicodedata.category(c) != "Mn"
-            ).replace("Đ", "D").replace("đ", "d")
+            name = (
+                "".join(c for c in unicodedata.normalize("NFD", name) if unicodedata.category(c) != "Mn")
+                .replace("Đ", "D")
+                .replace("đ", "d")
+            )
         label = form
     if rng.random() < noise.ocr_rate:
         name = ocr_damage(name, rng, name=True)
@@ -143,7 +170,7 @@ def _name_text(p: dict[str, Any], rng: random.Random, noise: Noise) -> tuple[str
     if len(name) >= 7 and rng.random() < noise.misspell_rate:
         letters = [i for i, c in enumerate(name) if c.isalpha()]
         i = rng.choice(letters)
-        name = name[: i + 1] + name[i] + name[i + 1:]
+        name = name[: i + 1] + name[i] + name[i + 1 :]
         label += "+misspelled"
     return name, label
 
@@ -180,7 +207,10 @@ def generate(seed: int = 0, profile: str | Noise = "default") -> tuple[str, dict
         if i in repeated:
             emitted.append(r)
 
-    lines = ["BẢNG TIẾN ĐỘ TRIỂN KHAI HỆ THỐNG THEO ĐỀ ÁN 06 (kèm theo văn bản của Tổ công tác)", "\t".join(HEADER_VI)]
+    lines = [
+        "BẢNG TIẾN ĐỘ TRIỂN KHAI HỆ THỐNG THEO ĐỀ ÁN 06 (kèm theo văn bản của Tổ công tác)",
+        "\t".join(HEADER_VI),
+    ]
     shifted: list[int] = []
     labels: list[dict[str, Any]] = []
     for stt, r in enumerate(emitted, start=1):
@@ -188,8 +218,13 @@ def generate(seed: int = 0, profile: str | Noise = "default") -> tuple[str, dict
         cells = [
             str(stt),
             name,
-            _value(batch_text(r["batch_no"], date.fromisoformat(r["batch_start"]), date.fromisoformat(r["batch_end"])), rng,
-                   Noise(ocr_rate=noise.ocr_rate / 3)),
+            _value(
+                batch_text(
+                    r["batch_no"], date.fromisoformat(r["batch_start"]), date.fromisoformat(r["batch_end"])
+                ),
+                rng,
+                Noise(ocr_rate=noise.ocr_rate / 3),
+            ),
             _value(STATUS_VI[r["status"]], rng, noise),
             _value(SECURITY_VI[r["source_code_security"]], rng, noise),
             _value(SECURITY_VI[r["system_security"]], rng, noise),
@@ -210,7 +245,8 @@ def generate(seed: int = 0, profile: str | Noise = "default") -> tuple[str, dict
                 "Tổng cộng",
                 f"{stated['provinces']} tỉnh, thành phố",
                 "",
-                f"Đang tiến hành devtest: {stated['devtest_in_progress']}; Đã devtest xong: {stated['devtest_done']}; "
+                f"Đang tiến hành devtest: {stated['devtest_in_progress']}; "
+                f"Đã devtest xong: {stated['devtest_done']}; "
                 f"Đã hoàn thành triển khai: {stated['completed']}",
                 f"Đảm bảo ANTT mã nguồn: {stated['source_code_security']}",
                 f"Đảm bảo ANTT hệ thống: {stated['system_security']}",
@@ -242,7 +278,11 @@ def generate(seed: int = 0, profile: str | Noise = "default") -> tuple[str, dict
         "summary_off": off_key,
         "shifted_lines": shifted,
         "rows": labels,
-        "provinces": {r["code"]: {k: r[k] for k in ("batch_no", "status", "pv06", "source_code_security",
-                                                    "system_security")} for r in kept},
+        "provinces": {
+            r["code"]: {
+                k: r[k] for k in ("batch_no", "status", "pv06", "source_code_security", "system_security")
+            }
+            for r in kept
+        },
     }
     return text, truth

@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from de06.domain import provinces
 from de06.report import ocr
 from de06.report.rollout import parse_batch, validate_text
@@ -31,9 +30,17 @@ def test_fold_keeps_every_province_and_phrase_apart():
 @pytest.mark.parametrize(
     "text,code",
     [
-        ("Dà Nắng", "048"), ("HÀ NỘl", "001"), ("Narn Định", "036"), ("Tỉnnh Quảng Bình", "044"),
-        ("Kien Giaang", "091"), ("TP.HCM", "079"), ("Bà Rịa–Vũng Tàu", "077"), ("Đăk Lăk", "066"),
-        ("Thừa Thiên - Huế", "046"), ("Hoà Bình", "017"), ("B1nh Dương", "074"),
+        ("Dà Nắng", "048"),
+        ("HÀ NỘl", "001"),
+        ("Narn Định", "036"),
+        ("Tỉnnh Quảng Bình", "044"),
+        ("Kien Giaang", "091"),
+        ("TP.HCM", "079"),
+        ("Bà Rịa–Vũng Tàu", "077"),
+        ("Đăk Lăk", "066"),
+        ("Thừa Thiên - Huế", "046"),
+        ("Hoà Bình", "017"),
+        ("B1nh Dương", "074"),
     ],
 )
 def test_match_province_ocr_damage(text, code):
@@ -48,9 +55,13 @@ def test_match_province_refuses_to_guess(text):
 @pytest.mark.parametrize(
     "text,vid",
     [
-        ("Dang tien hanh devtest", "status:devtest_in_progress"), ("Đa devtest xong", "status:devtest_done"),
-        ("Ðã hoàn thành triên khai", "status:completed"), ("Chưa có rnáy", "pv06:no_machine"),
-        ("Đã có máy", "pv06:has_machine"), ("Đã truy câp", "pv06:accessed"), ("Chua đảm bảo", "security:no"),
+        ("Dang tien hanh devtest", "status:devtest_in_progress"),
+        ("Đa devtest xong", "status:devtest_done"),
+        ("Ðã hoàn thành triên khai", "status:completed"),
+        ("Chưa có rnáy", "pv06:no_machine"),
+        ("Đã có máy", "pv06:has_machine"),
+        ("Đã truy câp", "pv06:accessed"),
+        ("Chua đảm bảo", "security:no"),
     ],
 )
 def test_match_phrase(text, vid):
@@ -68,7 +79,10 @@ def test_every_line_has_one_outcome():
     text, _ = generate(3, "heavy")
     r = validate_text(text)
     lines = r.lines
-    assert lines["header"] + lines["rows"] + lines["summary"] + lines["blank"] + len(lines["ignored"]) == lines["total"]
+    assert (
+        lines["header"] + lines["rows"] + lines["summary"] + lines["blank"] + len(lines["ignored"])
+        == lines["total"]
+    )
     assert lines["total"] == len(text.splitlines())
 
 
@@ -85,8 +99,24 @@ def test_cli_simulate_writes_same_bytes(tmp_path):
     outs = []
     for i in range(2):
         p = tmp_path / f"s{i}.tsv"
-        subprocess.run([de06, "rollout", "simulate", "--seed", "11", "--out", str(p), "--truth", str(p) + ".json",
-                        "--encoding", "utf-16"], check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [
+                de06,
+                "rollout",
+                "simulate",
+                "--seed",
+                "11",
+                "--out",
+                str(p),
+                "--truth",
+                str(p) + ".json",
+                "--encoding",
+                "utf-16",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         outs.append(p.read_bytes())
     assert outs[0] == outs[1]
     assert json.loads((tmp_path / "s0.tsv.json").read_text())["seed"] == 11

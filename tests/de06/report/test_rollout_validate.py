@@ -36,8 +36,15 @@ def test_clean_file_exit_0_and_exact_fields():
     assert j["status_counts"] == {"completed": 21, "devtest_done": 21, "devtest_in_progress": 21}
     assert j["pv06_counts"] == {"accessed": 16, "has_machine": 32, "no_machine": 15}
     assert j["stated_totals"] == {
-        "provinces": 63, "completed": 21, "devtest_done": 21, "devtest_in_progress": 21,
-        "source_code_security": 42, "system_security": 31, "accessed": 16, "has_machine": 32, "no_machine": 15,
+        "provinces": 63,
+        "completed": 21,
+        "devtest_done": 21,
+        "devtest_in_progress": 21,
+        "source_code_security": 42,
+        "system_security": 31,
+        "accessed": 16,
+        "has_machine": 32,
+        "no_machine": 15,
     }
     assert j["corrections"] == []
     assert j["lines"]["rows"] == 63 and j["lines"]["header"] == 1 and j["lines"]["summary"] == 1
@@ -56,8 +63,11 @@ def test_messy_file_exit_1_names_every_problem():
     assert j["pv06_counts"] == {"accessed": 16, "has_machine": 31, "no_machine": 13}
     assert j["security_counts"] == {"source_code_security": 42, "system_security": 31}
     assert {m["total"]: (m["stated"], m["counted"]) for m in j["mismatches"]} == {
-        "provinces": (63, 60), "devtest_done": (21, 20), "devtest_in_progress": (21, 19),
-        "has_machine": (32, 31), "no_machine": (15, 13),
+        "provinces": (63, 60),
+        "devtest_done": (21, 20),
+        "devtest_in_progress": (21, 19),
+        "has_machine": (32, 31),
+        "no_machine": (15, 13),
     }
     fixed = {(c["row"], c["column"]): c for c in j["corrections"]}
     assert fixed[(9, "province")]["after"] == "Lào Cai" and fixed[(9, "province")]["before"] == "Lao Cal"
@@ -66,8 +76,13 @@ def test_messy_file_exit_1_names_every_problem():
     assert fixed[(6, "status")]["after"] == "Đang tiến hành devtest"
     assert fixed[(26, "pv06")]["after"] == "Đã có máy"
     assert fixed[(11, "batch")]["kind"] == "column_shift"  # batch and status swapped
-    assert fixed[(12, "pv06")] == {"row": 12, "column": "pv06", "kind": "column_shift",
-                                   "before": "column 8", "after": "column 7"}
+    assert fixed[(12, "pv06")] == {
+        "row": 12,
+        "column": "pv06",
+        "kind": "column_shift",
+        "before": "column 8",
+        "after": "column 7",
+    }
     # title and note lines are accounted for, not silently dropped
     assert [x["row"] for x in j["lines"]["ignored"]] == [1, 67]
     assert j["lines"]["total"] == 67

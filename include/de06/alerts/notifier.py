@@ -1,0 +1,279 @@
+"""Alerts by email through an Airflow 3 notifier (``airflow.sdk.bases.notifier.BaseNotifier``).
+
+Use on any DAG::
+
+    from de06.alerts import failure_notifier
+    @dag(..., on_failure_callback=failure_notifier(dataset="province_status"))
+
+and for a breached suite threshold (from a task, a CLI, anywhere)::
+
+    from de06.alerts import notify_breach
+    notify_breach("judicial_cleaned", "du", 91.5, 99.0, report_url)
+
+The message names the DAG (and run, task), the dataset, the dimension (đúng/đủ/sạch/sống) and the
+link to the report. It never carries a raw personal ID or name: exception texts are reduced to the
+exception type, or, for a :class:`de06.errors.De06Error` (written to be shown), its one line with
+every run of 9+ digits masked.
+
+SMTP settings, first found wins:
+
+1. the Airflow connection ``smtp_default`` (or ``smtp_conn_id``), e.g.
+   ``AIRFLOW_CONN_SMTP_DEFAULT='smtp://mail.example:25?disable_ssl=true&disable_tls=true&from_email=airflow%40example.org'``
+   (only ``true`` disables: the smtp provider treats any non-empty extra as true) — sent with the
+   smtp provider's ``SmtpHook``;
+2. Airflow's ``[smtp]`` settings: ``AIRFLOW__SMTP__SMTP_HOST``, ``AIRFLOW__SMTP__SMTP_PORT``,
+   ``AIRFLOW__SMTP__SMTP_STARTTLS``, ``AIRFLOW__SMTP__SMTP_SSL``, ``AIRFLOW__SMTP__SMTP_MAIL_FROM`` —
+   sent with ``airflow.utils.email.send_email_smtp``.
+
+Recipients: ``to=`` or ``DE06_ALERT_TO`` (comma-separated; default ``de06-oncall@localhost``).
+Sender: ``from_email=`` or ``DE06_ALERT_FROM`` (default ``airflow@de06.local``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from html import escape
+from typing import Any
+
+from airflow.sdk.bases.notifier import BaseNotifier
+
+log = logging.getLogger(__name__)
+
+DIMENSIONS = {
+    "dung": "đúng (validity, accuracy)",
+    "du": "đủ (completeness)",
+    "sach": "sạch (uniqueness, consistency)",
+    "song": "sống (freshness)",
+    "overall": "overall",
+}
+_DIGITS = re.compile(r"\d{9,}")
+
+
+def _mask_digits(text: str) -> str:
+    return _DIGITS.sub(lambda m: m.group(0)[:3] + "*" * (len(m.group(0)) - 5) + m.group(0)[-2:], text)
+
+
+def safe_error(exc: BaseException | None) -> str | None:
+    """What of an exception may appear in an alert: its type, plus the line of a De06Error."""
+    if exc is None:
+        return None
+    from de06.errors import De06Error
+
+    if isinstance(exc, De06Error):
+        return f"{type(exc).__name__}: {_mask_digits(exc.line())}"
+    return type(exc).__name__
+
+
+def recipients(to: str | list[str] | None = None) -> list[str]:
+    if to:
+        return [to] if isinstance(to, str) else list(to)
+    env = os.environ.get("DE06_ALERT_TO", "de06-oncall@localhost")
+    return [a.strip() for a in env.split(",") if a.strip()]
+
+
+def sender(from_email: str | None = None) -> str:
+    return from_email or os.environ.get("DE06_ALERT_FROM", "airflow@de06.local")
+
+
+def ui_run_url(dag_id: str | None, run_id: str | None) -> str | None:
+    base = os.environ.get("AIRFLOW__API__BASE_URL")
+    if not (base and dag_id):
+        return None
+    from urllib.parse import quote
+
+    return f"{base.rstrip('/')}/dags/{quote(dag_id)}" + (f"/runs/{quote(run_id, safe='')}" if run_id else "")
+
+
+def send_email(subject: str, html_body: str, *, to: list[str], from_email: str, smtp_conn_id: str) -> str:
+    """Send; return which path was used ("connection" or "config")."""
+    from airflow.sdk.bases.hook import BaseHook
+
+    try:
+        BaseHook.get_connection(smtp_conn_id)
+        have_conn = True
+    except Exception:  # AirflowNotFoundException and friends: fall back to [smtp] settings
+        have_conn = False
+    if have_conn:
+        from airflow.providers.smtp.hooks.smtp import SmtpHook
+
+        with SmtpHook(smtp_conn_id=smtp_conn_id) as hook:
+            hook.send_email_smtp(to=to, from_email=from_email, subject=subject, html_content=html_body)
+        return "connection"
+    if not os.environ.get("AIRFLOW__SMTP__SMTP_HOST"):
+        from de06.errors import ConfigError
+
+        raise ConfigError(
+            f"no SMTP server configured (connection {smtp_conn_id} absent, AIRFLOW__SMTP__SMTP_HOST unset)",
+            "set AIRFLOW_CONN_SMTP_DEFAULT=smtp://host:port?disable_ssl=true&disable_tls=true or "
+            "AIRFLOW__SMTP__SMTP_HOST/PORT",
+        )
+    from airflow.utils.email import send_email_smtp
+
+    send_email_smtp(to=to, subject=subject, html_content=html_body, from_email=from_email, conn_id=None)
+    return "config"
+
+
+class De06EmailNotifier(BaseNotifier):
+    """Email naming the DAG, the dataset, the dimension and the report link (see module docstring).
+
+    ``dataset``/``dimension``/``score``/``threshold``/``report_url`` may be given up front; for a
+    failure caused by ``de06.quality.QualityBreach`` they are taken from the breach's summary.
+    """
+
+    template_fields = ("dataset", "dimension", "report_url")
+
+    def __init__(
+        self,
+        *,
+        dataset: str | None = None,
+        dimension: str | None = None,
+        score: float | None = None,
+        threshold: float | None = None,
+        report_url: str | None = None,
+        kind: str | None = None,
+        to: str | list[str] | None = None,
+        from_email: str | None = None,
+        smtp_conn_id: str = "smtp_default",
+    ):
+        super().__init__()
+        self.dataset = dataset
+        self.dimension = dimension
+        self.score = score
+        self.threshold = threshold
+        self.report_url = report_url
+        self.kind = kind
+        self.to = to
+        self.from_email = from_email
+        self.smtp_conn_id = smtp_conn_id
+        self.last_path: str | None = None
+
+    # -- message ------------------------------------------------------------------------------
+    def facts(self, context: dict[str, Any]) -> dict[str, Any]:
+        dag = context.get("dag")
+        dag_run = context.get("dag_run")
+        ti = context.get("ti") or context.get("task_instance")
+        exc = context.get("exception")
+        dag_id = getattr(dag, "dag_id", None) or getattr(dag_run, "dag_id", None) or context.get("dag_id")
+        run_id = getattr(dag_run, "run_id", None) or context.get("run_id")
+        facts = {
+            "kind": self.kind or ("breach" if self.score is not None else "failure"),
+            "dag_id": dag_id,
+            "run_id": run_id,
+            "task_id": getattr(ti, "task_id", None),
+            "dataset": self.dataset,
+            "dimension": self.dimension,
+            "score": self.score,
+            "threshold": self.threshold,
+            "report_url": self.report_url,
+            "error": safe_error(exc) if isinstance(exc, BaseException) else None,
+            "reason": context.get("reason") if isinstance(context.get("reason"), str) else None,
+        }
+        summary = getattr(exc, "summary", None)
+        if summary is not None:  # de06.quality.QualityBreach
+            facts["dataset"] = facts["dataset"] or getattr(summary, "dataset", None)
+            breaches = getattr(summary, "breaches", None) or []
+            if breaches and not facts["dimension"]:
+                b = breaches[0]
+                facts["dimension"], facts["score"], facts["threshold"] = (
+                    b.get("dimension"),
+                    b.get("score"),
+                    b.get("threshold"),
+                )
+            facts["report_url"] = (
+                facts["report_url"]
+                or getattr(summary, "report_url", None)
+                or getattr(summary, "report_path", None)
+            )
+        facts["report_url"] = facts["report_url"] or ui_run_url(dag_id, run_id)
+        return facts
+
+    @staticmethod
+    def compose(f: dict[str, Any]) -> tuple[str, str]:
+        dim = DIMENSIONS.get(f["dimension"] or "", f["dimension"] or "—")
+        if f["kind"] == "breach":
+            subject = (
+                f"[de06] quality breach: {f['dataset'] or '?'} / {f['dimension'] or '?'} "
+                f"{_num(f['score'])} < {_num(f['threshold'])}"
+            )
+        else:
+            subject = f"[de06] DAG {f['dag_id'] or '?'} failed" + (
+                f" (dataset {f['dataset']})" if f["dataset"] else ""
+            )
+        rows = [
+            ("DAG", f["dag_id"]),
+            ("Run", f["run_id"]),
+            ("Task", f["task_id"]),
+            ("Dataset", f["dataset"]),
+            ("Dimension", dim),
+            ("Score", _num(f["score"])),
+            ("Threshold", _num(f["threshold"])),
+            ("Error", f["error"]),
+            ("Reason", f["reason"]),
+        ]
+        body = (
+            "<h3>"
+            + escape(subject)
+            + "</h3><table>"
+            + "".join(
+                f"<tr><th align='left'>{escape(k)}</th><td>{escape(str(v))}</td></tr>"
+                for k, v in rows
+                if v not in (None, "—")
+            )
+            + "</table>"
+        )
+        link = f["report_url"]
+        body += (
+            f'<p>Report: <a href="{escape(link)}">{escape(link)}</a></p>'
+            if link
+            else "<p>Report: not available</p>"
+        )
+        return subject, body
+
+    def notify(self, context: dict[str, Any]) -> None:
+        subject, body = self.compose(self.facts(context))
+        self.last_path = send_email(
+            subject,
+            body,
+            to=recipients(self.to),
+            from_email=sender(self.from_email),
+            smtp_conn_id=self.smtp_conn_id,
+        )
+        log.info("alert sent: %s", subject)
+
+
+def _num(x: Any) -> str:
+    if x is None:
+        return "—"
+    return f"{float(x):.1f}"
+
+
+def failure_notifier(dataset: str | None = None, **kwargs: Any) -> De06EmailNotifier:
+    """``on_failure_callback`` for a DAG or task."""
+    return De06EmailNotifier(dataset=dataset, kind="failure", **kwargs)
+
+
+def notify_breach(
+    dataset: str,
+    dimension: str,
+    score: float,
+    threshold: float,
+    report_url: str | None,
+    *,
+    dag_id: str | None = None,
+    run_id: str | None = None,
+    **kwargs: Any,
+) -> str:
+    """Send a breach alert now; returns the SMTP path used ("connection" or "config")."""
+    n = De06EmailNotifier(
+        dataset=dataset,
+        dimension=dimension,
+        score=score,
+        threshold=threshold,
+        report_url=report_url,
+        kind="breach",
+        **kwargs,
+    )
+    n({"dag_id": dag_id, "run_id": run_id})
+    return n.last_path or ""
