@@ -401,6 +401,12 @@ WHERE c.dob >= %(lo)s AND c.dob < %(hi)s
 ORDER BY hashint8extended(c.citizen_id, %(seed)s + 1)
 LIMIT %(n)s
 """
+SQL_NORMAL_COUNT = """
+SELECT count(*) FROM citizen c
+WHERE c.dob >= %(lo)s AND c.dob < %(hi)s
+  AND c.citizen_id NOT IN (SELECT citizen_id FROM sim_look_alike)
+  AND (c.sex = 'M' OR (hashint8extended(c.citizen_id, %(seed)s) & 1023) < %(female_cut)s)
+"""
 PERSON_DOB_LO = date(1940, 1, 1)
 PERSON_DOB_HI = date(2008, 1, 1)
 FEMALE_CUT = 184  # women weighted ~0.18 against men (convicts are mostly male)
@@ -680,6 +686,24 @@ def load(params: JudicialParams, *, force: bool = False, progress: bool = True) 
         ):
             return f"judicial: {existing} records with the same params already loaded; skipped ({SKIP_HINT})"
 
+        dcur = dancu.cursor()
+        dcur.execute(SQL_LOOK_ALIKES)
+        pl = plan(params, prof, 10**12)
+        n_look = int((pl["kind"] == 2).sum())
+        n_out = int((pl["kind"] == 3).sum())
+        n_norm = int((pl["kind"] == 0).sum())
+        window = {"lo": PERSON_DOB_LO, "hi": PERSON_DOB_HI, "seed": params.seed}
+        dcur.execute(SQL_LOOK_PERSONS, {**window, "n": n_look})
+        look_rows = [_person(r) for r in dcur.fetchall()]
+        n_lookable = len(look_rows)
+        dcur.execute(SQL_NORMAL_COUNT, {**window, "female_cut": FEMALE_CUT})
+        n_candidates = int(dcur.fetchone()[0])
+        if n_candidates < n_norm + max(n_look - n_lookable, 0):
+            raise InputError(
+                f"the population ({n_citizens} citizens) has {n_candidates} candidates "
+                f"for about {n_norm + n_look} record persons",
+                "simulate a larger population (--size) or fewer --records",
+            )
         try:
             with runs.lock_guard("lltp.judicial_record"), lltp.cursor() as cur:
                 cur.execute(runs.SQL_LOCK_TIMEOUT)
@@ -695,15 +719,6 @@ def load(params: JudicialParams, *, force: bool = False, progress: bool = True) 
             cur.execute(runs.SQL_LOCK_TIMEOUT)
             cur.execute("TRUNCATE record_truth")
 
-        dcur = dancu.cursor()
-        dcur.execute(SQL_LOOK_ALIKES)
-        pl = plan(params, prof, 10**12)
-        n_look = int((pl["kind"] == 2).sum())
-        n_out = int((pl["kind"] == 3).sum())
-        n_norm = int((pl["kind"] == 0).sum())
-        window = {"lo": PERSON_DOB_LO, "hi": PERSON_DOB_HI, "seed": params.seed}
-        dcur.execute(SQL_LOOK_PERSONS, {**window, "n": n_look})
-        look_rows = [_person(r) for r in dcur.fetchall()]
         norm_cur = dancu.cursor(name="sim_persons")
         norm_cur.itersize = 20_000
         norm_cur.execute(SQL_NORMAL_PERSONS, {**window, "n": n_norm + n_look, "female_cut": FEMALE_CUT})

@@ -401,10 +401,11 @@ def _count(conn, table: str) -> int:
 
 def load(params: PopulationParams, *, force: bool = False, progress: bool = True) -> str:
     """Build the population unless the same params are already loaded; returns a status line."""
+    import psycopg2
     from tqdm import tqdm
 
     from de06.db import connect
-    from de06.errors import InputError
+    from de06.errors import De06Error, InputError
     from de06.simulators import copyload, runs
 
     if params.size < 1:
@@ -429,9 +430,15 @@ def load(params: PopulationParams, *, force: bool = False, progress: bool = True
                 f"population: {existing} citizens with the same params already loaded; "
                 "skipped (use --force to rebuild)"
             )
-        with runs.lock_guard("dancu.citizen"), conn.cursor() as cur:
-            cur.execute(runs.SQL_LOCK_TIMEOUT)
-            cur.execute("TRUNCATE citizen_cmnd, citizen")
+        try:
+            with runs.lock_guard("dancu.citizen"), conn.cursor() as cur:
+                cur.execute(runs.SQL_LOCK_TIMEOUT)
+                cur.execute("TRUNCATE citizen_cmnd, citizen")
+        except psycopg2.errors.FeatureNotSupported as exc:  # another table references citizen
+            raise De06Error(
+                "cannot rebuild dancu.citizen: " + str(exc).strip().splitlines()[0],
+                "drop or empty the referencing table first, or use a fresh DE06_PGDATA",
+            ) from None
         counters = Counters()
         starts = range(0, params.size, params.chunk)
         bar = tqdm(total=params.size, unit="citizen", disable=not progress, file=None, desc="population")

@@ -273,3 +273,15 @@ def test_export_extract(world, tmp_path, fmt):
     assert recs.column("record_id").to_pylist() == truth.column("record_id").to_pylist()
     cids = {c for c in truth.column("citizen_id").to_pylist() if c}
     assert cids and cids <= set(pop.column("citizen_id").to_pylist())
+
+
+@pytest.mark.postgres
+def test_too_small_population_is_one_clear_line(world, pg, capsys):
+    from de06.cli.main import main
+
+    before = _sums(pg)
+    code = main(["simulate", "judicial", "--records", str(POP.size * 2), "--seed", "3", "--quiet"])
+    err = capsys.readouterr().err.strip()
+    assert code == 1
+    assert len(err.splitlines()) == 1 and "fix:" in err and "--size" in err
+    assert _sums(pg) == before  # nothing was cleared
