@@ -201,7 +201,7 @@ def make_convictions(rnd: random.Random, dob: date, province: str, count: int) -
         suspended = False
         probation = None
         if u < fine_p:
-            main = "fine"
+            main = "warning" if (off.kind == "petty" and u < 0.01) else "fine"
         elif u < fine_p + reform_p:
             main = "reform"
             months = rnd.choice((6, 9, 12, 18, 24, 36))
@@ -310,7 +310,9 @@ def _expunge(convs: list[Conviction]) -> None:
         else:
             c.expunge_basis = None
         ended = c.main_end_date is not None and c.main_end_date < REF_DATE
-        if c.main_penalty in ("fine", "warning"):
+        if c.main_penalty == "warning":
+            c.execution_status = "completed"
+        elif c.main_penalty == "fine":
             c.execution_status = (
                 "fine_paid" if (c.settled_on and c.settled_on < REF_DATE) else "fine_outstanding"
             )
@@ -327,7 +329,7 @@ class JudicialParams:
     seed: int
     noise: str = "default"
     outside_share: float = 0.04
-    version: int = 1
+    version: int = 2  # bump whenever generation changes, so a rerun rebuilds instead of skipping
 
     def as_json(self, population: dict | None) -> dict:
         d = asdict(self)

@@ -160,7 +160,7 @@ class PopulationParams:
     deceased_share: float = 0.03
     moved_share: float = 0.20
     year_only_share: float = 0.012
-    version: int = 1
+    version: int = 1  # bump whenever generation changes, so a rerun rebuilds instead of skipping
     chunk: int = CHUNK
 
     def as_json(self) -> dict:
