@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from de06.report import figures
 
 pytestmark = pytest.mark.postgres
@@ -32,29 +31,37 @@ def seeded(migrated, pg):
             (f"test-figures-{now.timestamp()}",),
         )
         run_id = cur.fetchone()[0]
-        outcomes = [("001", "linked")] * 4 + [("001", "review")] + [("079", "linked")] * 2 + [("079", "rejected")]
+        outcomes = (
+            [("001", "linked")] * 4 + [("001", "review")] + [("079", "linked")] * 2 + [("079", "rejected")]
+        )
         for i, (prov, outcome) in enumerate(outcomes):
             rid = REC0 + i
             cur.execute(
                 "INSERT INTO judicial_record (record_id, office_province) VALUES (%s, %s)", (rid, prov)
             )
             cur.execute(
-                "INSERT INTO record_outcome (run_id, record_id, partition, outcome, citizen_id, reject_reason)"
-                " VALUES (%s, %s, %s, %s, %s, %s)",
-                (run_id, rid, prov, outcome, 1 if outcome == "linked" else None,
-                 "test" if outcome == "rejected" else None),
+                "INSERT INTO record_outcome (run_id, record_id, partition, outcome, citizen_id,"
+                " reject_reason) VALUES (%s, %s, %s, %s, %s, %s)",
+                (
+                    run_id,
+                    rid,
+                    prov,
+                    outcome,
+                    1 if outcome == "linked" else None,
+                    "test" if outcome == "rejected" else None,
+                ),
             )
     with bhxh, bhxh.cursor() as cur:
         cur.execute(
-            "INSERT INTO submission (file_name, sha256, body, status) VALUES ('t.xml', %s, '\\x00', 'accepted')"
-            " RETURNING submission_id",
+            "INSERT INTO submission (file_name, sha256, body, status)"
+            " VALUES ('t.xml', %s, '\\x00', 'accepted') RETURNING submission_id",
             (f"{int(now.timestamp() * 1e6):064d}",),
         )
         sub = cur.fetchone()[0]
         for i, lat in enumerate((1.0, 2.0, 3.0, 4.0)):
             cur.execute(
-                "INSERT INTO outbox_item (submission_id, idempotency_key, facility_code, episode_key, entry_type,"
-                " identity, occurred_at, payload, status, received_at, acked_at)"
+                "INSERT INTO outbox_item (submission_id, idempotency_key, facility_code, episode_key,"
+                " entry_type, identity, occurred_at, payload, status, received_at, acked_at)"
                 " VALUES (%s, %s, '01999', 'E', 'visit', '{}', %s, '{}', 'acked', %s, %s)",
                 (sub, f"test-figures-{sub}-{i}", now, now - timedelta(seconds=lat), now),
             )
@@ -74,7 +81,9 @@ def seeded(migrated, pg):
     with lltp, lltp.cursor() as cur:
         cur.execute("DELETE FROM record_outcome WHERE run_id = %s", (run_id,))
         cur.execute("DELETE FROM cleanse_run WHERE run_id = %s", (run_id,))
-        cur.execute("DELETE FROM judicial_record WHERE record_id >= %s AND record_id < %s", (REC0, REC0 + 100))
+        cur.execute(
+            "DELETE FROM judicial_record WHERE record_id >= %s AND record_id < %s", (REC0, REC0 + 100)
+        )
     with bhxh, bhxh.cursor() as cur:
         cur.execute("DELETE FROM outbox_item WHERE submission_id = %s", (sub,))
         cur.execute("DELETE FROM submission WHERE submission_id = %s", (sub,))
