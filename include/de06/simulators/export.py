@@ -1,7 +1,8 @@
 """One-off extracts of the simulated world in the column format of ``de06 cleanse link``.
 
 population: citizen_id (text), cccd, cmnd (nullable), full_name, dob (YYYY-MM-DD), sex (M/F),
-birth_province (3-digit code). records: record_id, full_name, dob_text, id_number, sex (raw
+birth_province (3-digit code), then the optional cmnd_old (older CMNDs, ";"-separated),
+dob_precision (D/Y) and deceased (true/false). records: record_id, full_name, dob_text, id_number, sex (raw
 sex text), birth_province (raw birthplace text, as recorded). truth: record_id, citizen_id (empty
 when the person is not in the exported population).
 
@@ -18,12 +19,18 @@ from pathlib import Path
 from de06.errors import InputError
 
 POPULATION_COLUMNS = ("citizen_id", "cccd", "cmnd", "full_name", "dob", "sex", "birth_province")
+#: optional columns the link command also reads: older CMNDs (";"-separated), D/Y, true/false
+POPULATION_OPTIONAL = ("cmnd_old", "dob_precision", "deceased")
 RECORD_COLUMNS = ("record_id", "full_name", "dob_text", "id_number", "sex", "birth_province")
 TRUTH_COLUMNS = ("record_id", "citizen_id")
 
 SQL_POPULATION = """
-SELECT citizen_id::text, cccd, cmnd, full_name, to_char(dob, 'YYYY-MM-DD'), sex, birth_province
-FROM citizen c WHERE c.citizen_id <= %s ORDER BY c.citizen_id
+SELECT c.citizen_id::text, c.cccd, c.cmnd, c.full_name, to_char(c.dob, 'YYYY-MM-DD'), c.sex, c.birth_province,
+       o.old, c.dob_precision, CASE WHEN c.is_deceased THEN 'true' ELSE 'false' END
+FROM citizen c
+LEFT JOIN (SELECT citizen_id, string_agg(cmnd, ';' ORDER BY cmnd) AS old
+           FROM citizen_cmnd WHERE citizen_id <= %s GROUP BY citizen_id) o USING (citizen_id)
+WHERE c.citizen_id <= %s ORDER BY c.citizen_id
 """
 SQL_TRUTH = """
 SELECT record_id, citizen_id FROM record_truth
@@ -67,7 +74,7 @@ def export_extract(
     dancu, lltp, truth = connect("dancu_admin"), connect("lltp"), connect("truth")
     try:
         with dancu.cursor() as cur:
-            cur.execute(SQL_POPULATION, (population_limit,))
+            cur.execute(SQL_POPULATION, (population_limit, population_limit))
             pop_rows = cur.fetchall()
         if not pop_rows:
             raise InputError("the population DB is empty", "run `de06 simulate population` first")
@@ -87,7 +94,7 @@ def export_extract(
         for r, c in truth_rows
     ]
     return {
-        "population": _write(out / "population", POPULATION_COLUMNS, pop_rows, fmt),
+        "population": _write(out / "population", POPULATION_COLUMNS + POPULATION_OPTIONAL, pop_rows, fmt),
         "records": _write(out / "records", RECORD_COLUMNS, rec_rows, fmt),
         "truth": _write(out / "truth", TRUTH_COLUMNS, truth_out, fmt),
     }

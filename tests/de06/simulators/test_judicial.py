@@ -260,6 +260,7 @@ def test_export_extract(world, tmp_path, fmt):
     import pyarrow.parquet as pq
     from de06.simulators.export import (
         POPULATION_COLUMNS,
+        POPULATION_OPTIONAL,
         RECORD_COLUMNS,
         TRUTH_COLUMNS,
         export_extract,
@@ -276,7 +277,8 @@ def test_export_extract(world, tmp_path, fmt):
         return pq.read_table(path)
 
     pop, recs, truth = read(paths["population"]), read(paths["records"]), read(paths["truth"])
-    assert tuple(pop.column_names) == POPULATION_COLUMNS and pop.num_rows == 5_000
+    assert tuple(pop.column_names) == POPULATION_COLUMNS + POPULATION_OPTIONAL and pop.num_rows == 5_000
+    assert set(pop.column("dob_precision").to_pylist()) <= {"D", "Y"}
     assert tuple(recs.column_names) == RECORD_COLUMNS and recs.num_rows == 300
     assert tuple(truth.column_names) == TRUTH_COLUMNS and truth.num_rows == 300
     assert all(len(c) == 12 for c in pop.column("cccd").to_pylist())  # leading zeros kept
