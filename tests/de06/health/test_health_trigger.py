@@ -45,3 +45,22 @@ def test_run_yields_one_event_for_new_work_then_stays_quiet(bhxh):
         cur.execute("UPDATE submission SET signalled_at = signalled_at - interval '2 hours'")
     bhxh.commit()
     assert signal_once(dsn("bhxh"), 3600) == (1, 0)
+
+
+@pytest.mark.postgres
+def test_restarted_trigger_loses_no_work(bhxh):
+    """The trigger keeps no state of its own: a triggerer killed mid-stream (after announcing work
+    that no run drained) is replaced by a fresh instance that announces both the new work and,
+    after ``stale_after``, the old work again."""
+    receive(bhxh, "a.xml", b"<GIAMDINHHS>a</GIAMDINHHS>")
+    bhxh.commit()
+    first = HealthWorkTrigger(poll_interval=0.1, stale_after=1.0)
+    assert asyncio.run(_first_event(first, timeout=10)).payload["submissions"] == 1  # then "killed"
+    receive(bhxh, "b.xml", b"<GIAMDINHHS>b</GIAMDINHHS>")
+    bhxh.commit()
+    restarted = HealthWorkTrigger(poll_interval=0.1, stale_after=1.0)
+    assert asyncio.run(_first_event(restarted, timeout=10)).payload["submissions"] == 1  # the new one
+    with bhxh.cursor() as cur:  # nobody drained: let stale_after pass
+        cur.execute("UPDATE submission SET signalled_at = signalled_at - interval '5 seconds'")
+    bhxh.commit()
+    assert asyncio.run(_first_event(restarted, timeout=10)).payload["submissions"] == 2
