@@ -109,8 +109,8 @@ def qp_convictions_sync():
     @task
     def quality(line: str, params=None, run_id=None) -> dict:
         """GX suites on the incoming batch (the run's window in qp) and on the target (lltp); both
-        land in Data Docs. A breach on the target fails the task; the batch is reported only (its bad
-        rows are already quarantined)."""
+        land in Data Docs and the run's Data-quality view. Reported, not gating: the sheets are
+        already applied or quarantined, and ``reconcile`` is the gate of the run."""
         from airflow.sdk.exceptions import AirflowSkipException
 
         if not params["quality"]:
@@ -132,7 +132,7 @@ def qp_convictions_sync():
             out["military_batch"] = validate_dataset(
                 "military_batch", query_params={"since": since, "until": until}, raise_on_breach=False, **ids
             ).to_dict()
-        out["military_target"] = validate_dataset("military_target", raise_on_breach=True, **ids).to_dict()
+        out["military_target"] = validate_dataset("military_target", raise_on_breach=False, **ids).to_dict()
         return out
 
     quality(reconcile(sync()))

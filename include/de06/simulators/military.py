@@ -72,12 +72,14 @@ CRIMES_1999: dict[str, tuple[str, int, str, int]] = {
     "C325": ("325", 1999, "402", 10),
 }
 CODE_2015_FROM = dt.date(2018, 1, 1)
-# sentence code -> (lltp main penalty, needs term, weight)
+# sentence code -> (lltp main penalty, needs term, weight). GKL (held in military discipline) is a
+# judicial measure, not an Art. 32 main penalty: the code list and mapping know it, the simulator
+# does not emit it.
 SENTENCES: dict[str, tuple[str, bool, float]] = {
     "CC": ("warning", False, 4),
-    "PT": ("fine", False, 8),
-    "CTKG": ("reform", True, 12),
-    "GKL": ("discipline", True, 16),
+    "PT": ("fine", False, 10),
+    "CTKG": ("reform", True, 26),
+    "GKL": ("discipline", True, 0),
     "TCT": ("prison", True, 59),
     "TCTH": ("life", False, 0.7),
     "TH": ("death", False, 0.3),
@@ -245,7 +247,7 @@ class _Gen:
         crime = rng.choices(list(crimes), weights=[v[3] for v in crimes.values()])[0]
         article, cv, _, _ = crimes[crime]
         if short:
-            sentence = rng.choice(("PT", "CTKG", "GKL"))
+            sentence = rng.choice(("CC", "PT", "CTKG"))
         else:
             sentence = rng.choices(list(SENTENCES), weights=[v[2] for v in SENTENCES.values()])[0]
         penalty, needs_term, _ = SENTENCES[sentence]

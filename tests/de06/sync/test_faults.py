@@ -214,7 +214,16 @@ def test_unsafe_identity_goes_to_the_shared_review_queue_and_a_decision_links_it
     with dancu.cursor() as cur:
         cur.execute("SELECT citizen_id, full_name, dob FROM citizen WHERE citizen_id = %s", (citizens[7],))
         cid, name, dob = cur.fetchone()
-    # the court wrote no ID number: name and date of birth alone are not a safe match
+        # a namesake: same name and date of birth, another person (look-alikes exist in the population)
+        cur.execute(
+            "INSERT INTO citizen (citizen_id, cccd, full_name, family_name, middle_name, given_name, dob, sex,"
+            " birth_province, residence_province) SELECT citizen_id + 5000, substr(cccd, 1, 6) || '555555',"
+            " full_name, family_name, middle_name, given_name, dob, sex, birth_province, residence_province"
+            " FROM citizen WHERE citizen_id = %s ON CONFLICT DO NOTHING",
+            (cid,),
+        )
+    dancu.commit()
+    # the court wrote no ID number, and two citizens share the name and date of birth: not a safe match
     conviction(qp, "RV1", 1, at(0), full_name=name, dob_text=dob.strftime("%d/%m/%Y"), id_number=None)
     sync("review-1")
     with lltp.cursor() as cur:
