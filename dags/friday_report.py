@@ -51,11 +51,16 @@ def friday_report():
     @task
     def pick_input(params=None, logical_date=None, dag_run=None) -> dict:
         """Which TSV, which report date (local), which folder."""
+        from airflow.sdk.exceptions import AirflowFailException
+        from de06.errors import InputError
         from de06.report import friday
 
         when = logical_date or getattr(dag_run, "run_after", None) or pendulum.now(LOCAL_TZ)
         report_date = pendulum.instance(when).in_timezone(LOCAL_TZ).date().isoformat()
-        path = friday.pick_input(params.get("tsv_path"))
+        try:
+            path = friday.pick_input(params.get("tsv_path"))
+        except InputError as exc:  # a retry cannot fix a missing file
+            raise AirflowFailException(exc.line()) from None
         return {"path": str(path), "report_date": report_date, "out_dir": str(friday.report_dir(report_date))}
 
     @task
@@ -63,11 +68,20 @@ def friday_report():
         """Clean + check the TSV (and the GX suite); alert on a breached threshold. Counts only."""
         from pathlib import Path
 
+        from airflow.sdk.exceptions import AirflowFailException
         from de06.report import friday
+        from de06.report.rollout import RolloutUnreadable
 
-        out = friday.clean_and_validate(
-            picked["path"], Path(picked["out_dir"]), run_id=run_id, dag_id=dag.dag_id, use_gx=params["use_gx"]
-        )
+        try:
+            out = friday.clean_and_validate(
+                picked["path"],
+                Path(picked["out_dir"]),
+                run_id=run_id,
+                dag_id=dag.dag_id,
+                use_gx=params["use_gx"],
+            )
+        except RolloutUnreadable as exc:  # the file cannot be read: no retry, the failure alert says why
+            raise AirflowFailException(exc.line()) from None
         out["alerts"] = friday.alert_breaches(Path(picked["out_dir"]), dag_id=dag.dag_id, run_id=run_id)
         return out
 

@@ -66,3 +66,28 @@ def test_friday_report_dag(airflow_db, monkeypatch):
     # 60 of 63 rows and a duplicate: the suite's completeness/uniqueness thresholds are breached
     assert received, "no breach alert arrived"
     assert any("province_status" in m for m in received)
+
+
+def test_friday_report_failure_alerts_by_email(airflow_db, monkeypatch, tmp_path):
+    """A file that does not exist fails the run without retries; the DAG's on_failure_callback
+    (the de06 notifier) mails the failure, naming the DAG and the dataset."""
+    from aiosmtpd.controller import Controller
+
+    received = []
+
+    class Sink:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            received.append(envelope.content.decode("utf-8", "replace"))
+            return "250 OK"
+
+    port = _free_port()
+    ctl = Controller(Sink(), hostname="127.0.0.1", port=port)
+    ctl.start()
+    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", f"smtp://127.0.0.1:{port}?disable_ssl=true&disable_tls=true")
+    try:
+        dr = _load_dag().test(run_conf={"tsv_path": str(tmp_path / "absent.tsv"), "use_gx": False})
+    finally:
+        ctl.stop()
+    assert str(dr.state).endswith("failed")
+    assert len(received) == 1
+    assert "Subject: [de06] DAG friday_report failed (dataset province_status)" in received[0]

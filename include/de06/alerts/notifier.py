@@ -149,6 +149,14 @@ class De06EmailNotifier(BaseNotifier):
         self.smtp_conn_id = smtp_conn_id
         self.last_path: str | None = None
 
+    def render_template_fields(self, context, jinja_env=None) -> None:
+        """As BaseNotifier's, but also when ``context["dag"]`` is a SerializedDAG (DAG-level callbacks
+        under ``dag.test()`` in Airflow 3.3 pass one; it has no ``get_template_env``)."""
+        dag = context.get("dag")
+        if jinja_env is None and dag is not None and not hasattr(dag, "get_template_env"):
+            jinja_env = self.get_template_env(dag=None)
+        super().render_template_fields(context, jinja_env)
+
     # -- message ------------------------------------------------------------------------------
     def facts(self, context: dict[str, Any]) -> dict[str, Any]:
         dag = context.get("dag")
