@@ -12,7 +12,7 @@ from de06.simulators.judicial import JudicialParams
 from de06.simulators.population import PopulationParams
 from de06.simulators.population import load as load_population
 
-POP = PopulationParams(size=20_000, seed=11)
+POP = PopulationParams(size=10_000, seed=11)
 PARAMS = JudicialParams(records=2_000, seed=5, noise="default")
 
 REC_SUM = """

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 from de06.simulators.population import PopulationParams, load
 
-SIZE = 20_000
+SIZE = 10_000
 SEED = 11
 PARAMS = PopulationParams(size=SIZE, seed=SEED)
 
