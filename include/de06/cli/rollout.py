@@ -101,3 +101,44 @@ def simulate(seed: int, profile: str, out: Path, truth: Path | None, encoding: s
         truth.write_text(json.dumps(t, ensure_ascii=False, indent=2), encoding="utf-8")
     click.echo(str(out))
     sys.stdout.flush()
+
+
+@rollout.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--date", "report_date", help="Report date YYYY-MM-DD (default: today in Hanoi).")
+@click.option("--no-gx", is_flag=True, help="Skip the GX province_status suite.")
+def report(file: Path | None, report_date: str | None, no_gx: bool) -> None:
+    """Build the Friday report outside Airflow (same steps as the friday_report DAG).
+
+    FILE defaults to the newest *.tsv in .local/rollout_inbox/, else the packaged sample.
+    Prints the path of index.html.
+    """
+    from tqdm import tqdm
+
+    from de06.report import friday
+    from de06.report.rollout import RolloutUnreadable
+
+    steps = tqdm(total=3, desc="friday report", file=sys.stderr, disable=not sys.stderr.isatty())
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    report_date = report_date or datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+    out = friday.report_dir(report_date)
+    try:
+        summary = friday.clean_and_validate(
+            friday.pick_input(str(file) if file else None), out, use_gx=not no_gx
+        )
+    except RolloutUnreadable as exc:
+        click.echo(f"de06: error: {exc.line()}", err=True)
+        sys.exit(2)
+    steps.update()
+    friday.gather_figures(out)
+    steps.update()
+    path = friday.render_report(out, report_date)
+    steps.update()
+    steps.close()
+    if not summary["clean"]:
+        click.echo(
+            f"{summary['source']}: {summary['problems']} problem(s) in the table (see the report)", err=True
+        )
+    click.echo(path)
