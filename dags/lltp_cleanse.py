@@ -9,8 +9,8 @@ reasons), **review** (doubtful: in the review queue with its candidates, `de06 r
 2. `cleanse_partition` (mapped): one task per province partition (63 codes + `none`); each writes
    its outcomes, cleaned values and rule trail in one transaction with a partition status row, so a
    run killed half-way resumes without redoing or duplicating finished partitions.
-3. `reconcile`: outcomes must add up to the input count; the run fails otherwise.
-4. `finish`: marks the run done (its outcomes become current in `lltp.record_current`).
+3. `reconcile`: outcomes must add up to the input count, or the run fails; then the run is
+   marked done (its outcomes become current in `lltp.record_current`).
 
 Params: `provinces` (subset: codes or names, `none`; empty = all), `mode` (`incremental`: only new,
 changed or unresolved records; `full`: all), `dry_run` (outcomes recorded but never current, no
@@ -41,36 +41,31 @@ from airflow.sdk import Param, dag, task
 )
 def lltp_cleanse():
     @task
-    def start(params=None, run_id=None) -> dict:
+    def start(params=None, run_id=None) -> list[dict]:
+        """One entry per partition to run: {"cleanse_run_id", "partition"}."""
         from de06.cleanse import tasks
 
-        return tasks.start(run_id, dict(params))
-
-    @task
-    def partitions(run: dict) -> list[str]:
-        return list(run["partitions"])
+        run = tasks.start(run_id, dict(params))
+        return [{"cleanse_run_id": run["run_id"], "partition": p} for p in run["partitions"]]
 
     @task(max_active_tis_per_dagrun=8)
-    def cleanse_partition(partition: str, run: dict) -> dict:
+    def cleanse_partition(cleanse_run_id: int, partition: str) -> dict:
         from de06.cleanse import tasks
 
-        return tasks.partition(run["run_id"], partition)
+        return {"cleanse_run_id": cleanse_run_id, **tasks.partition(cleanse_run_id, partition)}
 
     @task
-    def reconcile(run: dict, done: list) -> dict:
+    def reconcile(done: list) -> dict:
+        """Outcomes must add up to the input (else the run fails); then the run is marked done."""
         from de06.cleanse import tasks
 
-        return tasks.reconcile(run["run_id"])
+        run_ids = {d["cleanse_run_id"] for d in done}
+        if len(run_ids) != 1:
+            raise ValueError(f"partitions report {len(run_ids)} different runs")
+        run_id = run_ids.pop()
+        return {**tasks.reconcile(run_id), **tasks.finish(run_id)}
 
-    @task
-    def finish(run: dict, reconciled: dict) -> dict:
-        from de06.cleanse import tasks
-
-        return tasks.finish(run["run_id"])
-
-    run = start()
-    done = cleanse_partition.partial(run=run).expand(partition=partitions(run))
-    finish(run, reconcile(run, done))
+    reconcile(cleanse_partition.expand_kwargs(start()))
 
 
 dag = lltp_cleanse()

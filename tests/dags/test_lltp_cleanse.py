@@ -121,3 +121,58 @@ def test_review_decision_applied_by_next_run_and_kept(world, pg):
         with lltp.cursor() as cur:
             cur.execute("SELECT outcome, citizen_id, tier FROM record_current WHERE record_id = %s", (int(key),))
             assert cur.fetchone() == ("linked", int(cands[0]["citizen_id"]), "review_decision")
+
+
+def test_killed_run_resumes_without_duplicates_and_rerun_changes_nothing(world, pg):
+    from de06.cleanse import pipeline
+
+    lltp, dancu = pg("lltp"), pg("dancu")
+    run = pipeline.start_run(lltp, "test:resume", "full", PROVINCES, dancu=dancu)
+    first = pipeline.process_partition(run.run_id, PROVINCES[0], lltp, dancu)  # then "killed"
+    # the rerun of the same run key finds the finished partition and skips it
+    again = pipeline.run_all(lltp, dancu, "test:resume", "full", PROVINCES)
+    assert again["run_id"] == run.run_id
+    assert pipeline.process_partition(run.run_id, PROVINCES[0], lltp, dancu)["skipped"] is True
+    with lltp.cursor() as cur:
+        cur.execute("SELECT count(*), count(DISTINCT record_id) FROM record_outcome WHERE run_id = %s", (run.run_id,))
+        n, distinct = cur.fetchone()
+        cur.execute("SELECT count(*) FROM record_outcome WHERE run_id = %s AND partition = %s",
+                    (run.run_id, PROVINCES[0]))
+        assert cur.fetchone()[0] == first["input"]
+    assert n == distinct == again["reconcile"]["input"]
+
+
+def test_reconcile_fails_when_an_outcome_is_missing(world, pg):
+    from de06.cleanse import pipeline
+    from de06.errors import De06Error
+
+    lltp, dancu = pg("lltp"), pg("dancu")
+    res = pipeline.run_all(lltp, dancu, "test:reconcile", "full", ["none", PROVINCES[1]])
+    with lltp.cursor() as cur:
+        cur.execute("DELETE FROM record_outcome WHERE run_id = %s AND record_id = (SELECT min(record_id)"
+                    " FROM record_outcome WHERE run_id = %s)", (res["run_id"], res["run_id"]))
+    lltp.commit()
+    with pytest.raises(De06Error, match="outcomes"):
+        pipeline.reconcile(res["run_id"], lltp)
+    pipeline.revert_run(res["run_id"], lltp)
+
+
+def test_dry_run_is_never_current_and_revert_restores(world, pg):
+    from de06.cleanse import pipeline
+
+    lltp, dancu = pg("lltp"), pg("dancu")
+    before = _current(lltp)
+    dry = pipeline.run_all(lltp, dancu, "test:dry", "full", PROVINCES, dry_run=True)
+    assert dry["reconcile"]["input"] > 0 and _current(lltp) == before
+    real = pipeline.run_all(lltp, dancu, "test:revert", "full", PROVINCES)
+    with lltp.cursor() as cur:
+        cur.execute("SELECT count(*) FROM judicial_record")
+        n_source = cur.fetchone()[0]
+    counts = pipeline.revert_run(real["run_id"], lltp)
+    assert counts["record_outcome"] == real["reconcile"]["input"]
+    assert _current(lltp) == before
+    with lltp.cursor() as cur:
+        cur.execute("SELECT status FROM cleanse_run WHERE run_id = %s", (real["run_id"],))
+        assert cur.fetchone()[0] == "reverted"
+        cur.execute("SELECT count(*) FROM judicial_record")
+        assert cur.fetchone()[0] == n_source  # source rows untouched
