@@ -46,7 +46,10 @@ SQL_QP_BY_PLACE = """
 SELECT i.birth_place, count(*) FROM conviction c JOIN qp_identity i USING (source_key)
 WHERE c.source = 'qp' GROUP BY 1
 """
-SQL_QP_QUARANTINE_OPEN = "SELECT count(*) FROM qp_quarantine"
+SQL_QP_OPEN = """
+SELECT (SELECT count(*) FROM qp_quarantine WHERE resolved_at IS NULL),
+       (SELECT count(*) FROM qp_parked_expungement WHERE applied_at IS NULL)
+"""
 SQL_QP_LAST_RUN = """
 SELECT run_key, status, finished_at, applied, stale, duplicates, quarantined, parked
 FROM qp_sync_run ORDER BY run_id DESC LIMIT 1
@@ -168,13 +171,15 @@ def military_figures(connect: Connect) -> dict[str, Any]:
     tgt = _open(connect, "lltp")
     try:
         with tgt.cursor() as cur:
-            _require(cur, "conviction", "qp_identity", "qp_sync_run", "qp_quarantine")
+            _require(
+                cur, "conviction", "qp_identity", "qp_sync_run", "qp_quarantine", "qp_parked_expungement"
+            )
             cur.execute(SQL_QP_TARGET)
             synced, expunged = cur.fetchone()
             cur.execute(SQL_QP_BY_PLACE)
             places = cur.fetchall()
-            cur.execute(SQL_QP_QUARANTINE_OPEN)
-            quarantined = cur.fetchone()[0]
+            cur.execute(SQL_QP_OPEN)
+            quarantined, parked = cur.fetchone()
             cur.execute(SQL_QP_LAST_RUN)
             last = cur.fetchone()
     finally:
@@ -195,6 +200,7 @@ def military_figures(connect: Connect) -> dict[str, Any]:
         "expunged": expunged,
         "coverage": (synced / source_convictions) if source_convictions else None,
         "quarantined": quarantined,
+        "parked_expungements": parked,
         "last_run": last_run,
         "deadline": "2024-12-31",
         "by_province": {c: {"name": _province_label(c), "synced": n} for c, n in sorted(by_prov.items())},

@@ -127,3 +127,45 @@ def test_unreachable_database_is_not_available():
 
     out = figures.judicial_figures(refuse)
     assert out == {"available": False, "reason": "lltp database not reachable (OSError)"}
+
+
+@pytest.fixture
+def seeded_military(migrated, pg):
+    qp, lltp = pg("qp"), pg("lltp")
+    refs = [f"TEST-FIG-{i}" for i in range(3)]
+    with qp, qp.cursor() as cur:
+        for ref in refs:  # three convictions, the first in two versions
+            cur.execute("INSERT INTO conviction (conviction_ref, version) VALUES (%s, 1)", (ref,))
+        cur.execute("INSERT INTO conviction (conviction_ref, version) VALUES (%s, 2)", (refs[0],))
+    with lltp, lltp.cursor() as cur:
+        for ref, place in zip(refs[:2], ("Hà Nội", "TP.HCM"), strict=True):  # two of three synced
+            cur.execute(
+                "INSERT INTO conviction (source, source_key, court_name, judgment_no, judgment_date,"
+                " crime_name, article, main_penalty)"
+                " VALUES ('qp', %s, 'TAQS', '1/2024', '2024-01-02', 'x', '173', 'prison')",
+                (ref,),
+            )
+            cur.execute(
+                "INSERT INTO qp_identity (source_key, birth_place, match_outcome) VALUES (%s, %s, 'linked')",
+                (ref, place),
+            )
+    yield
+    with qp, qp.cursor() as cur:
+        cur.execute("DELETE FROM conviction WHERE conviction_ref LIKE 'TEST-FIG-%%'")
+    with lltp, lltp.cursor() as cur:
+        cur.execute("DELETE FROM qp_identity WHERE source_key LIKE 'TEST-FIG-%%'")
+        cur.execute("DELETE FROM conviction WHERE source = 'qp' AND source_key LIKE 'TEST-FIG-%%'")
+
+
+def test_military_coverage_deltas(migrated, request):
+    before = figures.military_figures(_connect)
+    request.getfixturevalue("seeded_military")
+    after = figures.military_figures(_connect)
+    assert after["available"], after
+    assert after["source_convictions"] - before["source_convictions"] == 3
+    assert after["source_sheets"] - before["source_sheets"] == 4
+    assert after["synced"] - before["synced"] == 2
+    for code in ("001", "079"):
+        assert (
+            after["by_province"][code]["synced"] - before["by_province"].get(code, {}).get("synced", 0) == 1
+        )
