@@ -83,15 +83,25 @@ def render(columns: Mapping[str, Sequence[Any] | np.ndarray]) -> str:
 
 
 def copy_columns(
-    conn, table: str, columns: Mapping[str, Sequence[Any] | np.ndarray], schema: str | None = None
+    conn,
+    table: str,
+    columns: Mapping[str, Sequence[Any] | np.ndarray],
+    schema: str | None = None,
+    *,
+    freeze: bool = False,
 ) -> int:
-    """COPY the given columns into ``table``; returns the number of rows. Caller commits."""
+    """COPY the given columns into ``table``; returns the number of rows. Caller commits.
+
+    ``freeze=True`` (COPY FREEZE) is allowed only when the table was created or truncated in the
+    same transaction; it spares the later hint-bit/vacuum writes of a bulk load."""
     text = render(columns)
     if not text:
         return 0
     target = sql.Identifier(schema, table) if schema else sql.Identifier(table)
-    stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        target, sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+    stmt = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
+        target,
+        sql.SQL(", ").join(sql.Identifier(c) for c in columns),
+        sql.SQL(" WITH (FREEZE)") if freeze else sql.SQL(""),
     )
     with conn.cursor() as cur:
         cur.copy_expert(stmt.as_string(conn), io.StringIO(text))

@@ -447,8 +447,8 @@ def load(params: PopulationParams, *, force: bool = False, progress: bool = True
             for index, start in enumerate(starts):
                 stop = min(start + params.chunk, params.size)
                 cols = generate_chunk(params, index, start, stop, counters)
-                copyload.copy_columns(conn, "citizen", cols["citizen"])
-                n_old += copyload.copy_columns(conn, "citizen_cmnd", cols["citizen_cmnd"])
+                copyload.copy_columns(conn, "citizen", cols["citizen"], freeze=True)
+                n_old += copyload.copy_columns(conn, "citizen_cmnd", cols["citizen_cmnd"], freeze=True)
                 bar.update(stop - start)
             bar.close()
         with conn.cursor() as cur:
