@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 import numpy as np
+from psycopg2 import errors as pg_errors
 
 from de06.domain.provinces import BY_CODE, CODES
 from de06.simulators import noise
@@ -648,9 +649,30 @@ def _append_record(batch, rid, fields, person, office, father, mother, convs, la
 
 
 # ---------------------------------------------------------------- load
+SQL_OTHER_SOURCES = """
+SELECT EXISTS (SELECT 1 FROM conviction WHERE source <> 'lltp')
+    OR EXISTS (SELECT 1 FROM judicial_record WHERE source <> 'lltp')
+"""
+
+
+def _clear_lltp(cur) -> bool:
+    """Remove the simulated LLTP rows. TRUNCATE (and later COPY FREEZE) when the tables hold nothing
+    else; otherwise DELETE only source 'lltp', keeping e.g. military-court rows. True if truncated."""
+    cur.execute(SQL_OTHER_SOURCES)
+    if not cur.fetchone()[0]:
+        cur.execute("SAVEPOINT clear_lltp")
+        try:
+            cur.execute("TRUNCATE conviction, judicial_record")
+            return True
+        except pg_errors.FeatureNotSupported:  # referenced by another table's foreign key
+            cur.execute("ROLLBACK TO SAVEPOINT clear_lltp")
+    cur.execute("DELETE FROM conviction WHERE source = 'lltp'")
+    cur.execute("DELETE FROM judicial_record WHERE source = 'lltp'")
+    return False
+
+
 def load(params: JudicialParams, *, force: bool = False, progress: bool = True) -> str:
     """Build the judicial records unless the same params are already loaded; returns a status line."""
-    import psycopg2
     from tqdm import tqdm
 
     from de06.db import connect
@@ -709,9 +731,8 @@ def load(params: JudicialParams, *, force: bool = False, progress: bool = True) 
         try:
             with runs.lock_guard("lltp.judicial_record"), lltp.cursor() as cur:
                 cur.execute(runs.SQL_LOCK_TIMEOUT)
-                cur.execute("DELETE FROM conviction WHERE source = 'lltp'")
-                cur.execute("DELETE FROM judicial_record WHERE source = 'lltp'")
-        except psycopg2.errors.ForeignKeyViolation as exc:
+                freeze = _clear_lltp(cur)
+        except pg_errors.ForeignKeyViolation as exc:
             raise De06Error(
                 "existing judicial records are referenced by other data "
                 "(e.g. military-court or cleansing rows): " + str(exc).splitlines()[0],
@@ -755,9 +776,9 @@ def load(params: JudicialParams, *, force: bool = False, progress: bool = True) 
             copyload.deferred_indexes(truth, ("record_truth",)),
         ):
             for batch in generate(params, prof, persons, len(look_rows), outside):
-                copyload.copy_columns(lltp, "judicial_record", batch["rec"])
-                n_conv += copyload.copy_columns(lltp, "conviction", batch["conv"])
-                copyload.copy_columns(truth, "record_truth", batch["truth"])
+                copyload.copy_columns(lltp, "judicial_record", batch["rec"], freeze=freeze)
+                n_conv += copyload.copy_columns(lltp, "conviction", batch["conv"], freeze=freeze)
+                copyload.copy_columns(truth, "record_truth", batch["truth"], freeze=True)
                 bar.update(len(batch["rec"]["record_id"]))
                 counts = batch.get("counts", counts)
             bar.close()

@@ -401,7 +401,7 @@ def _count(conn, table: str) -> int:
 
 def load(params: PopulationParams, *, force: bool = False, progress: bool = True) -> str:
     """Build the population unless the same params are already loaded; returns a status line."""
-    import psycopg2
+    from psycopg2 import errors as pg_errors
     from tqdm import tqdm
 
     from de06.db import connect
@@ -434,7 +434,7 @@ def load(params: PopulationParams, *, force: bool = False, progress: bool = True
             with runs.lock_guard("dancu.citizen"), conn.cursor() as cur:
                 cur.execute(runs.SQL_LOCK_TIMEOUT)
                 cur.execute("TRUNCATE citizen_cmnd, citizen")
-        except psycopg2.errors.FeatureNotSupported as exc:  # another table references citizen
+        except pg_errors.FeatureNotSupported as exc:  # another table references citizen
             raise De06Error(
                 "cannot rebuild dancu.citizen: " + str(exc).strip().splitlines()[0],
                 "drop or empty the referencing table first, or use a fresh DE06_PGDATA",

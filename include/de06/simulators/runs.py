@@ -47,11 +47,11 @@ SQL_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '60s'"
 @contextmanager
 def lock_guard(what: str) -> Iterator[None]:
     """Turn a lock timeout while clearing tables into one clear error line."""
-    import psycopg2
+    from psycopg2 import errors as pg_errors
 
     try:
         yield
-    except psycopg2.errors.LockNotAvailable:
+    except pg_errors.LockNotAvailable:
         raise De06Error(
             f"{what} is in use by another session (a pipeline, test or open transaction)",
             "finish or stop that session, then rerun the simulator",

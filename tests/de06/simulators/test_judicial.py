@@ -297,3 +297,25 @@ def test_too_small_population_is_one_clear_line(world, pg, capsys):
     assert code == 1
     assert len(err.splitlines()) == 1 and "fix:" in err and "--size" in err
     assert _sums(pg) == before  # nothing was cleared
+
+
+@pytest.mark.postgres
+def test_rebuild_keeps_other_sources(world, pg):
+    conn = pg("lltp", autocommit=True)
+    with conn.cursor() as cur:
+        cur.execute(
+            """INSERT INTO conviction (source, source_key, court_name, judgment_no, judgment_date,
+                                       crime_name, article, main_penalty)
+               VALUES ('qp', 'qp:test-keep', 'Tòa án quân sự Quân khu 7', '1/2020/HS-ST', DATE '2020-01-02',
+                       'Đào ngũ', '402', 'prison')"""
+        )
+    try:
+        assert "loaded" in judicial.load(PARAMS, force=True, progress=False)
+        with conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM conviction WHERE source_key = 'qp:test-keep'")
+            assert cur.fetchone()[0] == 1
+            cur.execute("SELECT count(*) FROM judicial_record WHERE source = 'lltp'")
+            assert cur.fetchone()[0] == PARAMS.records
+    finally:
+        with conn.cursor() as cur:
+            cur.execute("DELETE FROM conviction WHERE source_key = 'qp:test-keep'")
