@@ -62,6 +62,9 @@ def test_friday_report_dag(airflow_db, monkeypatch):
     for name in pngs:
         assert (report.parent / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "Lai Châu, Đồng Nai, Cà Mau" in html  # missing provinces named
+    for f in report.parent.iterdir():  # no ID-like digit runs in anything the report wrote
+        if f.suffix in (".html", ".json"):
+            assert not re.search(r"(?<![\d.])\d{9,12}(?!\d)", f.read_text(encoding="utf-8")), f.name
     assert "Hà Tây" in html
     # 60 of 63 rows and a duplicate: the suite's completeness/uniqueness thresholds are breached
     assert received, "no breach alert arrived"

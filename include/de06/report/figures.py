@@ -248,7 +248,7 @@ def health_figures(connect: Connect) -> dict[str, Any]:
             cur.execute(SQL_FACILITIES)
             facilities, connected = cur.fetchone()
             cur.execute(SQL_LATENCY_SAMPLE, (LATENCY_SAMPLE,))
-            sample = [float(r[0]) for r in cur.fetchall() if r[0] is not None]
+            sample = [round(float(r[0]), 3) for r in cur.fetchall() if r[0] is not None]
             cur.execute(SQL_PUSH_RUNS)
             runs = cur.fetchall()
         out["push"] = {
