@@ -330,7 +330,7 @@ class JudicialParams:
     seed: int
     noise: str = "default"
     outside_share: float = 0.04
-    version: int = 2  # bump whenever generation changes, so a rerun rebuilds instead of skipping
+    version: int = 3  # bump whenever generation changes, so a rerun rebuilds instead of skipping
 
     def as_json(self, population: dict | None) -> dict:
         d = asdict(self)

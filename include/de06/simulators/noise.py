@@ -34,6 +34,7 @@ class NoiseProfile:
     drop_middle: float = 0.0
     reorder: float = 0.0
     case_space: float = 0.0
+    ocr: float = 0.0
     date_format: float = 0.0
     day_month_swap: float = 0.0
     year_only: float = 0.0
@@ -63,6 +64,7 @@ _DEFAULT = NoiseProfile(
     drop_middle=0.04,
     reorder=0.03,
     case_space=0.15,
+    ocr=0.01,
     date_format=0.25,
     day_month_swap=0.03,
     year_only=0.03,
@@ -87,6 +89,7 @@ PROFILES: dict[str, NoiseProfile] = {
         drop_middle=0.10,
         reorder=0.08,
         case_space=0.30,
+        ocr=0.04,
         date_format=0.50,
         day_month_swap=0.08,
         year_only=0.08,
@@ -182,6 +185,55 @@ def typo(s: str, rnd: random.Random) -> str:
         if new != t:
             tokens[i] = new
             return " ".join(tokens)
+    return s
+
+
+# scanned paper read by OCR (identity.md section 6): marks and letters confused
+OCR_CONFUSIONS: tuple[tuple[str, str], ...] = (
+    ("Đ", "D"),
+    ("đ", "d"),
+    ("ơ", "o"),
+    ("ư", "u"),
+    ("ă", "a"),
+    ("â", "a"),
+    ("ả", "à"),
+    ("ẫ", "ã"),
+    ("rn", "m"),
+    ("m", "rn"),
+    ("l", "I"),
+    ("I", "l"),
+    ("O", "0"),
+    ("S", "5"),
+    ("B", "8"),
+)
+
+
+def _drop_tone(c: str) -> str:
+    d = unicodedata.normalize("NFD", c)
+    return unicodedata.normalize("NFC", "".join(x for x in d if x not in TONES))
+
+
+def _ocr_candidates(s: str) -> list[tuple[str, str]]:
+    pairs = [(a, b) for a, b in OCR_CONFUSIONS if a in s]
+    pairs += [(c, _drop_tone(c)) for c in sorted(set(s)) if has_tone(c)]  # a lost tone mark
+    return pairs
+
+
+def ocr_confusions(s: str) -> int:
+    """How many kinds of OCR confusion could apply to ``s``."""
+    return len(_ocr_candidates(s))
+
+
+def ocr(s: str, rnd: random.Random) -> str:
+    """One or two OCR confusions (Đ->D, ơ->o, ả->à, rn->m, l->I, a lost tone mark ...)."""
+    for _ in range(1 if rnd.random() < 0.7 else 2):
+        cand = _ocr_candidates(s)
+        if not cand:
+            break
+        a, b = rnd.choice(cand)
+        spots = [i for i in range(len(s)) if s.startswith(a, i)]
+        i = rnd.choice(spots)
+        s = s[:i] + b + s[i + len(a) :]
     return s
 
 
@@ -350,6 +402,8 @@ def dirty(
         name = swap_tone(name, rnd)
     if draw("no_diacritics", strip_diacritics(name) != name):
         name = strip_diacritics(name)
+    if draw("ocr", ocr_confusions(name) > 0):
+        name = ocr(name, rnd)
     if draw("case_space", True):
         name = case_space(name, rnd)
     if draw("nfd", unicodedata.normalize("NFD", name) != name):

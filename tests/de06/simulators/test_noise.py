@@ -49,8 +49,10 @@ def test_every_field_kind_applies_when_rate_is_one():
         seen |= set(applied)
     # year_only excludes the other date kinds, id_missing the other ID kinds, no_diacritics nfd
     partial = replace(always, year_only=0.0, id_missing=0.0, no_diacritics=0.0)
-    _, applied, _ = noise.dirty(IDENT, partial, random.Random(3))
-    seen |= set(applied)
+    for seed in range(40):
+        _, applied, eligible = noise.dirty(IDENT, partial, random.Random(seed))
+        assert set(applied) == set(eligible) - {"year_only", "id_missing", "no_diacritics"}
+        seen |= set(applied)
     assert seen == set(noise.KINDS) - set(noise.RECORD_KINDS)
 
 
@@ -117,3 +119,14 @@ def test_unknown_profile_is_a_clear_error():
     with pytest.raises(InputError) as exc:
         noise.profile("dirty")
     assert "clean" in exc.value.line()
+
+
+@pytest.mark.unit
+def test_ocr_confusions():
+    rnd = random.Random(4)
+    for _ in range(30):
+        s = noise.ocr("Đặng Thị Ánh", rnd)
+        assert s != "Đặng Thị Ánh"
+        assert noise.strip_diacritics(s) in ("Dang Thi Anh", "Dang Thi Anh".replace("l", "I"))
+    assert noise.ocr_confusions("Nguyen Van Hung") == 0
+    assert noise.ocr("Tran Van Hung", rnd) == "Tran Van Hung"  # nothing to confuse
