@@ -98,30 +98,38 @@ def _copy_value(v) -> str:
     return s.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
 
 
+def _copy_rows(cur, table: str, cols: str, rows) -> None:
+    buf = io.StringIO("".join("\t".join(_copy_value(v) for v in r) + "\n" for r in rows))
+    cur.copy_expert(f"COPY {table} ({cols}) FROM STDIN", buf)
+
+
 def _load_batch(cur, stds: list[StdIdentity | None]) -> None:
+    """Batch rows as join keys (see sql/batch_table.sql); k = position in ``stds``."""
     cur.execute(sql("batch_table"))
-    buf = io.StringIO()
+    ids, keys, loose_rows = [], [], []
     for k, s in enumerate(stds):
         if s is None:
             continue
         d = s.dob
-        swap = d.swapped() if d.ok else None
-        loose = bool(d.ok and (d.year_only or "filler_0101" in d.flags))
-        toks = "{" + ",".join('"' + t.replace('"', "") + '"' for t in s.tokens if t) + "}"
-        row = [
-            k,
-            s.id.value if s.id.kind == "cccd" else None,
-            s.id.value if s.id.kind == "cmnd" else None,
-            d.iso if d.ok and not d.year_only else None,
-            swap.isoformat() if swap else None,
-            d.year if d.ok else None,
-            "t" if loose else "f",
-            toks,
-        ]
-        buf.write("\t".join(_copy_value(v) for v in row) + "\n")
-    buf.seek(0)
-    cur.copy_expert("COPY m_batch (k, cccd, cmnd, dob, dob_swap, y, loose, toks) FROM STDIN", buf)
-    cur.execute("ANALYZE m_batch")
+        ids.append((k, s.id.value if s.id.kind == "cccd" else None, s.id.value if s.id.kind == "cmnd" else None))
+        if not d.ok:
+            continue
+        toks = sorted({t for t in s.tokens if t})
+        dates = {f"{d.year:04d}-01-01"}
+        if not d.year_only:
+            dates.add(d.iso)
+            swap = d.swapped()
+            if swap:
+                dates.add(swap.isoformat())
+        keys.extend((k, t, day) for t in toks for day in sorted(dates))
+        words = s.tokens
+        if (d.year_only or "filler_0101" in d.flags) and len(words) >= 2:
+            # given name last and family first (Vietnamese order), or the reverse (Western order)
+            loose_rows.extend({(k, words[-1], words[0], d.year), (k, words[0], words[-1], d.year)})
+    _copy_rows(cur, "m_batch", "k, cccd, cmnd", ids)
+    _copy_rows(cur, "m_keys", "k, tok, d", keys)
+    _copy_rows(cur, "m_loose", "k, gtok, ftok, y", loose_rows)
+    cur.execute("ANALYZE m_batch; ANALYZE m_keys; ANALYZE m_loose")
 
 
 _CAND_COLS = (
@@ -168,7 +176,7 @@ def match_std(stds: list[StdIdentity], dancu_conn, tf: TermFrequencies | None = 
             if missing:
                 for k, rows in _fetch(cur, sql("candidates_fallback"), {"keys": missing}).items():
                     cands[k] = rows
-            cur.execute("TRUNCATE m_batch")
+            cur.execute("TRUNCATE m_batch, m_keys, m_loose")
         for k, s in enumerate(live):
             if s is None:
                 continue

@@ -1,12 +1,9 @@
--- The batch of standardised identities to match (one session, read-only role: TEMP only).
-CREATE TEMP TABLE IF NOT EXISTS m_batch (
-    k         integer PRIMARY KEY,
-    cccd      char(12),
-    cmnd      varchar(9),
-    dob       date,
-    dob_swap  date,
-    y         integer,
-    loose     boolean NOT NULL,   -- year-only or filler date: block on the whole year
-    toks      text[] NOT NULL
-);
-TRUNCATE m_batch;
+-- The batch to match, as join keys (one session, read-only role: TEMP tables only).
+-- m_batch: IDs per row; m_keys: (name word, date) pairs for the given-name + dob block (the
+-- record's date, its day/month swap, and 1 Jan of its year); m_loose: (given word, family word,
+-- year) for rows whose date is year-only or a 01/01 filler.
+CREATE TEMP TABLE IF NOT EXISTS m_batch (k integer PRIMARY KEY, cccd char(12), cmnd varchar(9));
+CREATE TEMP TABLE IF NOT EXISTS m_keys (k integer NOT NULL, tok text NOT NULL, d date NOT NULL);
+CREATE TEMP TABLE IF NOT EXISTS m_loose (k integer NOT NULL, gtok text NOT NULL, ftok text NOT NULL,
+                                         y integer NOT NULL);
+TRUNCATE m_batch, m_keys, m_loose;
