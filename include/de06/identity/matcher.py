@@ -71,6 +71,7 @@ def term_frequencies(conn) -> TermFrequencies:
     n = population_size(conn)
     pct = 100.0 if n <= TF_SAMPLE_ROWS else max(0.5, 100.0 * TF_SAMPLE_ROWS / n)
     fam: dict[str, int] = {}
+    mid: dict[str, int] = {}
     giv: dict[str, int] = {}
     total = 0
     with conn.cursor() as cur:
@@ -80,6 +81,8 @@ def term_frequencies(conn) -> TermFrequencies:
                 fam[key] = cnt
             elif kind == "g":
                 giv[key] = cnt
+            elif kind == "m":
+                mid[key] = cnt
             else:
                 total = cnt
     total = max(total, 1)
@@ -88,6 +91,7 @@ def term_frequencies(conn) -> TermFrequencies:
         family={k: v / total for k, v in fam.items()},
         given={k: v / total for k, v in giv.items()},
         floor=0.5 / total,
+        middle={k: v / total for k, v in mid.items()},
     )
 
 

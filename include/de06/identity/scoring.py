@@ -60,12 +60,13 @@ AMBIGUITY_MARGIN = 8.0
 
 @dataclass(frozen=True)
 class TermFrequencies:
-    """Relative frequency of folded family-name and given-name keys in the population."""
+    """Relative frequency of folded family-, middle- and given-name keys in the population."""
 
     population: int
     family: dict[str, float]
     given: dict[str, float]
     floor: float  # frequency used for a key not seen (the sample's resolution)
+    middle: dict[str, float] = field(default_factory=dict)  # whole middle name, folded ('' = none)
 
     def f_family(self, key: str) -> float:
         return self.family.get(key, self.floor)
@@ -73,12 +74,22 @@ class TermFrequencies:
     def f_given(self, key: str) -> float:
         return self.given.get(key, self.floor)
 
+    def f_middle(self, key: str) -> float:
+        # without middle-name statistics, middle agreement adds nothing
+        return self.middle.get(key, self.floor) if self.middle else 1.0
+
     def as_json(self) -> dict:
-        return {"population": self.population, "family": self.family, "given": self.given, "floor": self.floor}
+        return {"population": self.population, "family": self.family, "given": self.given, "floor": self.floor,
+                "middle": self.middle}
 
     @classmethod
     def from_json(cls, d: dict) -> TermFrequencies:
-        return cls(int(d["population"]), dict(d["family"]), dict(d["given"]), float(d["floor"]))
+        return cls(int(d["population"]), dict(d["family"]), dict(d["given"]), float(d["floor"]),
+                   dict(d.get("middle") or {}))
+
+
+#: Name levels where family, middle and given names all agree (as written, folded or reordered).
+FULL_NAME_LEVELS = frozenset({"written_exact", "folded_exact", "marks_conflict", "token_set"})
 
 
 @dataclass
@@ -201,6 +212,9 @@ def score_pair(rec: StdIdentity, cand: dict, tf: TermFrequencies) -> PairScore:
     fam = fold(cand["family_name"]).split()[:1] or [""]
     giv = fold(cand["given_name"]).split()[-1:] or [""]
     u_name = tf.f_family(fam[0]) * tf.f_given(giv[0])
+    if levels["name"] in FULL_NAME_LEVELS:
+        # the whole name agrees, middle name included: its frequency counts too
+        u_name *= tf.f_middle(fold(cand.get("middle_name") or ""))
     weight = 0.0
     nl = levels["name"]
     if nl == "mismatch":
