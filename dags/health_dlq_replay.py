@@ -26,7 +26,12 @@ from airflow.sdk import Param, dag, task
         "api_url": Param(None, type=["null", "string"]),
         "max_run_s": Param(120, type="number", minimum=1),
     },
-    default_args={"owner": "de06-health", "retries": 2, "retry_delay": timedelta(seconds=5)},
+    default_args={
+        "owner": "de06-health",
+        "retries": 2,
+        "execution_timeout": timedelta(minutes=20),
+        "retry_delay": timedelta(seconds=5),
+    },
 )
 def health_dlq_replay():
     @task

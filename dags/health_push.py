@@ -53,7 +53,12 @@ health_work = Asset(
         "idle_exit_s": Param(5.0, type="number", minimum=0),
         "quality": Param(True, type="boolean"),
     },
-    default_args={"owner": "de06-health", "retries": 2, "retry_delay": timedelta(seconds=5)},
+    default_args={
+        "owner": "de06-health",
+        "retries": 2,
+        "execution_timeout": timedelta(minutes=20),
+        "retry_delay": timedelta(seconds=5),
+    },
 )
 def health_push():
     @task

@@ -494,5 +494,8 @@ def push(
         else "Airflow: AssetWatcher(HealthWorkTrigger) -> health_push DAG run (de06 airflow up)",
         "latency_definition": "vneid received_at - generator's inbox commit time, per entry",
     }
-    path = write_result("push", params, ours, peers, ratios, started_at=started)
+    # the real Airflow path gets its own file so a run of it never overwrites the default one
+    path = write_result(
+        "push" if path_ == "inprocess" else "push_airflow", params, ours, peers, ratios, started_at=started
+    )
     click.echo(path)
