@@ -54,7 +54,9 @@ def test_cleanse_dag_quality_reconciliation_and_idempotence(world, pg):
         run_id, status = cur.fetchone()
         cur.execute("SELECT count(*) FROM judicial_record WHERE office_province = ANY (%s)", (PROVINCES,))
         n_records = cur.fetchone()[0]
-        cur.execute("SELECT count(*), count(DISTINCT record_id) FROM record_outcome WHERE run_id = %s", (run_id,))
+        cur.execute(
+            "SELECT count(*), count(DISTINCT record_id) FROM record_outcome WHERE run_id = %s", (run_id,)
+        )
         n_out, n_distinct = cur.fetchone()
     assert status == "done"
     assert n_out == n_distinct == n_records > 500  # every record of the subset, exactly one outcome
@@ -76,12 +78,17 @@ def _export(pg, tmp_path):
     dancu, lltp = pg("dancu"), pg("lltp")
     pop = pd.read_sql(
         "SELECT c.citizen_id::text AS citizen_id, c.cccd, c.cmnd, c.full_name, c.dob::text AS dob, c.sex,"
-        " c.birth_province, (SELECT string_agg(x.cmnd, ';') FROM citizen_cmnd x WHERE x.citizen_id = c.citizen_id)"
-        " AS cmnd_old, c.dob_precision, c.is_deceased::text AS deceased FROM citizen c", dancu)
+        " c.birth_province,"
+        " (SELECT string_agg(x.cmnd, ';') FROM citizen_cmnd x WHERE x.citizen_id = c.citizen_id)"
+        " AS cmnd_old, c.dob_precision, c.is_deceased::text AS deceased FROM citizen c",
+        dancu,
+    )
     recs = pd.read_sql(
         "SELECT record_id::text AS record_id, full_name, dob_text, id_number, sex_text AS sex,"
         " birth_place AS birth_province FROM judicial_record WHERE office_province = ANY (%(p)s)",
-        lltp, params={"p": PROVINCES})
+        lltp,
+        params={"p": PROVINCES},
+    )
     pop.to_parquet(tmp_path / "pop.parquet", index=False)
     recs.to_csv(tmp_path / "recs.csv", index=False)
     return tmp_path / "pop.parquet", tmp_path / "recs.csv"
@@ -95,8 +102,10 @@ def test_cleanse_link_gives_the_dag_outcomes(world, pg, tmp_path):
     with lltp.cursor() as cur:
         cur.execute("SELECT max(run_id) FROM cleanse_run WHERE status = 'done' AND mode = 'full'")
         run_id = cur.fetchone()[0]
-        cur.execute("SELECT record_id::text, outcome, citizen_id::text, tier FROM record_outcome WHERE run_id = %s",
-                    (run_id,))
+        cur.execute(
+            "SELECT record_id::text, outcome, citizen_id::text, tier FROM record_outcome WHERE run_id = %s",
+            (run_id,),
+        )
         dag_out = {r[0]: r[1:] for r in cur.fetchall()}
     pop, recs = _export(pg, tmp_path)
     link_files(pop, recs, tmp_path / "out.csv")
@@ -110,16 +119,21 @@ def test_review_decision_applied_by_next_run_and_kept(world, pg):
 
     lltp, dancu = pg("lltp"), pg("dancu")
     with lltp.cursor() as cur:
-        cur.execute("SELECT i.item_id, i.source_key, i.candidates FROM review_item i JOIN record_current c"
-                    " ON c.record_id = i.source_key::bigint AND c.outcome = 'review'"
-                    " WHERE i.source = 'lltp' AND i.status = 'open' AND jsonb_array_length(i.candidates) > 0"
-                    " AND c.partition = ANY (%s) ORDER BY i.item_id DESC LIMIT 1", (PROVINCES,))
+        cur.execute(
+            "SELECT i.item_id, i.source_key, i.candidates FROM review_item i JOIN record_current c"
+            " ON c.record_id = i.source_key::bigint AND c.outcome = 'review'"
+            " WHERE i.source = 'lltp' AND i.status = 'open' AND jsonb_array_length(i.candidates) > 0"
+            " AND c.partition = ANY (%s) ORDER BY i.item_id DESC LIMIT 1",
+            (PROVINCES,),
+        )
         item, key, cands = cur.fetchone()
     review.decide(lltp, item, "link", "tester", int(cands[0]["citizen_id"]))
     for _ in range(2):  # applied by the next run, and not overridden by the one after
         pipeline.run_all(lltp, dancu, f"test:{item}:{_}", "incremental", PROVINCES)
         with lltp.cursor() as cur:
-            cur.execute("SELECT outcome, citizen_id, tier FROM record_current WHERE record_id = %s", (int(key),))
+            cur.execute(
+                "SELECT outcome, citizen_id, tier FROM record_current WHERE record_id = %s", (int(key),)
+            )
             assert cur.fetchone() == ("linked", int(cands[0]["citizen_id"]), "review_decision")
 
 
@@ -134,10 +148,14 @@ def test_killed_run_resumes_without_duplicates_and_rerun_changes_nothing(world, 
     assert again["run_id"] == run.run_id
     assert pipeline.process_partition(run.run_id, PROVINCES[0], lltp, dancu)["skipped"] is True
     with lltp.cursor() as cur:
-        cur.execute("SELECT count(*), count(DISTINCT record_id) FROM record_outcome WHERE run_id = %s", (run.run_id,))
+        cur.execute(
+            "SELECT count(*), count(DISTINCT record_id) FROM record_outcome WHERE run_id = %s", (run.run_id,)
+        )
         n, distinct = cur.fetchone()
-        cur.execute("SELECT count(*) FROM record_outcome WHERE run_id = %s AND partition = %s",
-                    (run.run_id, PROVINCES[0]))
+        cur.execute(
+            "SELECT count(*) FROM record_outcome WHERE run_id = %s AND partition = %s",
+            (run.run_id, PROVINCES[0]),
+        )
         assert cur.fetchone()[0] == first["input"]
     assert n == distinct == again["reconcile"]["input"]
 
@@ -149,8 +167,11 @@ def test_reconcile_fails_when_an_outcome_is_missing(world, pg):
     lltp, dancu = pg("lltp"), pg("dancu")
     res = pipeline.run_all(lltp, dancu, "test:reconcile", "full", ["none", PROVINCES[1]])
     with lltp.cursor() as cur:
-        cur.execute("DELETE FROM record_outcome WHERE run_id = %s AND record_id = (SELECT min(record_id)"
-                    " FROM record_outcome WHERE run_id = %s)", (res["run_id"], res["run_id"]))
+        cur.execute(
+            "DELETE FROM record_outcome WHERE run_id = %s AND record_id = (SELECT min(record_id)"
+            " FROM record_outcome WHERE run_id = %s)",
+            (res["run_id"], res["run_id"]),
+        )
     lltp.commit()
     with pytest.raises(De06Error, match="outcomes"):
         pipeline.reconcile(res["run_id"], lltp)

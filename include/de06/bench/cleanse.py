@@ -103,8 +103,14 @@ def run_ours(workers: int) -> dict:
     finally:
         lltp.close()
         dancu.close()
-    return {"run_id": run.run_id, "seconds": round(seconds, 3), "peak_rss_mb": round(rss.peak_mb, 1),
-            "peak_rss_total_mb": round(rss.peak_total_mb, 1), "reconcile": rec, "counts": counts}
+    return {
+        "run_id": run.run_id,
+        "seconds": round(seconds, 3),
+        "peak_rss_mb": round(rss.peak_mb, 1),
+        "peak_rss_total_mb": round(rss.peak_total_mb, 1),
+        "reconcile": rec,
+        "counts": counts,
+    }
 
 
 def _server_children() -> list[int]:
@@ -114,9 +120,17 @@ def _server_children() -> list[int]:
     pids = []
     for p in psutil.process_iter(["name", "cmdline"]):
         try:
-            if p.info["name"] and p.info["name"].startswith("postgres") and "lltp" in " ".join(p.info["cmdline"] or []):
+            if (
+                p.info["name"]
+                and p.info["name"].startswith("postgres")
+                and "lltp" in " ".join(p.info["cmdline"] or [])
+            ):
                 pids.append(p.pid)
-            elif p.info["name"] and p.info["name"].startswith("postgres") and "dancu" in " ".join(p.info["cmdline"] or []):
+            elif (
+                p.info["name"]
+                and p.info["name"].startswith("postgres")
+                and "dancu" in " ".join(p.info["cmdline"] or [])
+            ):
                 pids.append(p.pid)
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
@@ -133,16 +147,24 @@ def export_files(folder: Path) -> tuple[Path, Path, dict[str, str | None]]:
     dancu, lltp, truth = connect("dancu"), connect("lltp"), connect("truth")
     try:
         with dancu.cursor() as cur:
-            cur.execute("SELECT citizen_id::text, cccd, cmnd, full_name, dob::text, sex, birth_province FROM citizen")
-            pop = pd.DataFrame(cur.fetchall(), columns=["citizen_id", "cccd", "cmnd", "full_name", "dob", "sex",
-                                                        "birth_province"])
+            cur.execute(
+                "SELECT citizen_id::text, cccd, cmnd, full_name, dob::text, sex, birth_province FROM citizen"
+            )
+            pop = pd.DataFrame(
+                cur.fetchall(),
+                columns=["citizen_id", "cccd", "cmnd", "full_name", "dob", "sex", "birth_province"],
+            )
         pop.to_parquet(folder / "population.parquet", index=False)
         del pop
         with lltp.cursor() as cur:
-            cur.execute("SELECT record_id::text, full_name, dob_text, id_number, sex_text, birth_place"
-                        " FROM judicial_record")
-            recs = pd.DataFrame(cur.fetchall(), columns=["record_id", "full_name", "dob_text", "id_number", "sex",
-                                                         "birth_province"])
+            cur.execute(
+                "SELECT record_id::text, full_name, dob_text, id_number, sex_text, birth_place"
+                " FROM judicial_record"
+            )
+            recs = pd.DataFrame(
+                cur.fetchall(),
+                columns=["record_id", "full_name", "dob_text", "id_number", "sex", "birth_province"],
+            )
         recs.to_parquet(folder / "records.parquet", index=False)
         with truth.cursor() as cur:
             cur.execute("SELECT record_id::text, citizen_id::text FROM record_truth")
@@ -154,13 +176,19 @@ def export_files(folder: Path) -> tuple[Path, Path, dict[str, str | None]]:
     return folder / "population.parquet", folder / "records.parquet", tr
 
 
-def run(population: int = 100_000, records: int = 10_000, noise: str = "default",
-        peers: tuple[str, ...] = ("splink", "pandas_merge"), workers: int = 2, seed: int = 1) -> Path:
+def run(
+    population: int = 100_000,
+    records: int = 10_000,
+    noise: str = "default",
+    peers: tuple[str, ...] = ("splink", "pandas_merge"),
+    workers: int = 2,
+    seed: int = 1,
+) -> Path:
     from de06.bench import peers_cleanse
     from de06.cleanse.evaluate import evaluate_run
     from de06.db import connect
 
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     world = build_world(population, records, noise, seed)
     ours = run_ours(workers)
     lltp, truth_conn = connect("lltp"), connect("truth")
@@ -194,8 +222,14 @@ def run(population: int = 100_000, records: int = 10_000, noise: str = "default"
             peer_out[name] = peers_cleanse.peer_metrics(res, truth)
             if ours["seconds"]:
                 ratios[f"{name}_seconds_over_ours"] = round(peer_out[name]["seconds"] / ours["seconds"], 3)
-    params = {"population": population, "records": records, "noise": noise, "peers": list(peers),
-              "workers": workers, "seed": seed}
+    params = {
+        "population": population,
+        "records": records,
+        "noise": noise,
+        "peers": list(peers),
+        "workers": workers,
+        "seed": seed,
+    }
     return write_result("cleanse", params, metrics, peer_out, ratios, started_at=started)
 
 

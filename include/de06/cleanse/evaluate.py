@@ -52,8 +52,9 @@ def run_pairs(lltp, truth, run_id: int) -> list[tuple]:
         cur.execute("SELECT record_id, outcome, citizen_id FROM record_outcome WHERE run_id = %s", (run_id,))
         got = {r: (o, c) for r, o, c in cur.fetchall()}
     with truth.cursor() as cur:
-        cur.execute("SELECT record_id, citizen_id, noise FROM record_truth WHERE record_id = ANY (%s)",
-                    (list(got),))
+        cur.execute(
+            "SELECT record_id, citizen_id, noise FROM record_truth WHERE record_id = ANY (%s)", (list(got),)
+        )
         tr = {r: (c, n) for r, c, n in cur.fetchall()}
     return [(o, c, *tr.get(r, (None, []))) for r, (o, c) in got.items()]
 

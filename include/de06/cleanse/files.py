@@ -13,7 +13,9 @@ RECORD_COLUMNS = ("record_id", "full_name", "dob_text", "id_number", "sex", "bir
 OUTPUT_COLUMNS = ("record_id", "outcome", "citizen_id", "tier", "score", "reasons")
 
 
-def read_rows(path: str | Path, required: tuple[str, ...], what: str, optional: tuple[str, ...] = ()) -> list[dict]:
+def read_rows(
+    path: str | Path, required: tuple[str, ...], what: str, optional: tuple[str, ...] = ()
+) -> list[dict]:
     """Rows as dicts of str|None; a missing/misnamed column is one clear error listing them."""
     import pandas as pd
 
@@ -27,7 +29,9 @@ def read_rows(path: str | Path, required: tuple[str, ...], what: str, optional: 
         elif suffix in (".csv", ".txt"):
             df = pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
         else:
-            raise InputError(f"{what} file {p.name} is neither CSV nor Parquet", "use a .csv or .parquet file")
+            raise InputError(
+                f"{what} file {p.name} is neither CSV nor Parquet", "use a .csv or .parquet file"
+            )
     except UnicodeDecodeError as exc:
         raise InputError(
             f"{what} file {p.name} is not UTF-8 (byte {exc.start})", "re-export it as UTF-8 (Unicode)"
@@ -35,7 +39,9 @@ def read_rows(path: str | Path, required: tuple[str, ...], what: str, optional: 
     except InputError:
         raise
     except Exception as exc:  # pandas/pyarrow parse errors
-        raise InputError(f"cannot read {what} file {p.name}: {type(exc).__name__}", "check the file format") from exc
+        raise InputError(
+            f"cannot read {what} file {p.name}: {type(exc).__name__}", "check the file format"
+        ) from exc
     cols = [str(c).strip() for c in df.columns]
     missing = [c for c in required if c not in cols]
     if missing:

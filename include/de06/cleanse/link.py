@@ -33,19 +33,27 @@ def link_rows(conn, population: list[dict], records: list[dict], progress=None) 
         for i in range(0, len(records), BATCH):
             chunk = records[i : i + BATCH]
             inputs = [
-                IdentityInput(r["record_id"], r["full_name"], r["dob_text"], r["id_number"], r["sex"],
-                              r["birth_province"])
+                IdentityInput(
+                    r["record_id"],
+                    r["full_name"],
+                    r["dob_text"],
+                    r["id_number"],
+                    r["sex"],
+                    r["birth_province"],
+                )
                 for r in chunk
             ]
             for m in match_identities(inputs, conn):
-                out.append({
-                    "record_id": m.key,
-                    "outcome": m.outcome,
-                    "citizen_id": ids[m.citizen_id] if m.citizen_id else None,
-                    "tier": m.tier,
-                    "score": m.score,
-                    "reasons": ";".join(m.reasons),
-                })
+                out.append(
+                    {
+                        "record_id": m.key,
+                        "outcome": m.outcome,
+                        "citizen_id": ids[m.citizen_id] if m.citizen_id else None,
+                        "tier": m.tier,
+                        "score": m.score,
+                        "reasons": ";".join(m.reasons),
+                    }
+                )
             if progress:
                 progress(len(chunk))
     return out

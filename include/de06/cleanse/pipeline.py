@@ -61,8 +61,14 @@ class RunInfo:
     started_at: datetime
 
 
-def start_run(conn, run_key: str, mode: str = "incremental", provinces: list[str] | None = None,
-              dry_run: bool = False, dancu=None) -> RunInfo:
+def start_run(
+    conn,
+    run_key: str,
+    mode: str = "incremental",
+    provinces: list[str] | None = None,
+    dry_run: bool = False,
+    dancu=None,
+) -> RunInfo:
     """Create (or find, on a rerun) the run row for ``run_key``; with ``dancu``, store the
     population's name-key term frequencies on it once (all partitions use the same). Commits."""
     if mode not in MODES:
@@ -84,7 +90,9 @@ def start_run(conn, run_key: str, mode: str = "incremental", provinces: list[str
             if cur.fetchone()[0]:
                 tf = term_frequencies(dancu)
                 dancu.rollback()
-                cur.execute("UPDATE cleanse_run SET tf = %s WHERE run_id = %s", (json.dumps(tf.as_json()), run_id))
+                cur.execute(
+                    "UPDATE cleanse_run SET tf = %s WHERE run_id = %s", (json.dumps(tf.as_json()), run_id)
+                )
     conn.commit()
     if status == "reverted":
         raise De06Error(f"run {run_id} was reverted", "start a new run instead of rerunning a reverted one")
@@ -93,8 +101,10 @@ def start_run(conn, run_key: str, mode: str = "incremental", provinces: list[str
 
 def run_info(conn, run_id: int) -> RunInfo:
     with conn.cursor() as cur:
-        cur.execute("SELECT run_id, mode, provinces, dry_run, started_at FROM cleanse_run WHERE run_id = %s",
-                    (run_id,))
+        cur.execute(
+            "SELECT run_id, mode, provinces, dry_run, started_at FROM cleanse_run WHERE run_id = %s",
+            (run_id,),
+        )
         row = cur.fetchone()
     if row is None:
         raise InputError(f"cleanse run {run_id} does not exist", "list runs with `de06 cleanse runs`")
@@ -126,11 +136,41 @@ def _copy(cur, table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
     cur.copy_expert(f"COPY {table} ({', '.join(cols)}) FROM STDIN", buf)
 
 
-OUTCOME_COLS = ("run_id", "record_id", "partition", "outcome", "citizen_id", "tier", "score", "reasons",
-                "reject_reason", "deceased", "record_updated_at", "decided_by_review")
-CLEANED_COLS = ("run_id", "record_id", "full_name", "family_name", "middle_name", "given_name", "name_key",
-                "dob", "dob_flags", "sex", "id_kind", "id_number", "id_flags", "birth_province",
-                "pop_full_name", "pop_dob", "pop_sex", "pop_cccd", "pop_birth_province")
+OUTCOME_COLS = (
+    "run_id",
+    "record_id",
+    "partition",
+    "outcome",
+    "citizen_id",
+    "tier",
+    "score",
+    "reasons",
+    "reject_reason",
+    "deceased",
+    "record_updated_at",
+    "decided_by_review",
+)
+CLEANED_COLS = (
+    "run_id",
+    "record_id",
+    "full_name",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "name_key",
+    "dob",
+    "dob_flags",
+    "sex",
+    "id_kind",
+    "id_number",
+    "id_flags",
+    "birth_province",
+    "pop_full_name",
+    "pop_dob",
+    "pop_sex",
+    "pop_cccd",
+    "pop_birth_province",
+)
 TRAIL_COLS = ("run_id", "record_id", "seq", "rule", "field", "before", "after")
 
 
@@ -161,8 +201,13 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
     for rid, name, dob, idn, sex, place, upd in rows:
         stds.append(standardize(str(rid), name, dob, idn, sex, place))
         updated[str(rid)] = upd
-        raw[str(rid)] = {"full_name": name, "dob_text": dob, "id_number": idn, "sex_text": sex,
-                         "birth_place": place}
+        raw[str(rid)] = {
+            "full_name": name,
+            "dob_text": dob,
+            "id_number": idn,
+            "sex_text": sex,
+            "birth_place": place,
+        }
     results = match_std(stds, dancu, tf)
     counts = {"linked": 0, "review": 0, "unmatched": 0, "rejected": 0, "deceased": 0, "decided": 0}
     with lltp.cursor() as cur:
@@ -181,23 +226,55 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
             decided = bool(getattr(r, "decided", False))
             counts["decided"] += int(decided)
             reject = r.reasons[0] if r.outcome == "rejected" else None
-            outcomes.append((run.run_id, int(r.key), partition, r.outcome, r.citizen_id, r.tier, r.score,
-                             r.reasons, reject, r.deceased, updated[r.key], decided))
+            outcomes.append(
+                (
+                    run.run_id,
+                    int(r.key),
+                    partition,
+                    r.outcome,
+                    r.citizen_id,
+                    r.tier,
+                    r.score,
+                    r.reasons,
+                    reject,
+                    r.deceased,
+                    updated[r.key],
+                    decided,
+                )
+            )
             p = pop.get(r.citizen_id) if r.citizen_id else None
             n = s.name
-            cleaned.append((
-                run.run_id, int(r.key), n.cleaned if n else None, n.family if n else None,
-                n.middle if n else None, n.given if n else None, n.folded if n else None,
-                s.dob.iso if s.dob.ok and not s.dob.year_only else None, list(s.dob.flags), s.sex,
-                s.id.kind, s.id.value, list(s.id.flags), s.province,
-                *(p if p else (None,) * 5),
-            ))
+            cleaned.append(
+                (
+                    run.run_id,
+                    int(r.key),
+                    n.cleaned if n else None,
+                    n.family if n else None,
+                    n.middle if n else None,
+                    n.given if n else None,
+                    n.folded if n else None,
+                    s.dob.iso if s.dob.ok and not s.dob.year_only else None,
+                    list(s.dob.flags),
+                    s.sex,
+                    s.id.kind,
+                    s.id.value,
+                    list(s.id.flags),
+                    s.province,
+                    *(p if p else (None,) * 5),
+                )
+            )
             for i, t in enumerate(s.trail, start=1):
                 trail.append((run.run_id, int(r.key), i, t.rule, t.field, t.before, t.after))
             if r.outcome == "review" and not run.dry_run:
-                enqueue_review(lltp, "lltp", r.key, r, run_id=run.run_id,
-                               province=partition if partition != NONE_PARTITION else None,
-                               identity=raw[r.key])
+                enqueue_review(
+                    lltp,
+                    "lltp",
+                    r.key,
+                    r,
+                    run_id=run.run_id,
+                    province=partition if partition != NONE_PARTITION else None,
+                    identity=raw[r.key],
+                )
         settled = [r.key for r in results if r.outcome != "review" and not getattr(r, "decided", False)]
         if settled and not run.dry_run:
             # a record no longer doubtful leaves the queue (decided items are never touched)
@@ -216,8 +293,9 @@ def process_partition(run_id: int, partition: str, lltp, dancu, batch: int = BAT
     """Cleanse one partition of a run; a partition already done is skipped (returns its counts)."""
     run = run_info(lltp, run_id)
     with lltp.cursor() as cur:
-        cur.execute("SELECT counts FROM cleanse_partition WHERE run_id = %s AND partition = %s",
-                    (run_id, partition))
+        cur.execute(
+            "SELECT counts FROM cleanse_partition WHERE run_id = %s AND partition = %s", (run_id, partition)
+        )
         done = cur.fetchone()
     if done:
         lltp.rollback()
@@ -227,7 +305,15 @@ def process_partition(run_id: int, partition: str, lltp, dancu, batch: int = BAT
         stored_tf = cur.fetchone()[0]
     lltp.rollback()
     tf = TermFrequencies.from_json(stored_tf) if stored_tf else term_frequencies(dancu)
-    totals = {"input": 0, "linked": 0, "review": 0, "unmatched": 0, "rejected": 0, "deceased": 0, "decided": 0}
+    totals = {
+        "input": 0,
+        "linked": 0,
+        "review": 0,
+        "unmatched": 0,
+        "rejected": 0,
+        "deceased": 0,
+        "decided": 0,
+    }
     params = {"codes": list(CODES), "partition": partition, "started_at": run.started_at, "mode": run.mode}
     with lltp.cursor(name=f"cleanse_{run_id}_{partition}") as src:
         src.itersize = batch
@@ -263,20 +349,28 @@ def reconcile(run_id: int, lltp) -> dict:
         n_out = sum(m for _, _, m in rows)
         recount = None
         if run.mode == "full":
-            cur.execute(sql("count_input"), {"codes": list(CODES), "partitions": run.partitions,
-                                             "started_at": run.started_at})
+            cur.execute(
+                sql("count_input"),
+                {"codes": list(CODES), "partitions": run.partitions, "started_at": run.started_at},
+            )
             recount = cur.fetchone()[0]
     lltp.rollback()
     if missing:
-        raise De06Error(f"run {run_id}: {len(missing)} partition(s) not processed ({', '.join(missing[:5])})",
-                        "rerun the run so the missing partitions finish")
+        raise De06Error(
+            f"run {run_id}: {len(missing)} partition(s) not processed ({', '.join(missing[:5])})",
+            "rerun the run so the missing partitions finish",
+        )
     if bad:
         p, n, m = bad[0]
-        raise De06Error(f"run {run_id}: partition {p} has {m} outcomes for {n} input records",
-                        "revert the run (`de06 cleanse revert`) and run again")
+        raise De06Error(
+            f"run {run_id}: partition {p} has {m} outcomes for {n} input records",
+            "revert the run (`de06 cleanse revert`) and run again",
+        )
     if recount is not None and recount != n_out:
-        raise De06Error(f"run {run_id}: {n_out} outcomes but {recount} input records in the source",
-                        "revert the run (`de06 cleanse revert`) and run again")
+        raise De06Error(
+            f"run {run_id}: {n_out} outcomes but {recount} input records in the source",
+            "revert the run (`de06 cleanse revert`) and run again",
+        )
     return {"input": n_in, "outcomes": n_out, "partitions": len(rows)}
 
 
@@ -309,7 +403,9 @@ def revert_run(run_id: int, lltp) -> dict:
             (run_id,),
         )
         counts["review_withdrawn"] = cur.rowcount
-        cur.execute("UPDATE cleanse_run SET status = 'reverted', reverted_at = now() WHERE run_id = %s", (run_id,))
+        cur.execute(
+            "UPDATE cleanse_run SET status = 'reverted', reverted_at = now() WHERE run_id = %s", (run_id,)
+        )
     lltp.commit()
     return counts
 
@@ -318,16 +414,28 @@ def reset_history(lltp) -> None:
     """Forget all cleansing runs and the judicial review items (a rebuilt simulated world reuses
     record ids, so old outcomes and decisions would attach to other people). Commits."""
     with lltp.cursor() as cur:
-        cur.execute("DELETE FROM review_reveal WHERE item_id IN (SELECT item_id FROM review_item WHERE source = 'lltp')")
-        cur.execute("DELETE FROM review_decision WHERE item_id IN"
-                    " (SELECT item_id FROM review_item WHERE source = 'lltp')")
+        cur.execute(
+            "DELETE FROM review_reveal WHERE item_id IN"
+            " (SELECT item_id FROM review_item WHERE source = 'lltp')"
+        )
+        cur.execute(
+            "DELETE FROM review_decision WHERE item_id IN"
+            " (SELECT item_id FROM review_item WHERE source = 'lltp')"
+        )
         cur.execute("DELETE FROM review_item WHERE source = 'lltp'")
         cur.execute("TRUNCATE rule_trail, record_cleaned, record_outcome, cleanse_partition, cleanse_run")
     lltp.commit()
 
 
-def run_all(lltp, dancu, run_key: str, mode: str = "full", provinces: list[str] | None = None,
-            dry_run: bool = False, progress=None) -> dict:
+def run_all(
+    lltp,
+    dancu,
+    run_key: str,
+    mode: str = "full",
+    provinces: list[str] | None = None,
+    dry_run: bool = False,
+    progress=None,
+) -> dict:
     """Whole run in one process (CLI, benchmark): same steps as the DAG, in order."""
     run = start_run(lltp, run_key, mode, provinces, dry_run, dancu=dancu)
     for p in run.partitions:

@@ -39,7 +39,8 @@ def enqueue_review(
     ident = identity or {}
     with conn_lltp.cursor() as cur:
         cur.execute(
-            "SELECT item_id, status FROM review_item WHERE source = %s AND source_key = %s AND status <> 'withdrawn'"
+            "SELECT item_id, status FROM review_item"
+            " WHERE source = %s AND source_key = %s AND status <> 'withdrawn'"
             " FOR UPDATE",
             (source, str(source_key)),
         )
@@ -55,15 +56,17 @@ def enqueue_review(
             )
             return row[0], "refreshed"
         cur.execute(
-            "INSERT INTO review_item (source, source_key, run_id, province, identity, candidates, reasons, score)"
+            "INSERT INTO review_item"
+            " (source, source_key, run_id, province, identity, candidates, reasons, score)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING item_id",
             (source, str(source_key), run_id, province, json.dumps(ident, ensure_ascii=False), *payload),
         )
         return cur.fetchone()[0], "inserted"
 
 
-def decide(conn_lltp, item_id: int, decision: str, who: str, citizen_id: int | None = None,
-           note: str | None = None) -> None:
+def decide(
+    conn_lltp, item_id: int, decision: str, who: str, citizen_id: int | None = None, note: str | None = None
+) -> None:
     """Record a decision (``link`` to one of the item's candidates, or ``not_match``). Commits."""
     if decision not in ("link", "not_match"):
         raise InputError(f"unknown decision {decision!r}", "use --link CITIZEN_ID or --not-match")
@@ -71,10 +74,14 @@ def decide(conn_lltp, item_id: int, decision: str, who: str, citizen_id: int | N
         cur.execute("SELECT status, candidates FROM review_item WHERE item_id = %s FOR UPDATE", (item_id,))
         row = cur.fetchone()
         if row is None:
-            raise InputError(f"review item {item_id} does not exist", "list open items with `de06 review list`")
+            raise InputError(
+                f"review item {item_id} does not exist", "list open items with `de06 review list`"
+            )
         status, candidates = row
         if status == "withdrawn":
-            raise InputError(f"review item {item_id} was withdrawn (its run was reverted)", "pick an open item")
+            raise InputError(
+                f"review item {item_id} was withdrawn (its run was reverted)", "pick an open item"
+            )
         if decision == "link":
             ids = {int(c["citizen_id"]) for c in candidates}
             if citizen_id not in ids:
@@ -83,10 +90,13 @@ def decide(conn_lltp, item_id: int, decision: str, who: str, citizen_id: int | N
                     f"choose one of {', '.join(str(i) for i in sorted(ids))} or --not-match",
                 )
         cur.execute(
-            "INSERT INTO review_decision (item_id, decision, citizen_id, decided_by, note) VALUES (%s, %s, %s, %s, %s)",
+            "INSERT INTO review_decision (item_id, decision, citizen_id, decided_by, note)"
+            " VALUES (%s, %s, %s, %s, %s)",
             (item_id, decision, citizen_id if decision == "link" else None, who, note),
         )
-        cur.execute("UPDATE review_item SET status = 'decided', updated_at = now() WHERE item_id = %s", (item_id,))
+        cur.execute(
+            "UPDATE review_item SET status = 'decided', updated_at = now() WHERE item_id = %s", (item_id,)
+        )
     conn_lltp.commit()
 
 

@@ -18,12 +18,15 @@ def list_items(province: str | None, source: str | None, status: str, limit: int
     if province:
         code = parse_province(province)
         if code is None:
-            raise InputError(f"unknown province {province!r}", "use a 3-digit code (001..096) or a province name")
+            raise InputError(
+                f"unknown province {province!r}", "use a 3-digit code (001..096) or a province name"
+            )
     conn = connect("lltp")
     try:
         with conn.cursor() as cur:
             cur.execute(
-                "SELECT item_id, source, source_key, province, created_at, jsonb_array_length(candidates), score,"
+                "SELECT item_id, source, source_key, province, created_at,"
+                " jsonb_array_length(candidates), score,"
                 " reasons FROM review_item WHERE status = %s AND (%s::text IS NULL OR province = %s)"
                 " AND (%s::text IS NULL OR source = %s) ORDER BY created_at, item_id LIMIT %s",
                 (status, code, code, source, source, limit),
@@ -44,22 +47,29 @@ def show_item(item_id: int, reveal: bool, reason: str | None, who: str) -> str:
     from de06.db import connect
 
     if reveal and not (reason or "").strip():
-        raise InputError("--reveal needs --reason", 'say why, e.g. --reveal --reason "citizen complaint 2024-117"')
+        raise InputError(
+            "--reveal needs --reason", 'say why, e.g. --reveal --reason "citizen complaint 2024-117"'
+        )
     lltp = connect("lltp")
     dancu = connect("dancu")
     try:
         with lltp.cursor() as cur:
             cur.execute(
-                "SELECT source, source_key, province, status, identity, candidates, reasons, score, created_at"
+                "SELECT source, source_key, province, status, identity, candidates, reasons, score,"
+                " created_at"
                 " FROM review_item WHERE item_id = %s",
                 (item_id,),
             )
             row = cur.fetchone()
             if row is None:
-                raise InputError(f"review item {item_id} does not exist", "list items with `de06 review list`")
+                raise InputError(
+                    f"review item {item_id} does not exist", "list items with `de06 review list`"
+                )
             if reveal:
-                cur.execute("INSERT INTO review_reveal (item_id, revealed_by, reason) VALUES (%s, %s, %s)",
-                            (item_id, who, reason.strip()))
+                cur.execute(
+                    "INSERT INTO review_reveal (item_id, revealed_by, reason) VALUES (%s, %s, %s)",
+                    (item_id, who, reason.strip()),
+                )
         lltp.commit()
         source, key, prov, status, ident, cands, reasons, score, created = row
         ids = [int(c["citizen_id"]) for c in cands]
@@ -72,13 +82,25 @@ def show_item(item_id: int, reveal: bool, reason: str | None, who: str) -> str:
                     (ids,),
                 )
                 for cid, name, dob, sex, cccd, bp, dead in cur.fetchall():
-                    people[cid] = {"full_name": name, "dob": dob.isoformat(), "sex": sex, "id": cccd,
-                                   "birth_province": bp, "deceased": "yes" if dead else "no"}
+                    people[cid] = {
+                        "full_name": name,
+                        "dob": dob.isoformat(),
+                        "sex": sex,
+                        "id": cccd,
+                        "birth_province": bp,
+                        "deceased": "yes" if dead else "no",
+                    }
     finally:
         lltp.close()
         dancu.close()
-    rec = {"full_name": ident.get("full_name"), "dob": ident.get("dob_text"), "sex": ident.get("sex_text"),
-           "id": ident.get("id_number"), "birth_province": ident.get("birth_place"), "deceased": ""}
+    rec = {
+        "full_name": ident.get("full_name"),
+        "dob": ident.get("dob_text"),
+        "sex": ident.get("sex_text"),
+        "id": ident.get("id_number"),
+        "birth_province": ident.get("birth_place"),
+        "deceased": "",
+    }
 
     def view(d: dict) -> dict:
         if reveal:
@@ -88,13 +110,17 @@ def show_item(item_id: int, reveal: bool, reason: str | None, who: str) -> str:
 
     cols = [("record", view(rec))] + [(f"citizen {cid}", view(people.get(cid, {}))) for cid in ids]
     width = 24
-    out = [f"item {item_id} ({source} {key}) status={status} province={prov or '-'} score={score} "
-           f"created={created:%Y-%m-%d}" + ("  [REVEALED, logged]" if reveal else "  [masked]")]
-    out.append("".ljust(16) + "".join(name[:width - 1].ljust(width) for name, _ in cols))
+    out = [
+        f"item {item_id} ({source} {key}) status={status} province={prov or '-'} score={score} "
+        f"created={created:%Y-%m-%d}" + ("  [REVEALED, logged]" if reveal else "  [masked]")
+    ]
+    out.append("".ljust(16) + "".join(name[: width - 1].ljust(width) for name, _ in cols))
     for f in FIELDS:
         out.append(f.ljust(16) + "".join(str(d.get(f) or "")[: width - 1].ljust(width) for _, d in cols))
     for c in cands:
-        out.append(f"candidate {c['citizen_id']}: tier={c['tier']} score={c['score']} "
-                   f"reasons={','.join(c['reasons'])}")
+        out.append(
+            f"candidate {c['citizen_id']}: tier={c['tier']} score={c['score']} "
+            f"reasons={','.join(c['reasons'])}"
+        )
     out.append("why review: " + ",".join(r for r in reasons if ":" not in r or r.startswith("gate:")))
     return "\n".join(out)

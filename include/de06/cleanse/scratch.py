@@ -60,15 +60,30 @@ def population_rows(rows: list[dict]) -> tuple[list[list], list[str]]:
             cmnd = None
         precision = "Y" if (r.get("dob_precision") or "").strip().upper() == "Y" else "D"
         dead = (r.get("deceased") or "").strip().lower() in ("true", "t", "1", "yes")
-        out.append([
-            len(out) + 1, key, cccd, cmnd, clean(r.get("full_name")), name.family, name.middle, name.given,
-            dob.isoformat(), precision, parse_sex(r.get("sex")), parse_province(r.get("birth_province")), dead,
-        ])
+        out.append(
+            [
+                len(out) + 1,
+                key,
+                cccd,
+                cmnd,
+                clean(r.get("full_name")),
+                name.family,
+                name.middle,
+                name.given,
+                dob.isoformat(),
+                precision,
+                parse_sex(r.get("sex")),
+                parse_province(r.get("birth_province")),
+                dead,
+            ]
+        )
     return out, problems
 
 
 @contextmanager
-def scratch_population(conn, rows: list[dict], old_cmnd: list[tuple[str, str]] = ()) -> Iterator[dict[int, str]]:
+def scratch_population(
+    conn, rows: list[dict], old_cmnd: list[tuple[str, str]] = ()
+) -> Iterator[dict[int, str]]:
     """Load ``rows`` into a fresh schema on ``conn`` (lltp); yields {surrogate id: citizen_id text}.
 
     The session's search_path points at the schema while inside; the schema is dropped after.
@@ -92,7 +107,8 @@ def scratch_population(conn, rows: list[dict], old_cmnd: list[tuple[str, str]] =
         cur.execute(_sql("scratch_population"))
         buf = io.StringIO("".join("\t".join(_esc(v) for v in r) + "\n" for r in table_rows))
         cur.copy_expert(
-            "COPY citizen (citizen_id, source_key, cccd, cmnd, full_name, family_name, middle_name, given_name,"
+            "COPY citizen (citizen_id, source_key, cccd, cmnd, full_name, family_name, middle_name,"
+            " given_name,"
             " dob, dob_precision, sex, birth_province, is_deceased) FROM STDIN",
             buf,
         )

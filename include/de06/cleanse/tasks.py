@@ -21,11 +21,20 @@ def _conn(conn_id: str):
 
     c = hook(conn_id).connection
     try:
-        conn = psycopg2.connect(host=c.host, port=c.port or 5432, user=c.login, password=c.password or None,
-                                dbname=c.schema, connect_timeout=10, application_name=f"de06:{conn_id}")
+        conn = psycopg2.connect(
+            host=c.host,
+            port=c.port or 5432,
+            user=c.login,
+            password=c.password or None,
+            dbname=c.schema,
+            connect_timeout=10,
+            application_name=f"de06:{conn_id}",
+        )
     except psycopg2.OperationalError as exc:
-        raise DatabaseUnavailable(f"cannot connect to Airflow connection {conn_id!r}",
-                                  f"check AIRFLOW_CONN_{conn_id.upper()} and that the server runs") from exc
+        raise DatabaseUnavailable(
+            f"cannot connect to Airflow connection {conn_id!r}",
+            f"check AIRFLOW_CONN_{conn_id.upper()} and that the server runs",
+        ) from exc
     try:
         yield conn
     finally:
@@ -35,8 +44,14 @@ def _conn(conn_id: str):
 def start(run_key: str, params: dict) -> dict:
     provinces = [str(p) for p in (params.get("provinces") or [])]
     with _conn("lltp") as lltp, _conn("dancu") as dancu:
-        run = pipeline.start_run(lltp, run_key, params.get("mode") or "incremental", provinces,
-                                 bool(params.get("dry_run")), dancu=dancu)
+        run = pipeline.start_run(
+            lltp,
+            run_key,
+            params.get("mode") or "incremental",
+            provinces,
+            bool(params.get("dry_run")),
+            dancu=dancu,
+        )
     return {"run_id": run.run_id, "partitions": run.partitions}
 
 

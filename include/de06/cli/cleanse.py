@@ -26,8 +26,12 @@ def cleanse() -> None:
 
 @cleanse.command("run")
 @click.option("--mode", type=click.Choice(["incremental", "full"]), default="incremental", show_default=True)
-@click.option("--province", "provinces", multiple=True, help="Partition to run (code, name or 'none'); repeat.")
-@click.option("--dry-run", is_flag=True, help="Record outcomes without making them current or queuing reviews.")
+@click.option(
+    "--province", "provinces", multiple=True, help="Partition to run (code, name or 'none'); repeat."
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Record outcomes without making them current or queuing reviews."
+)
 def run_cmd(mode: str, provinces: tuple[str, ...], dry_run: bool) -> None:
     """Run the cleansing in this process (same steps as the DAG)."""
     from tqdm import tqdm
@@ -39,8 +43,15 @@ def run_cmd(mode: str, provinces: tuple[str, ...], dry_run: bool) -> None:
     try:
         parts = pipeline.resolve_partitions(list(provinces))
         bar = tqdm(total=len(parts), desc="partitions", unit="part", file=sys.stderr)
-        res = pipeline.run_all(lltp, dancu, f"cli:{uuid.uuid4().hex}", mode, list(provinces), dry_run,
-                               progress=lambda _p: bar.update(1))
+        res = pipeline.run_all(
+            lltp,
+            dancu,
+            f"cli:{uuid.uuid4().hex}",
+            mode,
+            list(provinces),
+            dry_run,
+            progress=lambda _p: bar.update(1),
+        )
         bar.close()
     finally:
         lltp.close()
@@ -63,8 +74,10 @@ def runs_cmd(limit: int) -> None:
                 (limit,),
             )
             for rid, key, mode, dry, status, started, counts in cur.fetchall():
-                click.echo(f"{rid}\t{status}\t{mode}{' dry-run' if dry else ''}\t{started:%Y-%m-%d %H:%M}\t"
-                           f"{json.dumps(counts or {})}\t{key}")
+                click.echo(
+                    f"{rid}\t{status}\t{mode}{' dry-run' if dry else ''}\t{started:%Y-%m-%d %H:%M}\t"
+                    f"{json.dumps(counts or {})}\t{key}"
+                )
     finally:
         conn.close()
 
@@ -121,7 +134,9 @@ def review() -> None:
 @review.command("list")
 @click.option("--province", help="Province code or name.")
 @click.option("--source", type=click.Choice(["lltp", "qp"]))
-@click.option("--status", type=click.Choice(["open", "decided", "withdrawn"]), default="open", show_default=True)
+@click.option(
+    "--status", type=click.Choice(["open", "decided", "withdrawn"]), default="open", show_default=True
+)
 @click.option("--limit", default=50, show_default=True)
 def list_cmd(province: str | None, source: str | None, status: str, limit: int) -> None:
     """List review items by province and age (oldest first)."""
@@ -154,10 +169,14 @@ def decide_cmd(item_id: int, citizen_id: int | None, not_match: bool, note: str 
     from de06.errors import InputError
 
     if bool(citizen_id) == bool(not_match):
-        raise InputError("give exactly one of --link CITIZEN_ID or --not-match", "e.g. de06 review decide 12 --link 345")
+        raise InputError(
+            "give exactly one of --link CITIZEN_ID or --not-match", "e.g. de06 review decide 12 --link 345"
+        )
     conn = connect("lltp")
     try:
         rv.decide(conn, item_id, "link" if citizen_id else "not_match", _who(), citizen_id, note)
     finally:
         conn.close()
-    click.echo(f"item {item_id}: {'link ' + str(citizen_id) if citizen_id else 'not a match'} recorded by {_who()}")
+    click.echo(
+        f"item {item_id}: {'link ' + str(citizen_id) if citizen_id else 'not a match'} recorded by {_who()}"
+    )

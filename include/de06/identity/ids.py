@@ -44,7 +44,8 @@ def normalize_id(raw: str | None) -> IdParse:
         return IdParse(raw, "passport", t.upper())
     if not t.isdigit():
         fixed = t.translate(_OCR)
-        if fixed.isdigit() and len(fixed) in (9, 12) and sum(a != b for a, b in zip(t, fixed)) <= 2:
+        changed = sum(a != b for a, b in zip(t, fixed, strict=True))
+        if fixed.isdigit() and len(fixed) in (9, 12) and changed <= 2:
             t = fixed
             flags.append("ocr_letters_fixed")
         else:
@@ -68,7 +69,7 @@ def hamming1(a: str, b: str) -> bool:
     """Same length and exactly one position differs, or one adjacent transposition."""
     if len(a) != len(b) or a == b:
         return False
-    diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
     if len(diff) == 1:
         return True
     return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]

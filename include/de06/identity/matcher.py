@@ -115,7 +115,9 @@ def _load_batch(cur, stds: list[StdIdentity | None]) -> None:
         if s is None:
             continue
         d = s.dob
-        ids.append((k, s.id.value if s.id.kind == "cccd" else None, s.id.value if s.id.kind == "cmnd" else None))
+        ids.append(
+            (k, s.id.value if s.id.kind == "cccd" else None, s.id.value if s.id.kind == "cmnd" else None)
+        )
         if not d.ok:
             continue
         toks = sorted({t for t in s.tokens if t})
@@ -137,8 +139,21 @@ def _load_batch(cur, stds: list[StdIdentity | None]) -> None:
 
 
 _CAND_COLS = (
-    "k", "citizen_id", "via", "cccd", "cmnd", "full_name", "family_name", "middle_name", "given_name",
-    "dob", "dob_precision", "sex", "birth_province", "is_deceased", "cmnd_old",
+    "k",
+    "citizen_id",
+    "via",
+    "cccd",
+    "cmnd",
+    "full_name",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "dob",
+    "dob_precision",
+    "sex",
+    "birth_province",
+    "is_deceased",
+    "cmnd_old",
 )
 
 
@@ -146,7 +161,7 @@ def _fetch(cur, query: str, params=None) -> dict[int, list[dict]]:
     cur.execute(query, params)
     out: dict[int, list[dict]] = defaultdict(list)
     for row in cur.fetchall():
-        d = dict(zip(_CAND_COLS, row))
+        d = dict(zip(_CAND_COLS, row, strict=True))
         out[d["k"]].append(d)
     return out
 
@@ -194,22 +209,40 @@ def _result(s: StdIdentity, scores: list[PairScore]) -> MatchResult:
     if d.outcome == "linked":
         b = d.best
         return MatchResult(
-            s.key, "linked", b.citizen_id, b.tier, round(b.log_odds, 2),
+            s.key,
+            "linked",
+            b.citizen_id,
+            b.tier,
+            round(b.log_odds, 2),
             [*b.reasons, *s.flags] + (["deceased"] if b.deceased else []),
-            [_candidate_view(b)], deceased=b.deceased, std=s,
+            [_candidate_view(b)],
+            deceased=b.deceased,
+            std=s,
         )
     if d.outcome == "review":
         b = d.best
         cands = [_candidate_view(p) for p in d.plausible[:MAX_REVIEW_CANDIDATES]]
         return MatchResult(
-            s.key, "review", None, b.tier, round(b.log_odds, 2), [*d.reasons, *b.reasons, *s.flags],
-            cands, deceased=any(p.deceased for p in d.plausible[:MAX_REVIEW_CANDIDATES]), std=s,
+            s.key,
+            "review",
+            None,
+            b.tier,
+            round(b.log_odds, 2),
+            [*d.reasons, *b.reasons, *s.flags],
+            cands,
+            deceased=any(p.deceased for p in d.plausible[:MAX_REVIEW_CANDIDATES]),
+            std=s,
         )
     best = d.best
     return MatchResult(
-        s.key, "unmatched", None, None,
+        s.key,
+        "unmatched",
+        None,
+        None,
         round(best.log_odds, 2) if best else None,
-        [*d.reasons, *s.flags], [], std=s,
+        [*d.reasons, *s.flags],
+        [],
+        std=s,
     )
 
 

@@ -12,9 +12,7 @@ from functools import lru_cache
 
 from de06.identity.text import clean, fold
 
-COMPOUND_FAMILY = frozenset(
-    {"ton nu", "ton that", "hoang phu", "au duong", "tu ma", "cong ton", "gia cat"}
-)
+COMPOUND_FAMILY = frozenset({"ton nu", "ton that", "hoang phu", "au duong", "tu ma", "cong ton", "gia cat"})
 #: Family names (folded) common enough to recognise a Western-order name. identity.md §5.
 FAMILY_NAMES = frozenset(
     "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh dao trinh truong lam "
@@ -52,7 +50,12 @@ def split_name(raw: str | None) -> NameParts | None:
         rules.append("name_clean")
     folded = [fold(w) for w in words]
     compound_first = " ".join(folded[:2]) in COMPOUND_FAMILY
-    if len(words) >= 2 and folded[-1] in FAMILY_NAMES and folded[0] not in FAMILY_NAMES and not compound_first:
+    if (
+        len(words) >= 2
+        and folded[-1] in FAMILY_NAMES
+        and folded[0] not in FAMILY_NAMES
+        and not compound_first
+    ):
         # Western order: given [middle] family -> family [middle] given
         words = [words[-1], *words[1:-1], words[0]]
         folded = [folded[-1], *folded[1:-1], folded[0]]

@@ -30,7 +30,7 @@ U_PROVINCE = 1 / 63
 #: m: chance a true pair shows the level (identity.md §6 dirt is a minority of fields).
 M = {
     "name_written_exact": 0.85,
-    "name_folded_exact": 0.85,   # record written without marks
+    "name_folded_exact": 0.85,  # record written without marks
     "name_marks_conflict": 0.04,  # both carry marks, folded equal, marks differ (Hưng/Hùng)
     "name_token_set": 0.03,
     "name_middle_missing": 0.04,
@@ -79,13 +79,23 @@ class TermFrequencies:
         return self.middle.get(key, self.floor) if self.middle else 1.0
 
     def as_json(self) -> dict:
-        return {"population": self.population, "family": self.family, "given": self.given, "floor": self.floor,
-                "middle": self.middle}
+        return {
+            "population": self.population,
+            "family": self.family,
+            "given": self.given,
+            "floor": self.floor,
+            "middle": self.middle,
+        }
 
     @classmethod
     def from_json(cls, d: dict) -> TermFrequencies:
-        return cls(int(d["population"]), dict(d["family"]), dict(d["given"]), float(d["floor"]),
-                   dict(d.get("middle") or {}))
+        return cls(
+            int(d["population"]),
+            dict(d["family"]),
+            dict(d["given"]),
+            float(d["floor"]),
+            dict(d.get("middle") or {}),
+        )
 
 
 #: Name levels where family, middle and given names all agree (as written, folded or reordered).
@@ -161,7 +171,10 @@ def name_level(rec: StdIdentity, cand: dict) -> str:
         return "mismatch"
     exact, close, extra = al
     # family and given names must both be present (exactly or with one slip)
-    if not (all(any(_close(w, r) for r in rt) for w in fam_c[:1]) and all(any(_close(w, r) for r in rt) for w in giv_c)):
+    if not (
+        all(any(_close(w, r) for r in rt) for w in fam_c[:1])
+        and all(any(_close(w, r) for r in rt) for w in giv_c)
+    ):
         return "mismatch"
     if close == 0 and extra == 0:
         return "token_set"
@@ -290,7 +303,9 @@ def decide(scores: list[PairScore]) -> Decision:
     id_levels = ("cccd_exact", "cmnd")
     # Namesakes (same name and dob) are told apart by the ID: an exact ID on the best candidate and
     # none on the runner-up decides; otherwise a close runner-up makes the record ambiguous.
-    id_decides = runner is not None and best.levels["id"] in id_levels and runner.levels["id"] not in id_levels
+    id_decides = (
+        runner is not None and best.levels["id"] in id_levels and runner.levels["id"] not in id_levels
+    )
     if runner is not None and best.log_odds - runner.log_odds < AMBIGUITY_MARGIN and not id_decides:
         reasons.append("two_plausible_candidates")
     if best.log_odds < LINK_LOG_ODDS:

@@ -58,8 +58,14 @@ def standardize(
         reject = "name_empty"
     else:
         if name.cleaned != (full_name or ""):
-            trail.append(TrailStep("name_clean" if "name_order" not in name.rules else "name_order",
-                                   "full_name", full_name, name.cleaned))
+            trail.append(
+                TrailStep(
+                    "name_clean" if "name_order" not in name.rules else "name_order",
+                    "full_name",
+                    full_name,
+                    name.cleaned,
+                )
+            )
     dob = parse_dob(dob_text)
     if dob.ok:
         flags.extend(f"dob:{f}" for f in dob.flags)

@@ -36,20 +36,35 @@ def _records_csv(tmp_path: Path, drop: str | None = None) -> Path:
         w = csv.writer(fh)
         w.writerow(cols)
         for r in rows:
-            w.writerow([r["record_id"], r["full_name"], r["dob_text"], r["id_number"], r["sex"], r["birth_province"]])
+            w.writerow(
+                [r["record_id"], r["full_name"], r["dob_text"], r["id_number"], r["sex"], r["birth_province"]]
+            )
     return p
 
 
 def test_link_files_one_row_per_record_and_truth(migrated, tmp_path, capsys):
     out = tmp_path / "out.parquet"
-    rc = main(["cleanse", "link", "--population", str(_population_csv(tmp_path)),
-               "--records", str(_records_csv(tmp_path)), "--out", str(out)])
+    rc = main(
+        [
+            "cleanse",
+            "link",
+            "--population",
+            str(_population_csv(tmp_path)),
+            "--records",
+            str(_records_csv(tmp_path)),
+            "--out",
+            str(out),
+        ]
+    )
     assert rc == 0
     import pandas as pd
 
     got = pd.read_parquet(out)
     assert list(got.columns) == ["record_id", "outcome", "citizen_id", "tier", "score", "reasons"]
-    truth = {r["record_id"]: r["true_citizen_id"] for r in csv.DictReader(open(F / "records.csv", encoding="utf-8"))}
+    truth = {
+        r["record_id"]: r["true_citizen_id"]
+        for r in csv.DictReader(open(F / "records.csv", encoding="utf-8"))
+    }
     assert sorted(got["record_id"]) == sorted(truth)
     linked = got[got["outcome"] == "linked"]
     assert all(truth[r] == c for r, c in zip(linked["record_id"], linked["citizen_id"], strict=True))
@@ -59,8 +74,18 @@ def test_link_files_one_row_per_record_and_truth(migrated, tmp_path, capsys):
 
 
 def test_link_missing_column_is_one_clear_error(migrated, tmp_path, capsys):
-    rc = main(["cleanse", "link", "--population", str(_population_csv(tmp_path)),
-               "--records", str(_records_csv(tmp_path, drop="dob_text")), "--out", str(tmp_path / "o.csv")])
+    rc = main(
+        [
+            "cleanse",
+            "link",
+            "--population",
+            str(_population_csv(tmp_path)),
+            "--records",
+            str(_records_csv(tmp_path, drop="dob_text")),
+            "--out",
+            str(tmp_path / "o.csv"),
+        ]
+    )
     err = capsys.readouterr().err.strip()
     assert rc == 1 and len(err.splitlines()) == 1
     assert "lacks column(s): dob_text" in err and "dob_text_x" in err
@@ -68,9 +93,21 @@ def test_link_missing_column_is_one_clear_error(migrated, tmp_path, capsys):
 
 def test_link_refuses_non_utf8_file(migrated, tmp_path, capsys):
     bad = tmp_path / "records.csv"
-    bad.write_bytes("record_id,full_name,dob_text,id_number,sex,birth_province\n1,Nguyễn,1990,,Nam,\n".encode("utf-16"))
-    rc = main(["cleanse", "link", "--population", str(_population_csv(tmp_path)),
-               "--records", str(bad), "--out", str(tmp_path / "o.csv")])
+    bad.write_bytes(
+        "record_id,full_name,dob_text,id_number,sex,birth_province\n1,Nguyễn,1990,,Nam,\n".encode("utf-16")
+    )
+    rc = main(
+        [
+            "cleanse",
+            "link",
+            "--population",
+            str(_population_csv(tmp_path)),
+            "--records",
+            str(bad),
+            "--out",
+            str(tmp_path / "o.csv"),
+        ]
+    )
     err = capsys.readouterr().err
     assert rc == 1 and "not UTF-8" in err
 
@@ -82,13 +119,30 @@ def test_review_enqueue_decide_and_reveal_log(pg, capsys):
     lltp = pg("lltp")
     key = "test-" + Path(__file__).stem
     with lltp.cursor() as cur:
-        cur.execute("DELETE FROM review_reveal WHERE item_id IN (SELECT item_id FROM review_item WHERE source_key = %s)", (key,))
-        cur.execute("DELETE FROM review_decision WHERE item_id IN (SELECT item_id FROM review_item WHERE source_key = %s)", (key,))
+        cur.execute(
+            "DELETE FROM review_reveal WHERE item_id IN"
+            " (SELECT item_id FROM review_item WHERE source_key = %s)",
+            (key,),
+        )
+        cur.execute(
+            "DELETE FROM review_decision WHERE item_id IN"
+            " (SELECT item_id FROM review_item WHERE source_key = %s)",
+            (key,),
+        )
         cur.execute("DELETE FROM review_item WHERE source_key = %s", (key,))
     lltp.commit()
-    res = MatchResult(key, "review", None, "fuzzy", 5.0, ["two_plausible_candidates"],
-                      [{"citizen_id": 101, "tier": "fuzzy", "score": 5.0, "reasons": []},
-                       {"citizen_id": 102, "tier": "fuzzy", "score": 4.0, "reasons": []}])
+    res = MatchResult(
+        key,
+        "review",
+        None,
+        "fuzzy",
+        5.0,
+        ["two_plausible_candidates"],
+        [
+            {"citizen_id": 101, "tier": "fuzzy", "score": 5.0, "reasons": []},
+            {"citizen_id": 102, "tier": "fuzzy", "score": 4.0, "reasons": []},
+        ],
+    )
     ident = {"full_name": "Hoàng Văn Hùng", "dob_text": "01/12/1978", "id_number": "040078654321"}
     item, how = rv.enqueue_review(lltp, "qp", key, res, province="040", identity=ident)
     lltp.commit()
@@ -106,7 +160,9 @@ def test_review_enqueue_decide_and_reveal_log(pg, capsys):
     assert main(["review", "show", str(item), "--reveal", "--reason", "test audit"]) == 0
     assert "Hoàng Văn Hùng" in capsys.readouterr().out
     with lltp.cursor() as cur:
-        cur.execute("SELECT count(*) FROM review_reveal WHERE item_id = %s AND reason = 'test audit'", (item,))
+        cur.execute(
+            "SELECT count(*) FROM review_reveal WHERE item_id = %s AND reason = 'test audit'", (item,)
+        )
         assert cur.fetchone()[0] == 1
         cur.execute("SELECT decision, citizen_id FROM review_decision WHERE item_id = %s", (item,))
         assert cur.fetchall() == [("link", 102)]

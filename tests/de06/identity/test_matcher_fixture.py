@@ -33,8 +33,14 @@ def results(migrated):
     try:
         with scratch_population(conn, pop, old) as ids:
             inputs = [
-                IdentityInput(r["record_id"], r["full_name"] or None, r["dob_text"], r["id_number"] or None,
-                              r["sex"], r["birth_province"])
+                IdentityInput(
+                    r["record_id"],
+                    r["full_name"] or None,
+                    r["dob_text"],
+                    r["id_number"] or None,
+                    r["sex"],
+                    r["birth_province"],
+                )
                 for r in recs
             ]
             res = match_identities(inputs, conn)
@@ -51,10 +57,13 @@ def test_one_result_per_input_in_order(results):
 
 def test_no_wrong_link_and_recall(results):
     recs, res, ids = results
-    wrong = [r["record_id"] for r, m in zip(recs, res)
-             if m.outcome == "linked" and ids[m.citizen_id] != r["true_citizen_id"]]
+    wrong = [
+        r["record_id"]
+        for r, m in zip(recs, res, strict=True)
+        if m.outcome == "linked" and ids[m.citizen_id] != r["true_citizen_id"]
+    ]
     assert wrong == []
-    with_truth = [(r, m) for r, m in zip(recs, res) if r["true_citizen_id"]]
+    with_truth = [(r, m) for r, m in zip(recs, res, strict=True) if r["true_citizen_id"]]
     found = sum(1 for r, m in with_truth if m.outcome == "linked")
     assert found / len(with_truth) >= 0.95
 
@@ -68,14 +77,14 @@ def test_counts_per_tier(results):
 
 def test_namesakes_without_id_go_to_review_with_both_candidates(results):
     recs, res, ids = results
-    m = dict(zip([r["record_id"] for r in recs], res))["R07"]
+    m = dict(zip([r["record_id"] for r in recs], res, strict=True))["R07"]
     assert m.outcome == "review" and "two_plausible_candidates" in m.reasons
     assert {ids[c["citizen_id"]] for c in m.candidates} == {"P05", "P06"}
 
 
 def test_conflicting_id_never_links(results):
     recs, res, _ = results
-    m = dict(zip([r["record_id"] for r in recs], res))["R26"]
+    m = dict(zip([r["record_id"] for r in recs], res, strict=True))["R26"]
     assert m.outcome == "review" and "gate:id_conflict" in m.reasons
 
 
@@ -85,7 +94,7 @@ def test_conflicting_id_never_links(results):
 )
 def test_bad_input_rejected_with_reason(results, rid, reason):
     recs, res, _ = results
-    m = dict(zip([r["record_id"] for r in recs], res))[rid]
+    m = dict(zip([r["record_id"] for r in recs], res, strict=True))[rid]
     assert m.outcome == "rejected" and m.reasons[0] == reason
 
 

@@ -99,8 +99,13 @@ def test_swapped_date():
 
 @pytest.mark.parametrize(
     "raw, error",
-    [("abc", "dob_unparseable"), ("31/02/1990", "invalid_day_or_month"), ("", "dob_missing"),
-     ("01/01/1850", "year_out_of_range"), ("01/01/2999", "year_out_of_range")],
+    [
+        ("abc", "dob_unparseable"),
+        ("31/02/1990", "invalid_day_or_month"),
+        ("", "dob_missing"),
+        ("01/01/1850", "year_out_of_range"),
+        ("01/01/2999", "year_out_of_range"),
+    ],
 )
 def test_bad_dates_have_reasons(raw, error):
     d = parse_dob(raw)
@@ -137,7 +142,15 @@ def test_hamming1():
 
 
 def test_sex_and_province_free_text():
-    assert [parse_sex(s) for s in ("Nam", "Nữ", "nu", "M", "F", "nam giới", "?")] == ["M", "F", "F", "M", "F", "M", None]
+    assert [parse_sex(s) for s in ("Nam", "Nữ", "nu", "M", "F", "nam giới", "?")] == [
+        "M",
+        "F",
+        "F",
+        "M",
+        "F",
+        "M",
+        None,
+    ]
     assert parse_province("TP.HCM") == parse_province("Sài Gòn") == "079"
     assert parse_province("Thừa Thiên - Huế") == "046"
     assert parse_province("ĐN") is None  # ambiguous
@@ -156,8 +169,11 @@ def test_standardize_cccd_structure_and_trail():
 
 @pytest.mark.parametrize(
     "name, dob, idn, reject",
-    [("", "01/01/1990", None, "name_empty"), ("NguyÔn V¨n", "01/01/1990", None, "name_legacy_encoding"),
-     ("Lê Lợi", "xx", None, "dob_unparseable_and_no_usable_id")],
+    [
+        ("", "01/01/1990", None, "name_empty"),
+        ("NguyÔn V¨n", "01/01/1990", None, "name_legacy_encoding"),
+        ("Lê Lợi", "xx", None, "dob_unparseable_and_no_usable_id"),
+    ],
 )
 def test_standardize_rejects(name, dob, idn, reject):
     assert standardize("k", name, dob, idn).reject == reject
