@@ -4,7 +4,8 @@ Precision first: an entry goes to a book only when the 12-digit ID (or a legacy 
 newborn the birth time + sex + guardian's name) points at exactly one citizen whose birth year, sex,
 name (diacritic-insensitive: clinic systems drop diacritics) and BHYT number (when both exist) agree.
 Anything else is parked with a reason and retried when the population data changes.
-A child without their own VNeID account is attached to the guardian's book.
+A child without their own VNeID account is attached to the guardian's book. A book counts as active
+when its owner has a VNeID account and is alive (the VNeID API applies the same rule).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 from de06.domain.provinces import fold
 
 CITIZENS_BY_CCCD = """
-SELECT c.cccd, c.full_name, c.dob, c.sex, c.bhxh_no, c.has_vneid, g.cccd, g.has_vneid
+SELECT c.cccd, c.full_name, c.dob, c.sex, c.bhxh_no, c.has_vneid AND NOT c.is_deceased,
+       g.cccd, g.has_vneid AND NOT g.is_deceased
 FROM citizen c LEFT JOIN citizen g ON g.citizen_id = c.guardian_id
 WHERE c.cccd = ANY(%s)
 """
