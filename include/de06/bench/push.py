@@ -173,7 +173,14 @@ def _drain_once(client, mode: str, idle_exit_s: float = IDLE_EXIT_S) -> None:
 
     bhxh, dancu = connect("bhxh"), connect("dancu")
     try:
-        D.drain(bhxh, dancu, client, D.Settings(max_run_s=600, idle_exit_s=idle_exit_s), mode=mode)
+        D.drain(
+            bhxh,
+            dancu,
+            client,
+            D.Settings(max_run_s=600, idle_exit_s=idle_exit_s),
+            mode=mode,
+            connect=lambda: (connect("bhxh"), connect("dancu")),
+        )
     finally:
         bhxh.close()
         dancu.close()

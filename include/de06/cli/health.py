@@ -85,7 +85,9 @@ def drain(api_url: str | None, max_run_s: float, batch_size: int, concurrency: i
     bhxh, dancu = connect("bhxh"), connect("dancu")
     try:
         with client_from({"api_url": api_url}) as client:
-            stats = D.drain(bhxh, dancu, client, cfg, mode="cli")
+            stats = D.drain(
+                bhxh, dancu, client, cfg, mode="cli", connect=lambda: (connect("bhxh"), connect("dancu"))
+            )
     finally:
         bhxh.close()
         dancu.close()

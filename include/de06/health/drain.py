@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -332,6 +333,39 @@ def finish(bhxh, stats: Stats) -> Stats:
     return stats
 
 
+class _Ingester(threading.Thread):
+    """Validates and maps submissions on its own connections while the main loop pushes: parsing
+    (CPU) overlaps HTTP waits. Errors are re-raised by the drain after ``join``."""
+
+    def __init__(self, connect, stats: Stats, cfg: Settings):
+        super().__init__(name="ingest", daemon=True)
+        self.connect, self.stats, self.cfg = connect, stats, cfg
+        self.stop = threading.Event()
+        self.busy = threading.Event()
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            bhxh, dancu = self.connect()
+        except BaseException as exc:  # noqa: BLE001 - surfaced by the drain
+            self.error = exc
+            return
+        try:
+            while not self.stop.is_set():
+                self.busy.set()
+                try:
+                    n = ingest(bhxh, dancu, self.stats, limit=self.cfg.batch_size)
+                finally:
+                    self.busy.clear()
+                if not n:
+                    self.stop.wait(0.05)
+        except BaseException as exc:  # noqa: BLE001
+            self.error = exc
+        finally:
+            bhxh.close()
+            dancu.close()
+
+
 def drain(
     bhxh,
     dancu,
@@ -341,31 +375,62 @@ def drain(
     run_id: str | None = None,
     mode: str = "event",
     should_stop=None,
+    connect=None,
 ) -> Stats:
-    """Ingest, unpark and push until nothing is due (or ``max_run_s``); record the run in ``push_run``."""
+    """Ingest, unpark and push until nothing is due (or ``max_run_s``); record the run in ``push_run``.
+
+    ``connect``: optional factory of a second ``(bhxh, dancu)`` pair; with it, ingestion runs in its
+    own thread beside the pushes. Before the run ends, a last sequential pass picks up anything the
+    ingester committed while the loop was deciding to stop, so nothing waits for the next event.
+    """
     cfg = cfg or Settings()
     stats = Stats(run_id or f"{mode}-{uuid.uuid4().hex[:12]}", mode=mode)
     who = f"{socket.gethostname()}:{stats.run_id}"
     deadline = time.monotonic() + cfg.max_run_s
     idle_since: float | None = None
     unpark(bhxh, dancu, stats)
-    with ThreadPoolExecutor(max_workers=cfg.concurrency, thread_name_prefix="push") as pool:
-        while time.monotonic() < deadline and not (should_stop and should_stop()):
-            n = ingest(bhxh, dancu, stats, limit=cfg.batch_size)
-            m = push_batch(bhxh, client, stats, cfg, pool, who)
-            if n or m:
-                idle_since = None
-                continue
-            received, due, next_at = work_left(bhxh)
-            if received or due:
-                continue
-            if next_at is None:  # nothing pending at all
-                idle_since = idle_since or time.monotonic()
-                if time.monotonic() - idle_since >= cfg.idle_exit_s:
+    ingester = _Ingester(connect, stats, cfg) if connect else None
+    if ingester:
+        ingester.start()
+    try:
+        with ThreadPoolExecutor(max_workers=cfg.concurrency, thread_name_prefix="push") as pool:
+            while time.monotonic() < deadline and not (should_stop and should_stop()):
+                if ingester and ingester.error:
                     break
-                time.sleep(0.2)
-                continue
-            wait = (next_at - datetime.now(UTC)).total_seconds()
-            wait = max(0.05, min(wait, client.breaker.wait_s() or wait, deadline - time.monotonic(), 0.25))
-            time.sleep(wait)
+                n = 0 if ingester else ingest(bhxh, dancu, stats, limit=cfg.batch_size)
+                m = push_batch(bhxh, client, stats, cfg, pool, who)
+                if n or m:
+                    idle_since = None
+                    continue
+                received, due, next_at = work_left(bhxh)
+                if received or due or (ingester and ingester.busy.is_set()):
+                    if ingester:
+                        time.sleep(0.02)
+                    continue
+                if next_at is None:  # nothing pending at all
+                    idle_since = idle_since or time.monotonic()
+                    if time.monotonic() - idle_since >= cfg.idle_exit_s:
+                        break
+                    time.sleep(0.2)
+                    continue
+                wait = (next_at - datetime.now(UTC)).total_seconds()
+                wait = max(
+                    0.05, min(wait, client.breaker.wait_s() or wait, deadline - time.monotonic(), 0.25)
+                )
+                time.sleep(wait)
+            if ingester:
+                ingester.stop.set()
+                ingester.join()
+                if ingester.error:
+                    raise ingester.error
+                while time.monotonic() < deadline:  # last sequential pass (see docstring)
+                    if not (
+                        ingest(bhxh, dancu, stats, limit=cfg.batch_size)
+                        + push_batch(bhxh, client, stats, cfg, pool, who)
+                    ):
+                        break
+    finally:
+        if ingester and ingester.is_alive():
+            ingester.stop.set()
+            ingester.join(30)
     return finish(bhxh, stats)

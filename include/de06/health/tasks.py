@@ -74,7 +74,15 @@ def run_drain(mode: str, params: dict[str, Any] | None = None, run_id: str | Non
     dancu = airflow_pg("dancu")
     try:
         with client_from(params) as client:
-            stats = D.drain(bhxh, dancu, client, settings(params), run_id=run_id, mode=mode)
+            stats = D.drain(
+                bhxh,
+                dancu,
+                client,
+                settings(params),
+                run_id=run_id,
+                mode=mode,
+                connect=lambda: (airflow_pg("bhxh"), airflow_pg("dancu")),
+            )
         return stats.summary()
     finally:
         bhxh.close()

@@ -75,7 +75,8 @@ def test_drain_with_faults_delivers_every_entry_once(people, bhxh, pg, send):
         ) as url,
         client(url, timeout_s=1.0) as c,
     ):
-        stats = D.drain(bhxh, pg("dancu"), c, FAST, mode="test")
+        # overlapped mode: ingestion on its own connections beside the pushes
+        stats = D.drain(bhxh, pg("dancu"), c, FAST, mode="test", connect=lambda: (pg("bhxh"), pg("dancu")))
     o = outcomes(bhxh)
     bad = sum(s.label in ("malformed", "xxe", "broken_table") for s in sent)
     dup = sum(s.label == "duplicate" for s in sent)
