@@ -24,7 +24,10 @@ VN = timezone(timedelta(hours=7))
     help="Envelopes per second (0 = as fast as possible).",
 )
 @click.option(
-    "--start", default="2025-10-01T08:00", show_default=True, help="First visit time (local, ISO) or 'now'."
+    "--start",
+    default="2025-10-01T08:00",
+    show_default=True,
+    help="First visit time (local, ISO) or 'now' (live: each visit ends as it is sent).",
 )
 @click.option(
     "--fault-rate",
