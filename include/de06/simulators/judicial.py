@@ -399,7 +399,7 @@ SELECT {PERSON_COLUMNS}
 FROM citizen c
 LEFT JOIN {SQL_OLD_CMND} o USING (citizen_id)
 WHERE c.dob >= %(lo)s AND c.dob < %(hi)s
-  AND c.citizen_id NOT IN (SELECT citizen_id FROM sim_look_alike)
+  AND NOT EXISTS (SELECT 1 FROM sim_look_alike l WHERE l.citizen_id = c.citizen_id)
   AND (c.sex = 'M' OR (hashint8extended(c.citizen_id, %(seed)s) & 1023) < %(female_cut)s)
 ORDER BY hashint8extended(c.citizen_id, %(seed)s + 1)
 LIMIT %(n)s
@@ -407,7 +407,7 @@ LIMIT %(n)s
 SQL_NORMAL_COUNT = """
 SELECT count(*) FROM citizen c
 WHERE c.dob >= %(lo)s AND c.dob < %(hi)s
-  AND c.citizen_id NOT IN (SELECT citizen_id FROM sim_look_alike)
+  AND NOT EXISTS (SELECT 1 FROM sim_look_alike l WHERE l.citizen_id = c.citizen_id)
   AND (c.sex = 'M' OR (hashint8extended(c.citizen_id, %(seed)s) & 1023) < %(female_cut)s)
 """
 PERSON_DOB_LO = date(1940, 1, 1)
@@ -711,7 +711,9 @@ def load(params: JudicialParams, *, force: bool = False, progress: bool = True) 
             return f"judicial: {existing} records with the same params already loaded; skipped ({SKIP_HINT})"
 
         dcur = dancu.cursor()
+        dcur.execute("SET LOCAL work_mem = '64MB'")  # hash joins over the population stay in memory
         dcur.execute(SQL_LOOK_ALIKES)
+        dcur.execute("ANALYZE sim_look_alike")
         pl = plan(params, prof, 10**12)
         n_look = int((pl["kind"] == 2).sum())
         n_out = int((pl["kind"] == 3).sum())
