@@ -18,7 +18,9 @@ import numpy as np
 from psycopg2 import errors as pg_errors
 
 from de06.domain.provinces import BY_CODE, CODES
-from de06.simulators import noise
+from de06.simulators import names, noise
+from de06.simulators import population as pop
+from de06.simulators.names import family_first
 from de06.simulators.population import REF_DATE
 
 DATASET = "judicial"
@@ -425,8 +427,6 @@ class Person:
 def _person(row) -> Person:
     cid, fam, mid, giv, full, dob, prec, sex, cccd, cmnd, old, birth, res = row
     cmnds = tuple(([cmnd] if cmnd else []) + list(old or []))
-    from de06.simulators.names import family_first
-
     ident = noise.Identity(
         fam, mid, giv, full, dob, prec, sex, cccd, cmnds, birth, family_first(fam, giv, full)
     )
@@ -439,9 +439,6 @@ def outside_persons(seed: int, n: int, population_seed: int) -> list[Person]:
     Their CCCD serials use counters reserved above ``OUTSIDE_SERIAL_BASE`` with the population's
     offsets, so they never equal a citizen's CCCD (the loader double-checks against the DB).
     """
-    from de06.simulators import population as pop
-    from de06.simulators.names import family_first
-
     if n == 0:
         return []
     rng = np.random.default_rng([seed, 3])
@@ -475,8 +472,6 @@ def outside_persons(seed: int, n: int, population_seed: int) -> list[Person]:
 
 # ---------------------------------------------------------------- generation
 def _parents(rnd: random.Random, ident: noise.Identity) -> tuple[str | None, str | None]:
-    from de06.simulators import names
-
     if rnd.random() > 0.4:
         return None, None
     father = f"{ident.family} {rnd.choice(('Văn', 'Đức', 'Hữu', 'Công'))} {rnd.choice(names.GIVEN_M)}"
