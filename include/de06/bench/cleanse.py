@@ -137,6 +137,34 @@ def _server_children() -> list[int]:
     return pids
 
 
+def _peer_child(conn, name: str, pop_path: str, rec_path: str, workers: int) -> None:
+    from de06.bench import peers_cleanse
+
+    try:
+        fn = getattr(peers_cleanse, peers_cleanse.PEERS[name])
+        conn.send(("ok", fn(pop_path, rec_path, workers=workers)))
+    except Exception as exc:  # reported by the parent as one line
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def run_peer(name: str, pop_path: Path, rec_path: Path, workers: int) -> dict:
+    """One peer in its own (non-daemonic) process, so its peak RSS is its own and it may use a pool."""
+    from de06.errors import De06Error
+
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_peer_child, args=(child, name, str(pop_path), str(rec_path), workers))
+    proc.start()
+    child.close()
+    status, value = parent.recv()
+    proc.join()
+    if status != "ok":
+        raise De06Error(f"peer {name} failed: {value}", "see the peer's module de06.bench.peers_cleanse")
+    return value
+
+
 def export_files(folder: Path) -> tuple[Path, Path, dict[str, str | None]]:
     """Population and records in the `cleanse link` column contract, and the truth, for the peers."""
     import pandas as pd
@@ -218,7 +246,7 @@ def run(
     if peers:
         pop_path, rec_path, truth = export_files(config.local_dir() / "bench" / "cleanse")
         for name in peers:
-            res = peers_cleanse.run_isolated(name, pop_path, rec_path, workers=workers)
+            res = run_peer(name, pop_path, rec_path, workers)
             peer_out[name] = peers_cleanse.peer_metrics(res, truth)
             if ours["seconds"]:
                 ratios[f"{name}_seconds_over_ours"] = round(peer_out[name]["seconds"] / ours["seconds"], 3)
