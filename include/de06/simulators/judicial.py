@@ -220,6 +220,9 @@ def make_convictions(rnd: random.Random, dob: date, province: str, count: int) -
             if main == "prison" and months <= 36 and rnd.random() < susp_p:
                 suspended = True
                 probation = min(60, max(12, months * 2))
+        age = (jd - dob).days / 365.25
+        if age < 18 and main in ("life", "death"):  # never for offenders under 18 (Penal Code Art. 100)
+            main, months = "prison", 216
         appeal = rnd.random() < 0.08
         year = jd.year
         num = rnd.randint(1, 650)
@@ -277,7 +280,6 @@ def make_convictions(rnd: random.Random, dob: date, province: str, count: int) -
             settled_on=settled,
             waiting=waiting_months(main, months, suspended),
         )
-        age = (jd - dob).days / 365.25
         if off.negligent and c.clause in ("1", "2"):
             c.expunge_basis = "art69_no_record"
         elif age < 16 or (age < 18 and c.clause in ("1", "2")):
@@ -332,7 +334,7 @@ class JudicialParams:
     seed: int
     noise: str = "default"
     outside_share: float = 0.04
-    version: int = 3  # bump whenever generation changes, so a rerun rebuilds instead of skipping
+    version: int = 4  # bump whenever generation changes, so a rerun rebuilds instead of skipping
 
     def as_json(self, population: dict | None) -> dict:
         d = asdict(self)

@@ -287,7 +287,7 @@ def draw(
     sel = (kind >= edges[3]) & (kind < edges[4])
     mother = _pick(rng, FAMILY[:8], n)
     middle = np.where(sel & (mother != family) & (middle != ""), mother + " " + middle, middle)
-    full = np.where(middle == "", family + " " + given, family + " " + middle + " " + given)
+    full = compose(family, middle, given)
 
     minority = np.flatnonzero(kind >= edges[4])
     minority = minority[kind[minority] < edges[5]]
@@ -329,6 +329,28 @@ def _minority(rng, idx, male, family, middle, given, full) -> None:
             giv = pick(KHMER_GIVEN, 1)
             family[i], middle[i], given[i] = fam, mid, giv
             full[i] = " ".join(p for p in (fam, mid, giv) if p)
+
+
+# Hoàng (north) / Huỳnh (south), Vũ (north) / Võ (south): one surname read regionally, but different
+# strings in law (identity.md section 5)
+_REGIONAL = (("Hoàng", "Huỳnh"), ("Vũ", "Võ"))
+
+
+def regionalise(
+    rng: np.random.Generator, family: np.ndarray, south: np.ndarray, share: float = 0.8
+) -> np.ndarray:
+    """Northern spelling for most people born in the north, southern for most born in the south."""
+    out = family.copy()
+    u = rng.random(len(family))
+    for north_name, south_name in _REGIONAL:
+        pair = (family == north_name) | (family == south_name)
+        out = np.where(pair & (u < share), np.where(south, south_name, north_name), out)
+    return out
+
+
+def compose(family: np.ndarray, middle: np.ndarray, given: np.ndarray) -> np.ndarray:
+    """Full names in Vietnamese order (family, middle, given); no middle name -> two parts."""
+    return np.where(middle == "", family + " " + given, family + " " + middle + " " + given)
 
 
 def family_first(family: str, given: str, full: str) -> bool:

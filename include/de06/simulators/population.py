@@ -128,6 +128,8 @@ CMND_PREFIX = np.array(
     [_CMND_PREFIX_SPECIAL.get(c, 4 + (i * 7) % 34) for i, c in enumerate(CODES)], dtype=np.int64
 )
 
+#: born in the south-central coast, Central Highlands or south (Quảng Nam southwards)
+SOUTH = np.array([c >= "049" for c in CODES])
 _N_GROUPS = len(CODES) * 2 * 200  # (province, sex, year 1900..2099)
 _SERIAL_A = 738_581  # odd, not a multiple of 5: k -> (A*k + B) mod 10^6 is a bijection
 _CMND_A = 3_333_331
@@ -160,7 +162,7 @@ class PopulationParams:
     deceased_share: float = 0.03
     moved_share: float = 0.20
     year_only_share: float = 0.012
-    version: int = 1  # bump whenever generation changes, so a rerun rebuilds instead of skipping
+    version: int = 2  # bump whenever generation changes, so a rerun rebuilds instead of skipping
     chunk: int = CHUNK
 
     def as_json(self) -> dict:
@@ -246,6 +248,12 @@ def draw_people(
     dob = starts + offs.astype("timedelta64[D]")
     prov = rng.choice(len(CODES), size=n, p=POP_W)
     family, middle, given, full = names.draw(rng, male, years)
+    # regional spellings only for Kinh-order names (clan-last names keep their clan)
+    kinh = np.array([f.startswith(fam + " ") for f, fam in zip(full, family, strict=True)])
+    regional = names.regionalise(rng, family, SOUTH[prov])
+    changed = kinh & (regional != family)
+    family = np.where(changed, regional, family)
+    full = np.where(changed, names.compose(family, middle, given), full)
     return {
         "male": male,
         "year": years,

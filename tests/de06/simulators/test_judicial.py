@@ -319,3 +319,25 @@ def test_rebuild_keeps_other_sources(world, pg):
     finally:
         with conn.cursor() as cur:
             cur.execute("DELETE FROM conviction WHERE source_key = 'qp:test-keep'")
+
+
+@pytest.mark.unit
+def test_conviction_invariants_over_many_people():
+    import random as _random
+
+    rnd = _random.Random(2024)
+    cut = date(2024, 10, 1)
+    for i in range(3_000):
+        dob = date(1940 + i % 67, 1 + i % 12, 1 + i % 28)
+        convs = judicial.make_convictions(rnd, dob, "001", 1 + i % 4)
+        for c in convs:
+            age = (c.judgment_date - dob).days / 365.25
+            assert 15.9 < age < 70.1
+            assert c.expunged == (c.expunged_on is not None) == (c.expunge_basis is not None)
+            if c.main_penalty in ("life", "death"):
+                assert age >= 18 and not c.expunged
+            if c.suspended:
+                assert c.main_penalty == "prison" and c.penalty_months <= 36
+            if c.expunged:
+                assert c.expunged_on < cut
+        assert [c.judgment_date for c in convs] == sorted(c.judgment_date for c in convs)

@@ -176,3 +176,14 @@ def test_chunks_keep_ids_unique_and_deterministic():
     assert [c for ch in again for c in ch["citizen"]["cccd"]] == cccd
     other = _generate(PopulationParams(size=9_000, seed=4, chunk=2_000))
     assert [c for ch in other for c in ch["citizen"]["cccd"]] != cccd
+
+
+@pytest.mark.postgres
+def test_regional_surname_spellings(population, pg):
+    north_huynh, south_huynh = _one(
+        pg,
+        """SELECT avg((family_name = 'Huỳnh')::int) FILTER (WHERE birth_province < '040'),
+                  avg((family_name = 'Huỳnh')::int) FILTER (WHERE birth_province >= '049')
+           FROM citizen WHERE family_name IN ('Hoàng', 'Huỳnh')""",
+    )
+    assert north_huynh < 0.35 < 0.65 < south_huynh
