@@ -267,9 +267,10 @@ def render_date(d: date, fmt: str) -> str:
 
 
 OTHER_DATE_FORMATS = ("d/m/yy", "d/m/yyyy", "iso", "dots", "compact")
+#: free-text sex as records write it; "1"/"2" follow the QĐ 130 GIOI_TINH code (1 male, 2 female)
 SEX_TEXT = {
     "M": (("Nam", 0.80), ("nam", 0.06), ("NAM", 0.06), ("M", 0.04), ("Male", 0.02), ("1", 0.02)),
-    "F": (("Nữ", 0.80), ("nữ", 0.05), ("NỮ", 0.05), ("Nu", 0.03), ("NU", 0.02), ("F", 0.03), ("0", 0.02)),
+    "F": (("Nữ", 0.80), ("nữ", 0.05), ("NỮ", 0.05), ("Nu", 0.03), ("NU", 0.02), ("F", 0.03), ("2", 0.02)),
 }
 # former provinces whose territory is now (partly) inside a code (identity.md section 2)
 OLD_PROVINCE = {
