@@ -120,20 +120,22 @@ def _load_batch(cur, stds: list[StdIdentity | None]) -> None:
         )
         if not d.ok:
             continue
-        toks = sorted({t for t in s.tokens if t})
-        dates = {f"{d.year:04d}-01-01"}
+        words = s.tokens
+        # the given name is the last word (Vietnamese order) or the first (Western order)
+        toks = sorted({words[0], words[-1]}) if words else []
+        jan1 = f"{d.year:04d}-01-01"
+        dates = {jan1: True}  # citizens known only by their birth year carry 1 Jan
         if not d.year_only:
-            dates.add(d.iso)
+            dates[d.iso] = False
             swap = d.swapped()
             if swap:
-                dates.add(swap.isoformat())
-        keys.extend((k, t, day) for t in toks for day in sorted(dates))
-        words = s.tokens
+                dates[swap.isoformat()] = False
+        keys.extend((k, t, day, only_y) for t in toks for day, only_y in sorted(dates.items()))
         if (d.year_only or "filler_0101" in d.flags) and len(words) >= 2:
             # given name last and family first (Vietnamese order), or the reverse (Western order)
             loose_rows.extend({(k, words[-1], words[0], d.year), (k, words[0], words[-1], d.year)})
     _copy_rows(cur, "m_batch", "k, cccd, cmnd", ids)
-    _copy_rows(cur, "m_keys", "k, tok, d", keys)
+    _copy_rows(cur, "m_keys", "k, tok, d, year_only_pop", keys)
     _copy_rows(cur, "m_loose", "k, gtok, ftok, y", loose_rows)
     cur.execute("ANALYZE m_batch; ANALYZE m_keys; ANALYZE m_loose")
 

@@ -219,9 +219,18 @@ def id_level(rec: StdIdentity, cand: dict) -> str:
     return "cmnd_unknown"  # the candidate has no CMND on file: the number is someone else's, likely
 
 
+#: Log-odds given to a pair whose name and ID both disagree (never plausible; not scored further).
+NO_EVIDENCE = -99.0
+
+
 def score_pair(rec: StdIdentity, cand: dict, tf: TermFrequencies) -> PairScore:
     n = max(tf.population, 2)
-    levels = {"name": name_level(rec, cand), "dob": dob_level(rec, cand), "id": id_level(rec, cand)}
+    levels = {"name": name_level(rec, cand), "id": id_level(rec, cand)}
+    if levels["name"] == "mismatch" and levels["id"] not in ("cccd_exact", "cmnd", "cccd_one_digit"):
+        # a blocking hit on a shared word only (a middle name that is someone's given name)
+        return PairScore(int(cand["citizen_id"]), "fuzzy", NO_EVIDENCE, NO_EVIDENCE, levels,
+                         ["name:mismatch", f"id:{levels['id']}"], False, bool(cand.get("is_deceased")))
+    levels = {"name": levels["name"], "dob": dob_level(rec, cand), "id": levels["id"]}
     fam = fold(cand["family_name"]).split()[:1] or [""]
     giv = fold(cand["given_name"]).split()[-1:] or [""]
     u_name = tf.f_family(fam[0]) * tf.f_given(giv[0])

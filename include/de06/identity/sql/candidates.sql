@@ -11,6 +11,7 @@ WITH hits AS (
     UNION ALL
     SELECT m.k, c.citizen_id, 'given_dob'
     FROM m_keys m JOIN citizen c ON de06_last_token(c.given_name) = m.tok AND c.dob = m.d
+    WHERE NOT m.year_only_pop OR c.dob_precision = 'Y'
     UNION ALL
     SELECT l.k, c.citizen_id, 'given_family_year'
     FROM m_loose l JOIN citizen c ON de06_last_token(c.given_name) = l.gtok
