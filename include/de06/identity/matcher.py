@@ -131,8 +131,10 @@ def _load_batch(cur, stds: list[StdIdentity | None]) -> None:
             if swap:
                 dates[swap.isoformat()] = False
         keys.extend((k, t, day, only_y) for t in toks for day, only_y in sorted(dates.items()))
-        if (d.year_only or "filler_0101" in d.flags) and len(words) >= 2:
-            # given name last and family first (Vietnamese order), or the reverse (Western order)
+        if (d.year_only or "filler_0101" in d.flags) and len(words) >= 2 and not s.id.usable:
+            # A year alone confirms a link only with an agreeing ID, which the ID blocks find; so
+            # the year-wide block runs only for records without a usable ID, to give reviewers the
+            # candidates. Given name last and family first, or the reverse (Western order).
             loose_rows.extend({(k, words[-1], words[0], d.year), (k, words[0], words[-1], d.year)})
     _copy_rows(cur, "m_batch", "k, cccd, cmnd", ids)
     _copy_rows(cur, "m_keys", "k, tok, d, year_only_pop", keys)
