@@ -162,12 +162,19 @@ _CAND_COLS = (
 
 
 def _fetch(cur, query: str, params=None) -> dict[int, list[dict]]:
+    """Candidates per batch row; a citizen found by several blocking rules appears once."""
     cur.execute(query, params)
-    out: dict[int, list[dict]] = defaultdict(list)
+    out: dict[int, dict[int, dict]] = defaultdict(dict)
     for row in cur.fetchall():
-        d = dict(zip(_CAND_COLS, row, strict=True))
-        out[d["k"]].append(d)
-    return out
+        k, cid, via = row[0], row[1], row[2]
+        seen = out[k].get(cid)
+        if seen is None:
+            d = dict(zip(_CAND_COLS, row, strict=True))
+            d["via"] = [via]
+            out[k][cid] = d
+        else:
+            seen["via"].append(via)
+    return {k: list(v.values()) for k, v in out.items()}
 
 
 def _candidate_view(s: PairScore) -> dict:

@@ -1,5 +1,5 @@
 -- Second pass for rows that found no candidate: family-name key + dob (typo in the given name).
-SELECT m.k, c.citizen_id, ARRAY['family_dob'] AS via, c.cccd, c.cmnd,
+SELECT m.k, c.citizen_id, 'family_dob' AS via, c.cccd, c.cmnd,
        c.full_name, c.family_name, c.middle_name, c.given_name, c.dob, c.dob_precision, c.sex,
        c.birth_province, c.is_deceased,
        (SELECT array_agg(x.cmnd) FROM citizen_cmnd x WHERE x.citizen_id = c.citizen_id) AS cmnd_old
