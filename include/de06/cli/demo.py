@@ -21,7 +21,7 @@ import click
 DEMO_DAGS: tuple[tuple[str, dict], ...] = (
     ("lltp_cleanse", {}),
     ("qp_convictions_sync", {}),
-    ("health_push", {}),
+    ("health_push", {"idle_exit_s": 0}),
     ("health_dlq_replay", {}),
     ("health_push_scheduled", {}),
     ("friday_report", {}),
@@ -71,7 +71,7 @@ def summary_lines() -> list[str]:
         "lltp",
         """SELECT o.outcome, count(*) FROM record_outcome o
            JOIN cleanse_run r ON r.run_id = o.run_id
-           WHERE r.run_id = (SELECT max(run_id) FROM cleanse_run WHERE status = 'success')
+           WHERE r.run_id = (SELECT max(run_id) FROM cleanse_run WHERE status = 'done' AND NOT dry_run)
            GROUP BY 1 ORDER BY 1""",
     )
     total = _count("lltp", "SELECT count(*) FROM judicial_record")
@@ -101,10 +101,13 @@ def summary_lines() -> list[str]:
         )
     lat = _count(
         "bhxh",
-        "SELECT p50_s, p95_s, p99_s FROM push_run WHERE p95_s IS NOT NULL ORDER BY run_id DESC LIMIT 1",
+        """SELECT latency_p50_s, latency_p95_s, latency_p99_s FROM push_run
+           WHERE latency_p95_s IS NOT NULL AND acked > 0 ORDER BY started_at DESC LIMIT 1""",
     )
     if lat:
-        lines.append(f"push latency      p50 {lat[0][0]:.1f}s  p95 {lat[0][1]:.1f}s  p99 {lat[0][2]:.1f}s (visit→ack)")
+        lines.append(
+            f"push latency      p50 {lat[0][0]:.1f}s  p95 {lat[0][1]:.1f}s  p99 {lat[0][2]:.1f}s (received→acked)"
+        )
     dq = _count(
         "lltp",
         """SELECT dataset, bool_and(passed), count(*) FROM dq_result
@@ -119,14 +122,26 @@ def report_paths() -> list[str]:
     from de06 import config
 
     out = []
-    for rel in ("reports/scorecard/index.html", "gx/data_docs/local_site/index.html"):
-        p = config.local_dir() / rel
+    from de06.quality import paths
+
+    for p in (paths.scorecard_dir() / "index.html", paths.docs_dir() / "index.html"):
         if p.exists():
             out.append(str(p))
     friday = sorted((config.local_dir() / "reports" / "friday").glob("*/index.html"))
     if friday:
         out.append(str(friday[-1]))
     return out
+
+
+def _build_reports() -> None:
+    """Data Docs and the scorecard from every validation kept so far."""
+    from de06.quality import docs, scorecard
+
+    try:
+        docs.rebuild()
+        scorecard.build()
+    except Exception as exc:  # the runs' own results are kept; say what failed and go on
+        click.echo(f"== reports: could not rebuild ({type(exc).__name__}: {exc})", err=True)
 
 
 @click.command()
@@ -160,6 +175,7 @@ def demo(ctx: click.Context, size: str, seed: int, skip_world: bool) -> None:
             click.echo(f" {state} in {secs:.0f}s  (log: {log})")
             if state != "success":
                 failed.append(dag_id)
+    _build_reports()
     click.echo("\n== summary")
     for line in summary_lines():
         click.echo("  " + line)

@@ -37,7 +37,8 @@ def build_world(ctx: click.Context, size: str, seed: int, force: bool = False) -
     ctx.invoke(judicial, seed=seed, force=force, **params["judicial"])
     ctx.invoke(military, seed=seed, force=force, **params["military"])
     if force or _inbox_size() == 0:
-        ctx.invoke(clinics, seed=seed, **params["clinics"])
+        # Visits dated now, so push latency and freshness mean what they say.
+        ctx.invoke(clinics, seed=seed, start="now", **params["clinics"])
     else:
         click.echo("clinic inbox already holds submissions (use --force to send a new batch)")
 

@@ -109,7 +109,8 @@ BY_CODE: dict[str, Province] = {p.code: p for p in PROVINCES}
 CODES: tuple[str, ...] = tuple(p.code for p in PROVINCES)
 # "ĐN" is ambiguous (Đà Nẵng / Đồng Nai) and "ĐL" is too short to trust: never resolved.
 AMBIGUOUS_ALIASES = frozenset({"dn", "dl"})
-_PREFIX = re.compile(r"^(thanh pho|tinh|tp\.?|t\.|tp)\s*", re.IGNORECASE)
+# Prefixes after fold() (which turns "T." into "t "): "Thành phố", "Tỉnh", "TP", "Tp.", "T.".
+_PREFIX = re.compile(r"^(thanh pho\s|tinh\s|tp\.?\s*|t\.\s*|t\s)\s*", re.IGNORECASE)
 
 
 def fold(text: str) -> str:

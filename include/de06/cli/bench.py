@@ -1,0 +1,56 @@
+"""``de06 bench``: the benchmarks of ../shared/BENCH.md. Each writes ``bench/results/<name>.json``
+and prints its path last."""
+
+from __future__ import annotations
+
+import click
+
+from de06.cli.main import LazyGroup
+
+SUBCOMMANDS = {
+    "sync": "de06.bench.sync:command",
+    "push": "de06.bench.push:push",
+}
+
+
+@click.group(cls=LazyGroup, lazy=SUBCOMMANDS)
+def bench() -> None:
+    """Measure speed, memory, latency and match quality against same-run peers."""
+
+
+@bench.command("cleanse")
+@click.option("--population", default=100_000, show_default=True, help="Citizens (issue: 10000000).")
+@click.option("--records", default=10_000, show_default=True, help="Judicial records (issue: 1200000).")
+@click.option("--noise", default="default", show_default=True, help="Noise profile: clean, default, heavy.")
+@click.option("--peers", default="splink,pandas_merge", show_default=True, help="Comma list; '' for none.")
+@click.option(
+    "--workers",
+    default=None,
+    help="Comma list of Celery worker counts (e.g. 1,2): run the cleansing DAG under the CeleryExecutor "
+    "with each count in turn (writes cleanse_workers.json). Without it, the pipeline runs in-process.",
+)
+@click.option("--processes", default=2, show_default=True, help="In-process mode: partitions run in parallel.")
+@click.option("--noop-tasks", default=1000, show_default=True, help="--workers mode: mapped no-op tasks for tasks/s.")
+@click.option("--seed", default=1, show_default=True)
+def cleanse(
+    population: int, records: int, noise: str, peers: str, workers: str | None, processes: int, noop_tasks: int,
+    seed: int,
+) -> None:
+    """Cleansing: precision, recall, review rate, time, memory; Splink and pandas peers on the same data."""
+    from de06.errors import InputError
+
+    if workers:
+        try:
+            counts = sorted({int(x) for x in workers.split(",") if x.strip()})
+        except ValueError as exc:
+            raise InputError(f"--workers {workers!r} is not a list of numbers", "use e.g. --workers 1,2") from exc
+        if not counts or min(counts) < 1:
+            raise InputError("--workers needs counts >= 1", "use e.g. --workers 1,2")
+        from de06.bench import scale
+
+        click.echo(str(scale.main(counts, population, records, noop_tasks)))
+        return
+    from de06.bench import cleanse as bc
+
+    names = tuple(p.strip() for p in peers.split(",") if p.strip())
+    click.echo(str(bc.run(population, records, noise, names, processes, seed)))
