@@ -132,7 +132,7 @@ def _esc(v) -> str:
 def _copy(cur, table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
     if not rows:
         return
-    buf = io.StringIO("".join("\t".join(_esc(v) for v in r) + "\n" for r in rows))
+    buf = io.StringIO("".join("\t".join(map(_esc, r)) + "\n" for r in rows))
     cur.copy_expert(f"COPY {table} ({', '.join(cols)}) FROM STDIN", buf)
 
 

@@ -103,7 +103,7 @@ def _copy_value(v) -> str:
 
 
 def _copy_rows(cur, table: str, cols: str, rows) -> None:
-    buf = io.StringIO("".join("\t".join(_copy_value(v) for v in r) + "\n" for r in rows))
+    buf = io.StringIO("".join("\t".join(map(_copy_value, r)) + "\n" for r in rows))
     cur.copy_expert(f"COPY {table} ({cols}) FROM STDIN", buf)
 
 
