@@ -224,6 +224,7 @@ def split_tsv(text: str, source: str = "file") -> list[list[str]]:
 # Cells
 
 _BATCH = re.compile(r"^\s*d\s*[o0]\s*t\s*(?P<no>[0-9OolI|]{1,2})\s*[:.]?\s*(?P<rest>.*)$", re.IGNORECASE)
+_MERGED_STT = re.compile(r"^([0-9OolI|]{1,2})[.)]?\s+(\D.*)$")
 _NUMBER = re.compile(r"(?<![\w])[0-9OolI|]*[0-9][0-9OolI|]*(?![\w])")
 
 
@@ -289,6 +290,11 @@ def classify(pos: int, raw: str) -> Cell:
     prov = ocr.match_province(text)
     if prov.value is not None:
         return Cell(pos, raw, "province", prov.value, prov.method)
+    merged = _MERGED_STT.match(text)  # "12 Lạng Sơn": STT and name merged into one cell by OCR
+    if merged:
+        inner = ocr.match_province(merged.group(2))
+        if inner.value is not None:
+            return Cell(pos, raw, "province", inner.value, "merged_cell")
     return Cell(pos, raw, None, None, prov.method)
 
 
@@ -474,7 +480,7 @@ def _place(cells: list[Cell], line: int, result: RolloutResult) -> Row | None:
             result.corrections.append(
                 {"row": line, "column": slot, "kind": "unicode", "before": c.raw.strip(), "after": before}
             )
-        if c.method in ("alias", "ocr", "fuzzy"):
+        if c.method in ("alias", "ocr", "fuzzy", "merged_cell"):
             result.corrections.append(
                 {"row": line, "column": slot, "kind": c.method, "before": before, "after": after}
             )

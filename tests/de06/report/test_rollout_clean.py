@@ -135,3 +135,17 @@ def test_cleaner_recovers_generator_truth(seed, profile):
     got = {row.province_code: row for row in r.province_rows()}
     for code, want in truth["provinces"].items():
         assert {k: getattr(got[code], k) for k in want} == want, provinces.name_of(code)
+
+
+def test_stt_merged_into_the_name_cell():
+    header = "STT\tTỉnh\tĐợt\tTình trạng\tMã nguồn\tHệ thống\tPV06"
+    rows = "12 Lạng Sơn\tĐợt 1(9-15/9/2024)\tĐã devtest xong\tĐã đảm bảo\tĐã đảm bảo\tĐã có máy"
+    r = validate_text("\n".join([header, rows, "Tổng cộng\t1"]) + "\n")
+    assert [row.province_code for row in r.rows] == ["020"] and r.unknown == []
+    assert {
+        "row": 2,
+        "column": "province",
+        "kind": "merged_cell",
+        "before": "12 Lạng Sơn",
+        "after": "Lạng Sơn",
+    } in r.corrections
