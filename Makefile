@@ -23,7 +23,7 @@ $(UV_HOME)/bin/uv: | check-python
 	@$(PYTHON) -m venv $(UV_HOME) && $(UV_HOME)/bin/pip install -q uv
 
 $(BIN)/.synced: uv.lock pyproject.toml | $(UV)
-	@$(UV) sync --frozen --python $(PYTHON) --quiet
+	@$(UV) sync --frozen --compile-bytecode --python $(PYTHON) --quiet
 	@touch $@
 
 setup: check-python $(BIN)/.synced ## Create .venv from uv.lock, start PostgreSQL, apply migrations
