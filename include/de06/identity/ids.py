@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 from de06.domain import cccd as cccd_mod
 
 _SEPARATORS = re.compile(r"[\s.\-_/]+")
@@ -69,7 +71,4 @@ def hamming1(a: str, b: str) -> bool:
     """Same length and exactly one position differs, or one adjacent transposition."""
     if len(a) != len(b) or a == b:
         return False
-    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    if len(diff) == 1:
-        return True
-    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    return OSA.distance(a, b, score_cutoff=1) <= 1

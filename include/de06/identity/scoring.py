@@ -166,6 +166,9 @@ def name_level(rec: StdIdentity, cand: dict) -> str:
     fam_c, giv_c = fold(cand["family_name"]).split(), fold(cand["given_name"]).split()
     if len(rt) == len(ct) and rt[1:] == ct[1:] and frozenset({rt[0], ct[0]}) in REGIONAL_PAIRS:
         return "regional_family"
+    # quick exit: the family name must be present (exactly or one slip away)
+    if fam_c and fam_c[0] not in rt and not any(_close(fam_c[0], r) for r in rt):
+        return "mismatch"
     al = _align(rt, ct)
     if al is None:
         return "mismatch"
