@@ -53,6 +53,15 @@ def _outcome(airflow_run_id: str) -> list[tuple]:
         return cur.fetchall()
 
 
+def _alive(p) -> bool:
+    import psutil
+
+    try:
+        return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
 def _rows(db, run_id: str) -> list[tuple]:
     with db.cursor() as cur:
         cur.execute(HOSTS_SQL, {"d": DAG_ID, "r": run_id})
@@ -146,10 +155,19 @@ def test_cleanse_spreads_survives_a_worker_crash_and_down_leaves_nothing(single_
     clustered = _outcome(run_id)
     assert clustered == single_machine  # same records, outcomes, linked citizens, reject reasons
 
+    # Every process of the stack, whole trees (Celery rewrites its process title and environ, so
+    # the tag sweep alone could miss a worker): none may survive ``down``.
+    run = paths.run_dir("cluster")
+    trees = []
+    for s in process.recorded(run):
+        p = s.process()
+        if p is not None:
+            trees += [p, *p.children(recursive=True)]
+    assert len(trees) > 8
     t1 = time.monotonic()
     stopped = stack.down("cluster")
     print(f"down in {time.monotonic() - t1:.0f} s", flush=True)
     assert {"redis", "scheduler", "api-server", "worker1"} <= set(stopped)
-    run = paths.run_dir("cluster")
+    assert [p.pid for p in trees if _alive(p)] == []
     assert process.tagged(run) == []
     assert not any(s.alive() for s in process.recorded(run))
