@@ -92,7 +92,11 @@ def recorded(run_dir: Path) -> list[Started]:
 
 
 def tagged(run_dir: Path) -> list[psutil.Process]:
-    """Every live process of this user whose environment carries this run dir's tag."""
+    """Every live process of this user whose environment carries this run dir's tag.
+
+    A sweep for strays only: Celery's main process rewrites its title over its environ block, so it
+    is found through its pid file (and its children through the tree), not through this tag.
+    """
     me = os.getuid()
     found = []
     for p in psutil.process_iter(["uids"]):
