@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from airflow.sdk import Param, dag, task
+from de06.alerts import failure_notifier
 
 
 @dag(
     dag_id="health_dlq_replay",
+    on_failure_callback=failure_notifier(dataset="health_microbatch"),
     schedule=None,
     catchup=False,
     max_active_runs=1,

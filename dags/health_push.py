@@ -28,6 +28,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from airflow.sdk import Asset, AssetWatcher, Param, dag, task
+from de06.alerts import failure_notifier
 from de06.health.trigger import HealthWorkTrigger
 
 health_work = Asset(
@@ -39,6 +40,7 @@ health_work = Asset(
 
 @dag(
     dag_id="health_push",
+    on_failure_callback=failure_notifier(dataset="health_microbatch"),
     schedule=[health_work],
     catchup=False,
     max_active_runs=1,

@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from airflow.sdk import Param, dag, task
+from de06.alerts import failure_notifier
 
 
 @dag(
     dag_id="health_push_scheduled",
+    on_failure_callback=failure_notifier(dataset="health_microbatch"),
     schedule=timedelta(minutes=5),
     catchup=False,
     max_active_runs=1,

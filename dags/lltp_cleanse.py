@@ -11,6 +11,12 @@ reasons), **review** (doubtful: in the review queue with its candidates, `de06 r
    run killed half-way resumes without redoing or duplicating finished partitions.
 3. `reconcile`: outcomes must add up to the input count, or the run fails; then the run is
    marked done (its outcomes become current in `lltp.record_current`).
+4. Great Expectations: `quality_raw` (suite `judicial_raw` on the extract as recorded; reported)
+   and `quality_cleaned` (suite `judicial_cleaned` on this run's outcomes). A full run over every
+   province **fails** when a threshold of `judicial_cleaned` is breached; an incremental or
+   province-subset run reports the scores without gating (its outcomes are a slice, e.g. the
+   still-unresolved records, so whole-dataset rates such as the review share do not apply).
+   Results land in Data Docs and the run's "Data quality" view.
 
 Params: `provinces` (subset: codes or names, `none`; empty = all), `mode` (`incremental`: only new,
 changed or unresolved records; `full`: all), `dry_run` (outcomes recorded but never current, no
@@ -22,10 +28,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from airflow.sdk import Param, dag, task
+from de06.alerts import failure_notifier
 
 
 @dag(
     dag_id="lltp_cleanse",
+    on_failure_callback=failure_notifier(dataset="judicial_cleaned"),
     schedule="@daily",
     start_date=datetime(2024, 10, 1),
     catchup=False,
@@ -65,7 +73,32 @@ def lltp_cleanse():
         run_id = run_ids.pop()
         return {**tasks.reconcile(run_id), **tasks.finish(run_id)}
 
-    reconcile(cleanse_partition.expand_kwargs(start()))
+    @task
+    def quality_raw() -> dict:
+        """GX suite `judicial_raw` on the records as recorded (dirt expected; reported, not gating)."""
+        from de06.quality.operators import task_ids
+        from de06.quality.runner import validate_dataset
+
+        return validate_dataset("judicial_raw", raise_on_breach=False, **task_ids()).to_dict()
+
+    @task
+    def quality_cleaned(reconciled: dict, params=None, run_id=None) -> dict:
+        """GX suite `judicial_cleaned` on this run's outcomes; gates a full all-province run."""
+        from de06.quality.operators import task_ids
+        from de06.quality.runner import validate_dataset
+
+        whole = params["mode"] == "full" and not params["provinces"] and not params["dry_run"]
+        return validate_dataset(
+            "judicial_cleaned",
+            query_params={"run_key": run_id},
+            parameters={"input_count": int(reconciled["input"])},
+            raise_on_breach=whole,
+            **task_ids(),
+        ).to_dict()
+
+    partitions = start()
+    quality_raw() >> partitions
+    quality_cleaned(reconcile(cleanse_partition.expand_kwargs(partitions)))
 
 
 dag = lltp_cleanse()

@@ -22,10 +22,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import Param, dag, task
+from de06.alerts import failure_notifier
 
 
 @dag(
     dag_id="qp_convictions_sync",
+    on_failure_callback=failure_notifier(dataset="military_target"),
     schedule="@hourly",
     start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,

@@ -102,6 +102,38 @@ def builtin_parameters() -> dict[str, Any]:
     return {"province_codes": sorted(BY_CODE)}
 
 
+def smtp_configured() -> bool:
+    return bool(os.environ.get("AIRFLOW_CONN_SMTP_DEFAULT") or os.environ.get("AIRFLOW__SMTP__SMTP_HOST"))
+
+
+def send_breach_alerts(summary: QualitySummary) -> int:
+    """One alert per breached dimension; a mail that cannot be sent is logged, never raised."""
+    from de06.alerts import notify_breach
+    from de06.errors import De06Error
+
+    sent = 0
+    seen: set[str] = set()
+    for b in summary.breaches:
+        dim = b.get("dimension") or "overall"
+        if dim in seen:
+            continue
+        seen.add(dim)
+        try:
+            notify_breach(
+                summary.dataset,
+                dim,
+                float(b.get("score") or summary.scores.get(dim) or 0.0),
+                float(b.get("threshold") or 0.0),
+                summary.report_url or summary.report_path,
+                dag_id=summary.dag_id,
+                run_id=summary.run_id,
+            )
+            sent += 1
+        except (De06Error, OSError) as exc:
+            log.warning("breach alert for %s/%s not sent: %s", summary.dataset, dim, exc)
+    return sent
+
+
 def report_url(dag_id: str, run_id: str) -> str:
     base = os.environ.get("AIRFLOW__API__BASE_URL", "").rstrip("/")
     return f"{base}{UI_PREFIX}/run?{urlencode({'dag_id': dag_id, 'run_id': run_id})}" if base else ""
@@ -118,7 +150,13 @@ def validate_dataframe(
     parameters: dict[str, Any] | None = None,
     raise_on_breach: bool = False,
     store_conn_id: str = "lltp",
+    alert: bool | None = None,
 ) -> QualitySummary:
+    """Validate ``df`` with the suite of ``dataset``; keep the (masked) result, build Data Docs.
+
+    ``alert``: mail each breached dimension through :func:`de06.alerts.notify_breach`. Default:
+    only inside a DAG (``dag_id`` not ``"manual"``) and only when an SMTP server is configured.
+    """
     spec = load_suite(dataset)
     now = datetime.now(UTC)
     run_id = run_id or f"manual__{now.strftime('%Y-%m-%dT%H:%M:%S')}"
@@ -199,6 +237,8 @@ def validate_dataframe(
         conn_id=store_conn_id,
     )
     log.info("data quality %s", summary.line())
+    if found and (alert if alert is not None else (dag_id != "manual" and smtp_configured())):
+        send_breach_alerts(summary)
     if found and raise_on_breach:
         raise QualityBreach(summary)
     return summary

@@ -82,7 +82,10 @@ def clean_and_validate(
 
         df = pd.DataFrame(result.all_records())
         try:
-            summary = runner(dataset="province_status", df=df, run_id=run_id, dag_id=dag_id, task_id=task_id)
+            # alert=False: this report sends its own breach alerts (alert_breaches) with the report's link
+            summary = runner(
+                dataset="province_status", df=df, run_id=run_id, dag_id=dag_id, task_id=task_id, alert=False
+            )
             quality = {
                 "available": True,
                 "scores": summary.scores,

@@ -77,7 +77,7 @@ def test_reconciled_outcomes_pass(migrated, quality_dirs):
     now = datetime.now(UTC)
     df = pd.DataFrame(
         {"record_id": [1, 2, 3, 4], "outcome": ["linked", "linked", "unmatched", "rejected"],
-         "citizen_id": [10, 11, None, None], "score": [0.99, 0.97, 0.2, None],
+         "citizen_id": [10, 11, None, None], "score": [31.5, 12.0, 4.2, None],
          "reject_reason": [None, None, None, "dob_unparseable"], "created_at": [now] * 4}
     )  # fmt: skip
     s = validate_dataframe("judicial_cleaned", df, parameters={"input_count": 4}, dag_id="dq_runner_test")
