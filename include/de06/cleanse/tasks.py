@@ -12,29 +12,10 @@ from de06.cleanse import pipeline
 
 @contextmanager
 def _conn(conn_id: str):
-    """psycopg2 connection from the Airflow connection's fields (the provider's hook may hand out
-    psycopg 3, and the matcher uses psycopg2's COPY)."""
-    import psycopg2
+    """psycopg2 connection from the Airflow connection (see ``de06.db.conn.airflow_connect``)."""
+    from de06.db.conn import airflow_connect
 
-    from de06.db.conn import hook
-    from de06.errors import DatabaseUnavailable
-
-    c = hook(conn_id).connection
-    try:
-        conn = psycopg2.connect(
-            host=c.host,
-            port=c.port or 5432,
-            user=c.login,
-            password=c.password or None,
-            dbname=c.schema,
-            connect_timeout=10,
-            application_name=f"de06:{conn_id}",
-        )
-    except psycopg2.OperationalError as exc:
-        raise DatabaseUnavailable(
-            f"cannot connect to Airflow connection {conn_id!r}",
-            f"check AIRFLOW_CONN_{conn_id.upper()} and that the server runs",
-        ) from exc
+    conn = airflow_connect(conn_id)
     try:
         yield conn
     finally:

@@ -92,6 +92,36 @@ def hook(conn_id: str):
     return PostgresHook(postgres_conn_id=conn_id)
 
 
+def airflow_connect(conn_id: str) -> PgConnection:
+    """psycopg2 connection from an **Airflow connection** (use inside tasks).
+
+    The settings come through Airflow's own connection machinery (the postgres provider's hook:
+    env var, metadata DB or secrets backend); the session is opened with psycopg2 because the
+    hook may hand out psycopg 3 and the flows rely on psycopg2 (COPY, execute_values, advisory
+    locks, REPEATABLE READ snapshots).
+    """
+    c = hook(conn_id).get_connection(conn_id)
+    extra = {k: v for k, v in c.extra_dejson.items() if k in ("sslmode", "options")}
+    try:
+        conn = psycopg2.connect(
+            host=c.host,
+            port=c.port or 5432,
+            user=c.login,
+            password=c.password or None,
+            dbname=c.schema or CONN_IDS.get(conn_id, (conn_id, None))[0],
+            connect_timeout=10,
+            application_name=f"de06:airflow:{conn_id}",
+            **extra,
+        )
+    except psycopg2.OperationalError as exc:
+        raise DatabaseUnavailable(
+            f"cannot connect to Airflow connection {conn_id!r}",
+            f"check {env_var(conn_id)} and that the server runs (`de06 db start`)",
+        ) from exc
+    conn.autocommit = False
+    return conn
+
+
 def airflow_env() -> dict[str, str]:
     """``AIRFLOW_CONN_*`` variables for every connection id, for processes Airflow starts."""
     return {env_var(c): dsn(c) for c in CONN_IDS}

@@ -46,26 +46,10 @@ def client_from(params: dict[str, Any] | None) -> VneidClient:
 
 
 def airflow_pg(conn_id: str):
-    """A psycopg2 connection from Airflow's connection ``conn_id`` (env, metadata DB or secrets backend).
+    """A psycopg2 connection from Airflow's connection ``conn_id`` (see ``airflow_connect``)."""
+    from de06.db.conn import airflow_connect
 
-    The postgres provider's ``get_conn()`` returns a psycopg 3 connection under SQLAlchemy 2; the
-    drain is written for psycopg2 (``execute_values``), so only the connection *settings* come from
-    the hook.
-    """
-    import psycopg2
-    from de06.db.conn import hook
-
-    c = hook(conn_id).get_connection(conn_id)
-    extra = {k: v for k, v in c.extra_dejson.items() if k in ("sslmode", "options", "connect_timeout")}
-    return psycopg2.connect(
-        host=c.host,
-        port=c.port or 5432,
-        user=c.login,
-        password=c.password or None,
-        dbname=c.schema or conn_id,
-        application_name=f"de06:airflow:{conn_id}",
-        **extra,
-    )
+    return airflow_connect(conn_id)
 
 
 def run_drain(mode: str, params: dict[str, Any] | None = None, run_id: str | None = None) -> dict:
