@@ -77,10 +77,16 @@ def test_drain_with_faults_delivers_every_entry_once(people, bhxh, pg, send):
     ):
         # overlapped mode: ingestion on its own connections beside the pushes
         stats = D.drain(bhxh, pg("dancu"), c, FAST, mode="test", connect=lambda: (pg("bhxh"), pg("dancu")))
+        import httpx
+
+        api = httpx.get(f"{url}/admin/stats", headers={"X-Admin-Token": "admin"}, timeout=5).json()
     o = outcomes(bhxh)
     bad = sum(s.label in ("malformed", "xxe", "broken_table") for s in sent)
     dup = sum(s.label == "duplicate" for s in sent)
-    assert bad and dup and stats.retried > 0
+    # faults really happened (counted by the API itself; the drain's own retry counter misses the
+    # retries its HTTP client absorbs, so it is not asserted)
+    assert bad and dup and sum(api["by_fault"].values()) > 0, api
+    assert stats.acked > 0
     # every envelope has exactly one outcome
     assert o["subs"].get("rejected", 0) == bad and o["dups"] == dup
     assert o["subs"].get("accepted", 0) == len(sent) - bad - dup
