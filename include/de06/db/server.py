@@ -152,8 +152,10 @@ def stop_embedded() -> bool:
     pgdata = config.pgdata_dir()
     if _postmaster(pgdata) is None:
         return False
-    import pgserver
-    from pgserver._commands import pg_ctl
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pgserver
+        from pgserver._commands import pg_ctl
 
     user = "pgserver" if os.geteuid() == 0 else None
     try:
