@@ -12,11 +12,10 @@ reasons), **review** (doubtful: in the review queue with its candidates, `de06 r
 3. `reconcile`: outcomes must add up to the input count, or the run fails; then the run is
    marked done (its outcomes become current in `lltp.record_current`).
 4. Great Expectations: `quality_raw` (suite `judicial_raw` on the extract as recorded; reported)
-   and `quality_cleaned` (suite `judicial_cleaned` on this run's outcomes). A full run over every
-   province **fails** when a threshold of `judicial_cleaned` is breached; an incremental or
-   province-subset run reports the scores without gating (its outcomes are a slice, e.g. the
-   still-unresolved records, so whole-dataset rates such as the review share do not apply).
-   Results land in Data Docs and the run's "Data quality" view.
+   and `quality_cleaned` (suite `judicial_cleaned`). A run over every province validates the
+   current cleaned state of the whole DB and **fails** when a threshold is breached; a
+   province-subset or dry run reports its own outcomes without gating. Results land in Data Docs
+   and the run's "Data quality" view.
 
 Params: `provinces` (subset: codes or names, `none`; empty = all), `mode` (`incremental`: only new,
 changed or unresolved records; `full`: all), `dry_run` (outcomes recorded but never current, no
@@ -83,18 +82,11 @@ def lltp_cleanse():
 
     @task
     def quality_cleaned(reconciled: dict, params=None, run_id=None) -> dict:
-        """GX suite `judicial_cleaned` on this run's outcomes; gates a full all-province run."""
+        """GX suite `judicial_cleaned` (see de06.cleanse.quality: what is validated, when it gates)."""
+        from de06.cleanse.quality import validate_cleaned
         from de06.quality.operators import task_ids
-        from de06.quality.runner import validate_dataset
 
-        whole = params["mode"] == "full" and not params["provinces"] and not params["dry_run"]
-        return validate_dataset(
-            "judicial_cleaned",
-            query_params={"run_key": run_id},
-            parameters={"input_count": int(reconciled["input"])},
-            raise_on_breach=whole,
-            **task_ids(),
-        ).to_dict()
+        return validate_cleaned(run_id, dict(params), int(reconciled["input"]), **task_ids())
 
     partitions = start()
     quality_raw() >> partitions

@@ -69,15 +69,12 @@ def summary_lines() -> list[str]:
     lines = []
     rows = _count(
         "lltp",
-        """SELECT o.outcome, count(*) FROM record_outcome o
-           JOIN cleanse_run r ON r.run_id = o.run_id
-           WHERE r.run_id = (SELECT max(run_id) FROM cleanse_run WHERE status = 'done' AND NOT dry_run)
-           GROUP BY 1 ORDER BY 1""",
+        "SELECT outcome, count(*) FROM record_current GROUP BY 1 ORDER BY 1",
     )
     total = _count("lltp", "SELECT count(*) FROM judicial_record")
     if rows:
         parts = ", ".join(f"{k} {v:,}" for k, v in rows)
-        lines.append(f"judicial records  {total[0][0]:,} in: {parts}")
+        lines.append(f"judicial records  {total[0][0]:,} in, current outcome: {parts}")
     rows = _count("lltp", "SELECT count(*) FILTER (WHERE expunged), count(*) FROM conviction WHERE source = 'qp'")
     rows2 = _count(
         "lltp", "SELECT status, count(*) FROM qp_sync_run GROUP BY 1 ORDER BY 1"
@@ -110,11 +107,15 @@ def summary_lines() -> list[str]:
         )
     dq = _count(
         "lltp",
-        """SELECT dataset, bool_and(passed), count(*) FROM dq_result
-           WHERE created_at > now() - interval '1 day' GROUP BY 1 ORDER BY 1""",
+        """SELECT DISTINCT ON (dataset) dataset, passed, score_overall FROM dq_result
+           ORDER BY dataset, created_at DESC""",
     )
     if dq:
-        lines.append("data quality      " + ", ".join(f"{d} {'pass' if ok else 'FAIL'}" for d, ok, _ in dq))
+        lines.append(
+            "data quality      "
+            + ", ".join(f"{d} {float(s or 0):.0f}{'' if ok else ' (breached)'}" for d, ok, s in dq)
+            + "  (latest validation per dataset, overall score 0-100)"
+        )
     return lines
 
 
