@@ -103,7 +103,7 @@ def summary_lines() -> list[str]:
     )
     if lat:
         lines.append(
-            f"push latency      p50 {lat[0][0]:.1f}s  p95 {lat[0][1]:.1f}s  p99 {lat[0][2]:.1f}s (received→acked)"
+            f"push latency      p50 {lat[0][0]:.1f}s  p95 {lat[0][1]:.1f}s  p99 {lat[0][2]:.1f}s (received→acked; in the demo the visits wait in the inbox from the world build until the DAG runs)"
         )
     dq = _count(
         "lltp",
