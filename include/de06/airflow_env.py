@@ -51,8 +51,12 @@ def environment(start: bool = True) -> dict[str, str]:
     }
     for cid in conn.CONN_IDS:
         env[conn.env_var(cid)] = conn.dsn(cid, start=start)
-    # Values the user set explicitly win.
-    return {k: os.environ.get(k, v) if k != "DE06_HOME" else v for k, v in env.items()}
+    # Values the user set explicitly win, except those derived from the API port: a stale exported
+    # EXECUTION_API_SERVER_URL that disagrees with the port makes every task fail before it
+    # starts, so the port (DE06_API_PORT) is the one setting and the URLs always follow it.
+    follows_port = {"DE06_HOME", "AIRFLOW__API__PORT", "AIRFLOW__API__BASE_URL",
+                    "AIRFLOW__CORE__EXECUTION_API_SERVER_URL"}  # fmt: skip
+    return {k: v if k in follows_port else os.environ.get(k, v) for k, v in env.items()}
 
 
 def apply(start: bool = True) -> dict[str, str]:

@@ -44,14 +44,29 @@ def run_dag(dag_id: str, conf: dict, env: dict[str, str], log_dir: Path) -> tupl
     t0 = time.monotonic()
     with log.open("w") as fh:
         rc = subprocess.run(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT).returncode
-    text = log.read_text(errors="replace")
-    state = "success" if rc == 0 and "state=failed" not in text.replace(" ", "") else "failed"
-    if "DagRunState.FAILED" in text or "Dag run  failed" in text:
-        state = "failed"
+    state = latest_run_state(dag_id) if rc == 0 else "failed"
     return state, time.monotonic() - t0, log
 
 
+def latest_run_state(dag_id: str) -> str:
+    """State of the DAG's newest run, from Airflow's own metadata (not from its log text)."""
+    import psycopg2
+
+    from de06.db import server
+
+    conn = psycopg2.connect(server.info().uri("airflow"))
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT state FROM dag_run WHERE dag_id = %s ORDER BY id DESC LIMIT 1", (dag_id,))
+            row = cur.fetchone()
+    finally:
+        conn.close()
+    return str(row[0]) if row else "missing"
+
+
 def _count(conn_id: str, sql: str) -> list[tuple]:
+    import psycopg2
+
     from de06.db import connect
 
     conn = connect(conn_id)
@@ -59,7 +74,7 @@ def _count(conn_id: str, sql: str) -> list[tuple]:
         with conn.cursor() as cur:
             cur.execute(sql)
             return cur.fetchall()
-    except Exception:  # a table a flow has not created yet: say so in the summary
+    except psycopg2.ProgrammingError:  # a table or column a flow has not created yet: line left out
         return []
     finally:
         conn.close()
