@@ -10,6 +10,7 @@ Nothing here logs names or ID numbers.
 
 from __future__ import annotations
 
+import csv
 import io
 import logging
 from collections import defaultdict
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from de06.identity.scoring import PairScore, TermFrequencies, decide, score_pair
+from de06.identity.scoring import Decision, PairScore, TermFrequencies, decide, score_pair
 from de06.identity.standardize import StdIdentity, standardize
 
 log = logging.getLogger(__name__)
@@ -95,51 +96,62 @@ def term_frequencies(conn) -> TermFrequencies:
     )
 
 
-def _copy_value(v) -> str:
-    if v is None:
-        return "\\N"
-    s = str(v)
-    return s.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+_NULL = "\\N"
 
 
 def _copy_rows(cur, table: str, cols: str, rows) -> None:
-    buf = io.StringIO("".join("\t".join(map(_copy_value, r)) + "\n" for r in rows))
-    cur.copy_expert(f"COPY {table} ({cols}) FROM STDIN", buf)
+    """COPY rows (ints and plain strings, None as NULL) in CSV format: the C csv writer quotes."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerows([_NULL if v is None else v for v in r] for r in rows)
+    buf.seek(0)
+    cur.copy_expert(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buf)
 
 
-def _load_batch(cur, stds: list[StdIdentity | None]) -> None:
-    """Batch rows as join keys (see sql/batch_table.sql); k = position in ``stds``."""
+def _load_ids(cur, stds: list[StdIdentity | None]) -> None:
+    """Tier 1 input: the usable IDs of the batch (k = position in ``stds``)."""
     cur.execute(sql("batch_table"))
-    ids, keys, loose_rows = [], [], []
-    for k, s in enumerate(stds):
-        if s is None:
-            continue
+    ids = [
+        (k, s.id.value if s.id.kind == "cccd" else None, s.id.value if s.id.kind == "cmnd" else None)
+        for k, s in enumerate(stds)
+        if s is not None and s.id.usable
+    ]
+    _copy_rows(cur, "m_batch", "k, cccd, cmnd", ids)
+    cur.execute("ANALYZE m_batch")
+
+
+def _load_keys(cur, stds: list[StdIdentity | None], pending: list[int]) -> None:
+    """Tier 2 input, for the rows tier 1 did not settle: name and date blocking keys."""
+    keys, loose_rows = [], []
+    for k in pending:
+        s = stds[k]
         d = s.dob
-        ids.append(
-            (k, s.id.value if s.id.kind == "cccd" else None, s.id.value if s.id.kind == "cmnd" else None)
-        )
         if not d.ok:
             continue
         words = s.tokens
-        # the given name is the last word (Vietnamese order) or the first (Western order)
-        toks = sorted({words[0], words[-1]}) if words else []
+        if not words:
+            continue
+        # the given name is the last word (Vietnamese order) or the first (Western order); the
+        # family name is then the other end
+        ends = {words[-1]: words[0], words[0]: words[-1]}
         jan1 = f"{d.year:04d}-01-01"
-        dates = {jan1: True}  # citizens known only by their birth year carry 1 Jan
-        if not d.year_only:
-            dates[d.iso] = False
-            swap = d.swapped()
-            if swap:
-                dates[swap.isoformat()] = False
-        keys.extend((k, t, day, only_y) for t in toks for day, only_y in sorted(dates.items()))
+        for tok in sorted(ends):
+            # citizens known only by their birth year carry 1 Jan; that block also needs the
+            # family word (a year-wide block on a common given name alone is far too wide)
+            keys.append((k, tok, jan1, True, ends[tok]))
+            if not d.year_only:
+                keys.append((k, tok, d.iso, False, ends[tok]))
+                swap = d.swapped()
+                if swap:
+                    keys.append((k, tok, swap.isoformat(), False, ends[tok]))
         if (d.year_only or "filler_0101" in d.flags) and len(words) >= 2 and not s.id.usable:
-            # A year alone confirms a link only with an agreeing ID, which the ID blocks find; so
-            # the year-wide block runs only for records without a usable ID, to give reviewers the
+            # A year alone confirms a link only with an agreeing ID, which tier 1 finds; so the
+            # year-wide block runs only for records without a usable ID, to give reviewers the
             # candidates. Given name last and family first, or the reverse (Western order).
             loose_rows.extend({(k, words[-1], words[0], d.year), (k, words[0], words[-1], d.year)})
-    _copy_rows(cur, "m_batch", "k, cccd, cmnd", ids)
-    _copy_rows(cur, "m_keys", "k, tok, d, year_only_pop", keys)
+    _copy_rows(cur, "m_keys", "k, tok, d, year_only_pop, ftok", keys)
     _copy_rows(cur, "m_loose", "k, gtok, ftok, y", loose_rows)
-    cur.execute("ANALYZE m_batch; ANALYZE m_keys; ANALYZE m_loose")
+    cur.execute("ANALYZE m_keys; ANALYZE m_loose")
 
 
 _CAND_COLS = (
@@ -187,8 +199,21 @@ def _candidate_view(s: PairScore) -> dict:
     }
 
 
+#: ID levels that settle a record in tier 1: an exact CCCD or CMND confirmed by name and dob.
+SETTLING_ID_LEVELS = ("cccd_exact", "cmnd")
+
+
 def match_std(stds: list[StdIdentity], dancu_conn, tf: TermFrequencies | None = None) -> list[MatchResult]:
-    """Match already standardised identities (the cleansing pipeline keeps the trail)."""
+    """Match already standardised identities (the cleansing pipeline keeps the trail).
+
+    Tier 1 looks up usable IDs (CCCD, current and old CMND). A record whose exact ID candidate is
+    confirmed by name and date of birth, with no second candidate sharing the ID, is settled there:
+    a candidate found later by name cannot carry that ID, so it could not change the decision
+    (see :func:`de06.identity.scoring.decide`). Every other record goes on to tier 2, the name and
+    date blocks (which also find the one-wrong-digit CCCD and the fuzzy matches), and, with no
+    candidate at all, to the family-name fallback. Scores of all candidates found are decided
+    together.
+    """
     results: list[MatchResult | None] = [None] * len(stds)
     live: list[StdIdentity | None] = []
     for i, s in enumerate(stds):
@@ -199,24 +224,40 @@ def match_std(stds: list[StdIdentity], dancu_conn, tf: TermFrequencies | None = 
             live.append(s)
     if any(x is not None for x in live):
         tf = tf or term_frequencies(dancu_conn)
+        scores: dict[int, list[PairScore]] = defaultdict(list)
+
+        def add(k: int, rows: list[dict]) -> None:
+            seen = {p.citizen_id for p in scores[k]}
+            scores[k].extend(score_pair(live[k], c, tf) for c in rows if int(c["citizen_id"]) not in seen)
+
         with dancu_conn.cursor() as cur:
-            _load_batch(cur, live)
-            cands = _fetch(cur, sql("candidates"))
-            missing = [k for k, s in enumerate(live) if s is not None and k not in cands]
-            if missing:
-                for k, rows in _fetch(cur, sql("candidates_fallback"), {"keys": missing}).items():
-                    cands[k] = rows
+            _load_ids(cur, live)
+            for k, rows in _fetch(cur, sql("candidates_id")).items():
+                add(k, rows)
+            pending = []
+            for k, s in enumerate(live):
+                if s is None:
+                    continue
+                d = decide(scores[k]) if scores.get(k) else None
+                if d is not None and d.outcome == "linked" and d.best.levels["id"] in SETTLING_ID_LEVELS:
+                    results[k] = _result(s, d)
+                else:
+                    pending.append(k)
+            if pending:
+                _load_keys(cur, live, pending)
+                for k, rows in _fetch(cur, sql("candidates_name")).items():
+                    add(k, rows)
+                missing = [k for k in pending if not scores.get(k)]
+                if missing:
+                    for k, rows in _fetch(cur, sql("candidates_fallback"), {"keys": missing}).items():
+                        add(k, rows)
             cur.execute("TRUNCATE m_batch, m_keys, m_loose")
-        for k, s in enumerate(live):
-            if s is None:
-                continue
-            scores = [score_pair(s, c, tf) for c in cands.get(k, [])]
-            results[k] = _result(s, scores)
+        for k in pending:
+            results[k] = _result(live[k], decide(scores.get(k, [])))
     return [r for r in results if r is not None]
 
 
-def _result(s: StdIdentity, scores: list[PairScore]) -> MatchResult:
-    d = decide(scores)
+def _result(s: StdIdentity, d: Decision) -> MatchResult:
     if d.outcome == "linked":
         b = d.best
         return MatchResult(

@@ -1,0 +1,17 @@
+-- Tier 2: candidate citizens by name and date, for the rows tier 1 did not settle. Each block is a
+-- plain equality join on an index: (given-name key, dob) for the record's date and its swap;
+-- (given key, 1 Jan) + family key for citizens known by birth year only; (given key, year range)
+-- + family key for year-only dates of records without a usable ID.
+SELECT m.k, c.citizen_id, 'given_dob' AS via, c.cccd, c.cmnd, c.full_name, c.family_name, c.middle_name,
+       c.given_name, c.dob, c.dob_precision, c.sex, c.birth_province, c.is_deceased,
+       (SELECT array_agg(x.cmnd) FROM citizen_cmnd x WHERE x.citizen_id = c.citizen_id) AS cmnd_old
+FROM m_keys m JOIN citizen c ON de06_last_token(c.given_name) = m.tok AND c.dob = m.d
+WHERE NOT m.year_only_pop
+   OR (c.dob_precision = 'Y' AND de06_first_token(c.family_name) = m.ftok)
+UNION ALL
+SELECT l.k, c.citizen_id, 'given_family_year', c.cccd, c.cmnd, c.full_name, c.family_name, c.middle_name,
+       c.given_name, c.dob, c.dob_precision, c.sex, c.birth_province, c.is_deceased,
+       (SELECT array_agg(x.cmnd) FROM citizen_cmnd x WHERE x.citizen_id = c.citizen_id)
+FROM m_loose l JOIN citizen c ON de06_last_token(c.given_name) = l.gtok
+                             AND c.dob BETWEEN make_date(l.y, 1, 1) AND make_date(l.y, 12, 31)
+WHERE de06_first_token(c.family_name) = l.ftok;
