@@ -19,7 +19,8 @@ one run (``max_active_runs=1``, a paused DAG, a restarted triggerer) strand noth
    reported there and does not undo or fail the push (param ``quality`` false skips it).
 
 Params: ``api_url`` (default env ``DE06_VNEID_API_URL`` or http://127.0.0.1:8600), ``max_run_s``,
-``batch_size``, ``concurrency``, ``retry_base_s``, ``idle_exit_s`` (a run lingers this long for
+``batch_size``, ``concurrency``, ``api_batch`` (entries per call to the API's batch endpoint, 0: one
+call per entry), ``retry_base_s``, ``idle_exit_s`` (a run lingers this long for
 more work before it ends, default 5 s: cheaper than starting a new run).
 """
 
@@ -51,6 +52,7 @@ health_work = Asset(
         "max_run_s": Param(300, type="number", minimum=1),
         "batch_size": Param(200, type="integer", minimum=1),
         "concurrency": Param(8, type="integer", minimum=1, maximum=64),
+        "api_batch": Param(100, type="integer", minimum=0, maximum=500),
         "retry_base_s": Param(1.0, type="number", minimum=0),
         "idle_exit_s": Param(5.0, type="number", minimum=0),
         "quality": Param(True, type="boolean"),

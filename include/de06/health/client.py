@@ -4,6 +4,9 @@ backoff and jitter, 429 Retry-After, and a circuit breaker shared by all threads
 Outcomes: ``acked`` (201, or 200 replay of the same key), ``retry`` (transient: 5xx, 429, timeout,
 dropped connection, breaker open), ``dead`` (permanent 4xx other than 401/429). The caller
 acknowledges an item only on ``acked``.
+
+:meth:`VneidClient.push_many` sends up to 500 entries in one call to the batch endpoint and maps
+each entry's own status the same way (a whole-call failure makes every entry ``retry``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from de06.domain.cccd import mask
 
 DEFAULT_CLIENT_ID = "bhxh-gateway"
 DEFAULT_CLIENT_SECRET = "bhxh-secret"
+BATCH_PATH = "/v1/health-book/entries/batch"
 
 
 @dataclass
@@ -43,6 +47,20 @@ def backoff(attempt: int, base_s: float, cap_s: float, rng: random.Random | None
     """Full-jitter exponential backoff: uniform(0, min(cap, base * 2**attempt))."""
     r = rng or random
     return r.uniform(0, min(cap_s, base_s * (2 ** max(0, attempt))))
+
+
+def entry_outcome(res: dict) -> Outcome:
+    """One entry's result in a batch answer -> outcome (same rules as a single call's status)."""
+    s = int(res.get("status") or 0)
+    if s in (200, 201):
+        return Outcome("acked", s, entry_id=str(res.get("entry_id")), replayed=s == 200)
+    if s == 429:
+        ra = res.get("retry_after_s")
+        return Outcome("retry", s, reason="throttled (429)", retry_after_s=float(ra if ra is not None else 1))
+    if s >= 500 or s == 0:
+        return Outcome("retry", s or None, reason=f"server error {s}")
+    detail = _masked(str(res.get("detail") or "")[:200])
+    return Outcome("dead", s, reason=f"HTTP {s}: {detail}".rstrip(": "))
 
 
 class CircuitBreaker:
@@ -113,7 +131,8 @@ class VneidClient:
         )
         self._token: str | None = None
         self._token_lock = threading.Lock()
-        self.calls = 0
+        self.calls = 0  # HTTP calls that pushed entries (single or batch)
+        self.entries_sent = 0  # entries carried by those calls
         self.transient = 0
 
     def close(self) -> None:
@@ -217,6 +236,71 @@ class VneidClient:
                 return out
             time.sleep(wait)
         return out
+
+    def push_many(self, items: list[tuple[dict, str]]) -> list[Outcome]:
+        """Push ``(body, idempotency_key)`` pairs in one batch call; one outcome per item, in order.
+
+        No inline retry: transient outcomes go back to the caller's queue (backoff, Retry-After).
+        """
+        if not items:
+            return []
+        if not self.breaker.allow():
+            o = Outcome("retry", reason="circuit breaker open", retry_after_s=self.breaker.wait_s())
+            return [o] * len(items)
+        self.calls += 1
+        self.entries_sent += len(items)
+        url = f"{self.base_url}{BATCH_PATH}"
+        payload = {"entries": [{"idempotency_key": k, "entry": b} for b, k in items]}
+        try:
+            r = self.http.post(url, json=payload, headers=self._headers())
+            if r.status_code == 401:
+                r = self.http.post(url, json=payload, headers=self._headers(refresh=True))
+        except httpx.HTTPStatusError as exc:  # token endpoint refused
+            status = exc.response.status_code
+            if status >= 500 or status == 429:
+                self.breaker.failure()
+                return [Outcome("retry", status, reason=f"token endpoint {status}")] * len(items)
+            o = Outcome("dead", status, reason=f"token refused ({status}): check client credentials")
+            return [o] * len(items)
+        except (httpx.TransportError, httpx.TimeoutException) as exc:
+            self.breaker.failure()
+            return [Outcome("retry", reason=f"transport: {type(exc).__name__}")] * len(items)
+        if r.status_code != 200:
+            return [self._call_outcome(r)] * len(items)
+        self.breaker.success()
+        try:
+            results = {int(x["index"]): x for x in r.json()["results"]}
+        except (ValueError, KeyError, TypeError):
+            return [Outcome("retry", 200, reason="unreadable batch answer")] * len(items)
+        out = []
+        for i, (_b, key) in enumerate(items):
+            res = results.get(i)
+            if res is None or res.get("idempotency_key") != key:
+                out.append(Outcome("retry", reason="no answer for this entry in the batch"))
+            else:
+                out.append(entry_outcome(res))
+        return out
+
+    def _call_outcome(self, r: httpx.Response) -> Outcome:
+        """The outcome of every entry of a batch call the API answered with an error status."""
+        s = r.status_code
+        if s == 429:
+            self.breaker.success()
+            try:
+                ra = float(r.headers.get("Retry-After", "1"))
+            except ValueError:
+                ra = 1.0
+            return Outcome("retry", s, reason="throttled (429)", retry_after_s=ra)
+        if s >= 500:
+            self.breaker.failure()
+            return Outcome("retry", s, reason=f"server error {s}")
+        self.breaker.success()
+        detail = ""
+        try:
+            detail = _masked(str(r.json().get("detail", ""))[:200])
+        except ValueError:
+            pass
+        return Outcome("dead", s, reason=f"HTTP {s} (whole batch): {detail}".rstrip(": "))
 
     # ---- consent and read-back (used by tests and the demo) -----------------------------
     def grant_consent(self, citizen_id: str, facility_code: str) -> int:

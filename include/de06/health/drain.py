@@ -124,6 +124,7 @@ ON CONFLICT (run_id) DO UPDATE SET finished_at = EXCLUDED.finished_at, submissio
 class Settings:
     batch_size: int = 200
     concurrency: int = 8
+    api_batch: int = 100  # entries per call to the batch endpoint (0: one call per entry)
     lease_s: float = 60.0
     retry_base_s: float = 1.0
     retry_cap_s: float = 60.0
@@ -274,7 +275,15 @@ def push_batch(
     bhxh.commit()
     if not rows:
         return 0
-    outcomes: list[Outcome] = list(pool.map(lambda r: client.push(body_of(r), r[1]), rows))
+    if cfg.api_batch > 0:
+        chunks = [rows[i : i + cfg.api_batch] for i in range(0, len(rows), cfg.api_batch)]
+        outcomes: list[Outcome] = [
+            o
+            for part in pool.map(lambda ch: client.push_many([(body_of(r), r[1]) for r in ch]), chunks)
+            for o in part
+        ]
+    else:
+        outcomes = list(pool.map(lambda r: client.push(body_of(r), r[1]), rows))
     acks, dead, retry = [], [], []
     for row, out in zip(rows, outcomes, strict=True):
         item_id, attempts = row[0], row[9]

@@ -22,6 +22,7 @@ def settings(params: dict[str, Any] | None) -> D.Settings:
     for name in (
         "batch_size",
         "concurrency",
+        "api_batch",
         "max_run_s",
         "retry_base_s",
         "retry_cap_s",

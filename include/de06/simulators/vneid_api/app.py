@@ -7,6 +7,10 @@ Contract (the push flow codes against it):
   ``clinic-<5-char facility code>``/``clinic-secret`` (role clinic: read books with consent).
 - ``POST /v1/health-book/entries`` (gateway, header ``Idempotency-Key``) -> 201 / 200 replay with
   ``Idempotent-Replayed: true`` / 409 different body / 404 no book / 400 no key / 422 bad body.
+- ``POST /v1/health-book/entries/batch`` (gateway): up to 500 entries, each with its own
+  ``idempotency_key``; 200 with one result per entry in request order, each with its own status
+  (201 / 200 replay / 404 / 409 / 422, or 5xx / 429 + ``retry_after_s`` as injected faults; only
+  201 and 200 are stored). Whole-call errors: 401/403, 413 too many entries, 422 malformed body, 503.
 - ``POST``/``DELETE /v1/consents`` (gateway); ``GET /v1/health-book/{citizen_id}/entries`` (clinic
   with the citizen's consent for its facility, else 403; every read logged).
 - ``GET /healthz``; ``GET``/``POST /admin/faults``, ``GET /admin/stats``, ``POST /admin/accounts``
@@ -27,7 +31,7 @@ from fastapi import Depends, FastAPI, Form, Header, HTTPException, Path, Query, 
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from de06.errors import DatabaseUnavailable, InputError
 from de06.simulators.vneid_api.faults import FAULT_NAMES, FaultState
@@ -100,6 +104,53 @@ class EntryIn(BaseModel):
     @classmethod
     def _aware(cls, v: datetime) -> datetime:
         return v if v.tzinfo is not None else v.replace(tzinfo=VN_TZ)
+
+
+MAX_BATCH = 500
+
+
+class BatchItemIn(BaseModel):
+    """One entry of a batch: its own Idempotency-Key and the same body as the single-entry call."""
+
+    model_config = ConfigDict(extra="forbid")
+    idempotency_key: str = Field(
+        min_length=1, max_length=200, description="Unique per entry; reuse it when retrying."
+    )
+    entry: dict[str, Any] = Field(
+        description="An EntryIn object (validated per entry: a bad one "
+        "gets its own 422 result, the others go on)."
+    )
+
+
+class BatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    entries: list[BatchItemIn] = Field(min_length=1, description=f"1 to {MAX_BATCH} entries.")
+
+
+class BatchResult(BaseModel):
+    index: int = Field(description="Position of the entry in the request.")
+    idempotency_key: str
+    status: int = Field(
+        description="201 stored; 200 replay of the same key and body; 404 no book for the owner; "
+        "409 key used with a different body; 422 invalid entry; 429 throttled (retry after "
+        "retry_after_s); 500/502/503 not stored, retry."
+    )
+    entry_id: str | None = None
+    received_at: datetime | None = None
+    detail: str | None = None
+    retry_after_s: int | None = None
+
+
+class BatchOut(BaseModel):
+    results: list[BatchResult]
+    stored: int = Field(description="Entries answered 201 or 200 (held by the book).")
+    failed: int
+
+
+def _entry_error(exc: ValidationError) -> str:
+    """A 422 detail naming the fields, never their values (they may be personal IDs)."""
+    where = sorted({".".join(str(x) for x in e["loc"]) or "entry" for e in exc.errors()})
+    return "invalid entry: " + ", ".join(where)[:180]
 
 
 class EntryAccepted(BaseModel):
@@ -290,6 +341,70 @@ def create_app(store: Store, state: FaultState, settings: Settings | None = None
             response.status_code = 200
             response.headers["Idempotent-Replayed"] = "true"
         return EntryAccepted(entry_id=result.entry_id, received_at=result.received_at)
+
+    @app.post(
+        "/v1/health-book/entries/batch",
+        tags=["health-book"],
+        response_model=BatchOut,
+        summary=f"Push up to {MAX_BATCH} entries in one call (gateway token; idempotent per entry).",
+        description="Each entry carries its own idempotency_key and gets its own result, in request "
+        "order; only status 201 and 200 mean the book holds it. A key repeated within one batch is "
+        "stored once (later copies: 200, or 409 when the body differs). Injected 5xx/429 faults hit "
+        "single entries at the configured rates; a dropped or timed-out call loses every answer (retry "
+        "the same keys: stored entries replay).",
+        responses={
+            413: {"model": Detail, "description": f"More than {MAX_BATCH} entries."},
+            **R401,
+            **R403,
+            **R_FAULTS,
+        },
+    )
+    def push_batch(body: BatchIn, p: Principal = gateway) -> BatchOut:
+        if len(body.entries) > MAX_BATCH:
+            raise HTTPException(413, f"at most {MAX_BATCH} entries per batch; split it")
+        results: list[BatchResult | None] = [None] * len(body.entries)
+        todo: list[tuple[int, str, dict[str, Any]]] = []
+        faults: list[str] = []
+        for i, item in enumerate(body.entries):
+            key = item.idempotency_key
+            try:
+                data = EntryIn.model_validate(item.entry).model_dump(mode="json")
+            except ValidationError as exc:
+                results[i] = BatchResult(index=i, idempotency_key=key, status=422, detail=_entry_error(exc))
+                continue
+            fault = state.draw_entry()
+            if fault is not None:
+                code, name = fault
+                faults.append(name)
+                results[i] = BatchResult(
+                    index=i,
+                    idempotency_key=key,
+                    status=code,
+                    detail="too many requests (simulated)" if code == 429 else f"simulated error {code}",
+                    retry_after_s=state.faults.retry_after_s if code == 429 else None,
+                )
+                continue
+            todo.append((i, key, data))
+        stored = store.push_entries([(k, d) for _i, k, d in todo], p.client_id) if todo else []
+        for (i, key, _d), r in zip(todo, stored, strict=True):
+            status, detail = {
+                "created": (201, None),
+                "replayed": (200, None),
+                "no_book": (404, "no health book for this owner"),
+                "conflict": (409, "Idempotency-Key already used with a different body"),
+            }[r.outcome]
+            results[i] = BatchResult(
+                index=i,
+                idempotency_key=key,
+                status=status,
+                entry_id=r.entry_id or None,
+                received_at=r.received_at if status in (200, 201) else None,
+                detail=detail,
+            )
+        done = [r for r in results if r is not None]
+        state.count_entries([r.status for r in done], faults)
+        ok = sum(r.status in (200, 201) for r in done)
+        return BatchOut(results=done, stored=ok, failed=len(done) - ok)
 
     @app.post(
         "/v1/consents",

@@ -11,6 +11,12 @@ Faults (set by CLI flags, ``serve_in_thread(**faults)`` or live through ``POST /
   out after the entry was accepted; a retry with the same Idempotency-Key replays it);
 - ``down``: every call (``/healthz`` included, ``/admin/*`` excepted) answers 503.
 
+``POST /v1/health-book/entries/batch`` carries many entries in one call, so its faults keep the
+same *per-entry* rates: ``error_rate`` and ``throttle_rate`` are drawn for every entry of the batch
+(that entry's result says 5xx, or 429 with ``retry_after_s``; it is not stored), while latency,
+``drop_rate``, ``timeout_after_accept_rate`` and ``down`` act on the call as a whole (a dropped or
+held call loses every answer of the batch; after an accept, every stored entry replays on retry).
+
 Draws come from one ``random.Random(seed)`` in arrival order, so a seed gives the same fault
 sequence for the same sequence of calls. ``/healthz``, ``/admin/*`` and the docs are never
 faulted (except ``down`` for ``/healthz``).
@@ -39,6 +45,8 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 ENTRIES_PATH = "/v1/health-book/entries"
+BATCH_PATH = "/v1/health-book/entries/batch"
+STORING_PATHS = (ENTRIES_PATH, BATCH_PATH)
 NEVER_FAULTED = ("/healthz", "/admin", "/openapi.json", "/docs", "/redoc")
 _ID_IN_PATH = re.compile(r"(?<!\d)\d{9,12}(?!\d)")
 RATE_FIELDS = ("error_rate", "throttle_rate", "drop_rate", "timeout_after_accept_rate")
@@ -93,6 +101,7 @@ class FaultState:
         self._rng = random.Random(self.faults.seed)
         self.by_status: Counter[str] = Counter()
         self.by_fault: Counter[str] = Counter()
+        self.by_entry_status: Counter[str] = Counter()
         self.started = time.time()
 
     def update(self, changes: dict[str, Any]) -> Faults:
@@ -118,19 +127,39 @@ class FaultState:
                 latency = f.latency_ms / 1000.0 * max(0.0, 1.0 + self._rng.uniform(-f.jitter, f.jitter))
             u = self._rng.random()
             fault = None
+            per_entry = path == BATCH_PATH  # error/throttle drawn per entry (draw_entry)
             if u < f.drop_rate:
                 fault = "drop"
-            elif u < f.drop_rate + f.throttle_rate:
+            elif not per_entry and u < f.drop_rate + f.throttle_rate:
                 fault = "throttle"
-            elif u < f.drop_rate + f.throttle_rate + f.error_rate:
+            elif not per_entry and u < f.drop_rate + f.throttle_rate + f.error_rate:
                 fault = "error"
-            elif method == "POST" and path == ENTRIES_PATH and f.timeout_after_accept_rate > 0:
+            elif method == "POST" and path in STORING_PATHS and f.timeout_after_accept_rate > 0:
                 if self._rng.random() < f.timeout_after_accept_rate:
                     fault = "timeout_after_accept"
             error_code = self._rng.choice((500, 502, 503)) if fault == "error" else 0
         if fault == "error":
             return f"error:{error_code}", latency
         return fault, latency
+
+    def draw_entry(self) -> tuple[int, str] | None:
+        """A fault for one entry of a batch call: ``(status, fault)`` or None (store it)."""
+        with self._lock:
+            f = self.faults
+            if f.error_rate <= 0 and f.throttle_rate <= 0:
+                return None
+            u = self._rng.random()
+            if u < f.throttle_rate:
+                return 429, "throttle"
+            if u < f.throttle_rate + f.error_rate:
+                return self._rng.choice((500, 502, 503)), "error"
+        return None
+
+    def count_entries(self, statuses: list[int], faults: list[str]) -> None:
+        """Per-entry answers of a batch call (``by_entry_status``; faults also in ``by_fault``)."""
+        with self._lock:
+            self.by_entry_status.update(str(s) for s in statuses)
+            self.by_fault.update(faults)
 
     def count(self, status: int | None, fault: str | None) -> None:
         with self._lock:
@@ -144,6 +173,7 @@ class FaultState:
                 "requests": sum(self.by_status.values()),
                 "by_status": dict(self.by_status),
                 "by_fault": dict(self.by_fault),
+                "by_entry_status": dict(self.by_entry_status),
                 "since": self.started,
             }
 

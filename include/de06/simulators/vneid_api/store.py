@@ -41,6 +41,20 @@ SQL_ENTRY_BY_KEY = """
 SELECT entry_id::text, request_hash, received_at FROM health_book_entry WHERE idempotency_key = %s
 """
 SQL_ACCOUNT = "SELECT active FROM account WHERE citizen_id = %s"
+#: Batch push: entries already stored under these keys, and the owners' account rows.
+SQL_ENTRIES_BY_KEYS = """
+SELECT idempotency_key, entry_id::text, request_hash, received_at FROM health_book_entry
+WHERE idempotency_key = ANY(%s)
+"""
+SQL_ACCOUNTS = "SELECT citizen_id, active FROM account WHERE citizen_id = ANY(%s)"
+SQL_DANCU_ACCOUNTS = "SELECT cccd, has_vneid AND NOT is_deceased FROM citizen WHERE cccd = ANY(%s)"
+SQL_INSERT_ENTRIES = """
+INSERT INTO health_book_entry (idempotency_key, request_hash, citizen_id, book_owner_id, entry_type,
+                               facility_code, episode_key, occurred_at, payload, client_id)
+VALUES %s
+ON CONFLICT (idempotency_key) DO NOTHING
+RETURNING idempotency_key, entry_id::text, received_at
+"""
 #: One round trip before a push: the entry already stored under this key (if any) and the owner's
 #: row in ``account`` (active or NULL when unknown there).
 SQL_PRECHECK = """
@@ -190,6 +204,16 @@ class AccountDirectory:
             cur.execute(SQL_DANCU_ACCOUNT, (citizen_id,))
             row = cur.fetchone()
         return bool(row and row[0])
+
+    def in_population_many(self, citizen_ids: list[str]) -> set[str]:
+        """The IDs among ``citizen_ids`` with an active account in dancu (one query)."""
+        if not self.dancu_lookup or not citizen_ids:
+            return set()
+        if self._dancu is None:
+            self._dancu = Pool("dancu", size=4)
+        with self._dancu.connection() as conn, conn.cursor() as cur:
+            cur.execute(SQL_DANCU_ACCOUNTS, (list(citizen_ids),))
+            return {c.strip() for c, ok in cur.fetchall() if ok}
 
     def __call__(self, citizen_id: str) -> bool:
         return self.exists(citizen_id)
@@ -353,6 +377,82 @@ class Store:
             cur.execute(SQL_ENTRY_BY_KEY, (key,))  # a concurrent identical request won the insert
             entry_id, stored_hash, received_at = cur.fetchone()
         return PushResult("replayed" if stored_hash == rh else "conflict", entry_id, received_at)
+
+    def push_entries(self, items: list[tuple[str, dict[str, Any]]], client_id: str) -> list[PushResult]:
+        """Store a batch of ``(idempotency_key, body)`` in one transaction; one result per item.
+
+        Same outcomes and rules as :meth:`push_entry`, set-based: one read of the keys already
+        stored, one of the owners' accounts (plus one dancu lookup for owners unknown there) and one
+        multi-row ``INSERT ... ON CONFLICT DO NOTHING``. A key repeated within the batch is stored
+        once; its later copies answer ``replayed`` (same body) or ``conflict`` (different body).
+        """
+        hashes = [request_hash(body) for _k, body in items]
+        first: dict[str, int] = {}
+        for i, (key, _b) in enumerate(items):
+            first.setdefault(key, i)
+        keys = list(first)
+        done: dict[str, PushResult] = {}
+        with self.pool.connection() as conn, conn.cursor() as cur:
+            cur.execute(SQL_ENTRIES_BY_KEYS, (keys,))
+            stored = {k: (eid, h, at) for k, eid, h, at in cur.fetchall()}
+            for key, (eid, h, at) in stored.items():
+                done[key] = PushResult("replayed" if h == hashes[first[key]] else "conflict", eid, at)
+            owners = sorted({items[first[k]][1]["book_owner_id"] for k in keys if k not in stored})
+            known = self._books(cur, owners)
+            rows = []
+            for key in keys:
+                if key in done:
+                    continue
+                body = items[first[key]][1]
+                if body["book_owner_id"] not in known:
+                    done[key] = PushResult("no_book", "", None)
+                    continue
+                rows.append(
+                    (
+                        key,
+                        hashes[first[key]],
+                        body["citizen_id"],
+                        body["book_owner_id"],
+                        body["entry_type"],
+                        body["facility_code"],
+                        body["episode_key"],
+                        body["occurred_at"],
+                        psycopg2.extras.Json(body["payload"]),
+                        client_id,
+                    )
+                )
+            if rows:
+                got = psycopg2.extras.execute_values(
+                    cur, SQL_INSERT_ENTRIES, rows, page_size=len(rows), fetch=True
+                )
+                for key, eid, at in got:
+                    done[key] = PushResult("created", eid, at)
+                lost = [r[0] for r in rows if r[0] not in done]  # concurrent identical requests won
+                if lost:
+                    cur.execute(SQL_ENTRIES_BY_KEYS, (lost,))
+                    for key, eid, h, at in cur.fetchall():
+                        same = h == hashes[first[key]]
+                        done[key] = PushResult("replayed" if same else "conflict", eid, at)
+        out = []
+        for i, (key, _b) in enumerate(items):
+            r = done[key]
+            if i != first[key] and r.outcome in ("created", "replayed"):  # a repeat within the batch
+                same = hashes[i] == hashes[first[key]]
+                r = PushResult("replayed" if same else "conflict", r.entry_id, r.received_at)
+            out.append(r)
+        return out
+
+    def _books(self, cur, owners: list[str]) -> set[str]:
+        """The owners among ``owners`` that have a health book (account table, then dancu)."""
+        if not owners:
+            return set()
+        if self._directory is None:
+            return {o for o in owners if self.has_book(o)}  # a plugged-in lookup
+        cur.execute(SQL_ACCOUNTS, (owners,))
+        rows = {c.strip(): bool(a) for c, a in cur.fetchall()}
+        known = {o for o, active in rows.items() if active}
+        rest = [o for o in owners if o not in rows]
+        return known | self._directory.in_population_many(rest)
 
     def read_book(self, citizen_id: str, entry_type: str | None) -> list[dict[str, Any]]:
         with (
