@@ -9,7 +9,6 @@ personal data: counts only.
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from datetime import datetime
 from importlib import resources
 
 from de06.cleanse.review import enqueue_review
+from de06.db.copyrows import copy_rows
 from de06.domain.provinces import CODES
 from de06.errors import De06Error, InputError
 from de06.identity.matcher import MatchResult, match_std, term_frequencies
@@ -111,29 +111,8 @@ def run_info(conn, run_id: int) -> RunInfo:
     return RunInfo(row[0], list(row[2]) if row[2] else list(ALL_PARTITIONS), row[1], row[3], row[4])
 
 
-_COPY_TEXT = str.maketrans({"\\": "\\\\", "\t": " ", "\n": " ", "\r": " "})
-_ARRAY_ITEM = str.maketrans({"\\": "\\\\\\\\", '"': '\\\\"', "\t": " ", "\n": " ", "\r": " "})
-
-
-def _esc(v) -> str:
-    """One value in COPY text format (arrays as literals)."""
-    if v is None:
-        return "\\N"
-    t = type(v)
-    if t is str:
-        return v.translate(_COPY_TEXT)
-    if t is bool:
-        return "t" if v else "f"
-    if t is list or t is tuple:
-        return "{" + ",".join('"' + str(x).translate(_ARRAY_ITEM) + '"' for x in v) + "}"
-    return str(v).translate(_COPY_TEXT)
-
-
 def _copy(cur, table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
-    if not rows:
-        return
-    buf = io.StringIO("".join("\t".join(map(_esc, r)) + "\n" for r in rows))
-    cur.copy_expert(f"COPY {table} ({', '.join(cols)}) FROM STDIN", buf)
+    copy_rows(cur, table, cols, rows)
 
 
 OUTCOME_COLS = (

@@ -7,13 +7,13 @@ points at it, so :func:`de06.identity.matcher.match_identities` runs exactly as 
 
 from __future__ import annotations
 
-import io
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from importlib import resources
 
+from de06.db.copyrows import copy_rows
 from de06.errors import InputError
 from de06.identity.fields import parse_province, parse_sex
 from de06.identity.names import split_name
@@ -24,12 +24,21 @@ def _sql(name: str) -> str:
     return resources.files("de06.cleanse").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
 
 
-def _esc(v) -> str:
-    if v is None:
-        return "\\N"
-    if isinstance(v, bool):
-        return "t" if v else "f"
-    return str(v).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+POPULATION_TABLE_COLS = (
+    "citizen_id",
+    "source_key",
+    "cccd",
+    "cmnd",
+    "full_name",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "dob",
+    "dob_precision",
+    "sex",
+    "birth_province",
+    "is_deceased",
+)
 
 
 def population_rows(rows: list[dict]) -> tuple[list[list], list[str]]:
@@ -105,17 +114,9 @@ def scratch_population(
         cur.execute(f'CREATE SCHEMA "{schema}"')
         cur.execute(f'SET search_path TO "{schema}", public')
         cur.execute(_sql("scratch_population"))
-        buf = io.StringIO("".join("\t".join(_esc(v) for v in r) + "\n" for r in table_rows))
-        cur.copy_expert(
-            "COPY citizen (citizen_id, source_key, cccd, cmnd, full_name, family_name, middle_name,"
-            " given_name,"
-            " dob, dob_precision, sex, birth_province, is_deceased) FROM STDIN",
-            buf,
-        )
+        copy_rows(cur, "citizen", POPULATION_TABLE_COLS, table_rows)
         old = [(c, by_key[k]) for k, c in old_cmnd if k in by_key]
-        if old:
-            buf = io.StringIO("".join(f"{c}\t{i}\n" for c, i in old))
-            cur.copy_expert("COPY citizen_cmnd (cmnd, citizen_id) FROM STDIN", buf)
+        copy_rows(cur, "citizen_cmnd", ("cmnd", "citizen_id"), old)
         cur.execute(_sql("scratch_indexes"))
     conn.commit()
     try:

@@ -10,8 +10,6 @@ Nothing here logs names or ID numbers.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
@@ -19,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from de06.db.copyrows import copy_rows
 from de06.identity.scoring import Decision, PairScore, TermFrequencies, decide, score_pair
 from de06.identity.standardize import StdIdentity, standardize
 
@@ -96,18 +95,6 @@ def term_frequencies(conn) -> TermFrequencies:
     )
 
 
-_NULL = "\\N"
-
-
-def _copy_rows(cur, table: str, cols: str, rows) -> None:
-    """COPY rows (ints and plain strings, None as NULL) in CSV format: the C csv writer quotes."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerows([_NULL if v is None else v for v in r] for r in rows)
-    buf.seek(0)
-    cur.copy_expert(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buf)
-
-
 def _load_ids(cur, stds: list[StdIdentity | None]) -> None:
     """Tier 1 input: the usable IDs of the batch (k = position in ``stds``)."""
     cur.execute(sql("batch_table"))
@@ -116,7 +103,7 @@ def _load_ids(cur, stds: list[StdIdentity | None]) -> None:
         for k, s in enumerate(stds)
         if s is not None and s.id.usable
     ]
-    _copy_rows(cur, "m_batch", "k, cccd, cmnd", ids)
+    copy_rows(cur, "m_batch", ("k", "cccd", "cmnd"), ids)
     cur.execute("ANALYZE m_batch")
 
 
@@ -134,23 +121,24 @@ def _load_keys(cur, stds: list[StdIdentity | None], pending: list[int]) -> None:
         # the given name is the last word (Vietnamese order) or the first (Western order); the
         # family name is then the other end
         ends = {words[-1]: words[0], words[0]: words[-1]}
+        want_cmnd = s.id.kind == "cmnd" and s.id.usable
         jan1 = f"{d.year:04d}-01-01"
         for tok in sorted(ends):
             # citizens known only by their birth year carry 1 Jan; that block also needs the
             # family word (a year-wide block on a common given name alone is far too wide)
-            keys.append((k, tok, jan1, True, ends[tok]))
+            keys.append((k, tok, jan1, True, ends[tok], want_cmnd))
             if not d.year_only:
-                keys.append((k, tok, d.iso, False, ends[tok]))
+                keys.append((k, tok, d.iso, False, ends[tok], want_cmnd))
                 swap = d.swapped()
                 if swap:
-                    keys.append((k, tok, swap.isoformat(), False, ends[tok]))
+                    keys.append((k, tok, swap.isoformat(), False, ends[tok], want_cmnd))
         if (d.year_only or "filler_0101" in d.flags) and len(words) >= 2 and not s.id.usable:
             # A year alone confirms a link only with an agreeing ID, which tier 1 finds; so the
             # year-wide block runs only for records without a usable ID, to give reviewers the
             # candidates. Given name last and family first, or the reverse (Western order).
             loose_rows.extend({(k, words[-1], words[0], d.year), (k, words[0], words[-1], d.year)})
-    _copy_rows(cur, "m_keys", "k, tok, d, year_only_pop, ftok", keys)
-    _copy_rows(cur, "m_loose", "k, gtok, ftok, y", loose_rows)
+    copy_rows(cur, "m_keys", ("k", "tok", "d", "year_only_pop", "ftok", "want_cmnd"), keys)
+    copy_rows(cur, "m_loose", ("k", "gtok", "ftok", "y"), loose_rows)
     cur.execute("ANALYZE m_keys; ANALYZE m_loose")
 
 

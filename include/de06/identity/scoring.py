@@ -150,9 +150,32 @@ def _align(rt: list[str], ct: list[str]) -> tuple[int, int, int] | None:
     return exact, close, len(free)
 
 
+@lru_cache(maxsize=50_000)
+def _family_key(family_name: str | None) -> str:
+    parts = fold(family_name).split()
+    return parts[0] if parts else ""
+
+
+def family_absent(rec: StdIdentity, cand: dict) -> bool:
+    """True when the candidate's family name is not among the record's words, not even one slip
+    away, nor a regional reading of it: such a pair can only be a ``mismatch`` (cheap; checked
+    before the whole names are compared)."""
+    fam = _family_key(cand["family_name"])
+    rt = rec.tokens
+    if not fam or not rt or fam in rt:
+        return False
+    if rt[0] != fam and frozenset({rt[0], fam}) in REGIONAL_PAIRS:
+        return False
+    return not any(_close(fam, r) for r in rt)
+
+
 def name_level(rec: StdIdentity, cand: dict) -> str:
     """Levels, strongest first: written_exact, folded_exact (record has no marks), marks_conflict,
     token_set (order differs), middle_missing, regional_family, fuzzy (one slip), mismatch."""
+    if family_absent(rec, cand):
+        # exact, folded and reordered agreement all contain the family word; a regional reading
+        # is let through above
+        return "mismatch"
     cw = written_key(cand["full_name"])
     cf = fold(cand["full_name"])
     rf = rec.name.folded if rec.name else ""

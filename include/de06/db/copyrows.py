@@ -1,0 +1,52 @@
+"""Row-wise bulk writes with PostgreSQL ``COPY ... (FORMAT csv)`` from in-memory rows.
+
+``copy_rows(cur, "record_outcome", ("run_id", "record_id", ...), rows)``: each row a sequence of
+Python values. The C ``csv`` writer does the quoting: every string is quoted (so any text,
+tabs, newlines and a literal ``\\N`` included, arrives unchanged), numbers and booleans are not,
+``None`` is written as the unquoted NULL marker, lists and tuples become array literals. The
+column-wise simulators' loader is :mod:`de06.simulators.copyload`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+
+class _Null(float):
+    """Written unquoted as ``\\N`` (a number to the csv writer, so it is never quoted)."""
+
+    def __str__(self) -> str:
+        return "\\N"
+
+    __repr__ = __str__
+
+
+NULL = _Null(0.0)
+_SEQ = (list, tuple)
+
+
+def array_literal(values: Iterable) -> str:
+    """A PostgreSQL array literal of strings (each item quoted and escaped)."""
+    return "{" + ",".join('"' + str(x).replace("\\", "\\\\").replace('"', '\\"') + '"' for x in values) + "}"
+
+
+def copy_rows(cur, table: str, cols: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """COPY ``rows`` into ``table`` (``cols`` in row order); returns the number of rows sent.
+
+    ``table`` and ``cols`` are identifiers chosen by the code, never input.
+    """
+    buf = io.StringIO()
+    w = csv.writer(buf, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+    n = 0
+    for r in rows:
+        w.writerow([NULL if v is None else (array_literal(v) if v.__class__ in _SEQ else v) for v in r])
+        n += 1
+    if n:
+        buf.seek(0)
+        cur.copy_expert(f"COPY {table} ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buf)
+    return n
+
+
+__all__ = ["NULL", "array_literal", "copy_rows"]
