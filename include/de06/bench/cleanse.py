@@ -149,15 +149,35 @@ def _peer_child(conn, name: str, pop_path: str, rec_path: str, workers: int) -> 
         conn.close()
 
 
-def run_peer(name: str, pop_path: Path, rec_path: Path, workers: int) -> dict:
-    """One peer in its own (non-daemonic) process, so its peak RSS is its own and it may use a pool."""
+def run_peer(name: str, pop_path: Path, rec_path: Path, workers: int, timeout_s: float | None = None) -> dict:
+    """One peer in its own (non-daemonic) process, so its peak RSS is its own and it may use a pool.
+
+    A peer still running after ``timeout_s`` is stopped (with its children) and reported as
+    ``{"timed_out": True, "seconds": timeout_s}``: its time is then a lower bound.
+    """
+    import psutil
+
     from de06.errors import De06Error
 
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_peer_child, args=(child, name, str(pop_path), str(rec_path), workers))
+    t0 = time.perf_counter()
     proc.start()
     child.close()
+    if not parent.poll(timeout_s):
+        try:
+            kids = psutil.Process(proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            kids = []
+        for p in [*kids]:
+            try:
+                p.kill()
+            except psutil.NoSuchProcess:
+                pass
+        proc.kill()
+        proc.join()
+        return {"timed_out": True, "seconds": round(time.perf_counter() - t0, 1), "timeout_s": timeout_s}
     status, value = parent.recv()
     proc.join()
     if status != "ok":
@@ -211,6 +231,7 @@ def run(
     peers: tuple[str, ...] = ("splink", "pandas_merge"),
     workers: int = 2,
     seed: int = 1,
+    peer_timeout_s: float | None = None,
 ) -> Path:
     from de06.bench import peers_cleanse
     from de06.cleanse.evaluate import evaluate_run
@@ -246,7 +267,13 @@ def run(
     if peers:
         pop_path, rec_path, truth = export_files(config.local_dir() / "bench" / "cleanse")
         for name in peers:
-            res = run_peer(name, pop_path, rec_path, workers)
+            res = run_peer(name, pop_path, rec_path, workers, peer_timeout_s)
+            if res.get("timed_out"):
+                # no links to score; its time is a lower bound ("at least this many times ours")
+                peer_out[name] = res
+                if ours["seconds"]:
+                    ratios[f"{name}_seconds_over_ours_at_least"] = round(res["seconds"] / ours["seconds"], 3)
+                continue
             peer_out[name] = peers_cleanse.peer_metrics(res, truth)
             if ours["seconds"]:
                 ratios[f"{name}_seconds_over_ours"] = round(peer_out[name]["seconds"] / ours["seconds"], 3)
@@ -257,8 +284,26 @@ def run(
         "peers": list(peers),
         "workers": workers,
         "seed": seed,
+        "peer_timeout_s": peer_timeout_s,
+        "pg_settings": _pg_settings(),
     }
     return write_result("cleanse", params, metrics, peer_out, ratios, started_at=started)
+
+
+def _pg_settings() -> dict[str, str]:
+    """The server settings that matter for the figures (recorded with the result)."""
+    from de06.db import connect
+
+    conn = connect("dancu")
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT name, current_setting(name) FROM pg_settings"
+                " WHERE name IN ('shared_buffers', 'work_mem', 'effective_cache_size', 'server_version')"
+            )
+            return dict(cur.fetchall())
+    finally:
+        conn.close()
 
 
 @click.command("cleanse")

@@ -32,9 +32,16 @@ def bench() -> None:
 @click.option("--processes", default=2, show_default=True, help="In-process mode: partitions run in parallel.")
 @click.option("--noop-tasks", default=1000, show_default=True, help="--workers mode: mapped no-op tasks for tasks/s.")
 @click.option("--seed", default=1, show_default=True)
+@click.option(
+    "--peer-timeout",
+    default=3600.0,
+    show_default=True,
+    help="Seconds a peer may run; one still running is stopped and reported as timed out "
+    "(its time then a lower bound).",
+)
 def cleanse(
     population: int, records: int, noise: str, peers: str, workers: str | None, processes: int, noop_tasks: int,
-    seed: int,
+    seed: int, peer_timeout: float,
 ) -> None:
     """Cleansing: precision, recall, review rate, time, memory; Splink and pandas peers on the same data."""
     from de06.errors import InputError
@@ -53,4 +60,4 @@ def cleanse(
     from de06.bench import cleanse as bc
 
     names = tuple(p.strip() for p in peers.split(",") if p.strip())
-    click.echo(str(bc.run(population, records, noise, names, processes, seed)))
+    click.echo(str(bc.run(population, records, noise, names, processes, seed, peer_timeout)))

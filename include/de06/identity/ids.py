@@ -17,6 +17,7 @@ from de06.domain import cccd as cccd_mod
 
 _SEPARATORS = re.compile(r"[\s.\-_/]+")
 _PASSPORT = re.compile(r"^[A-Z]\d{7,8}$")
+_PREFIX = re.compile(r"^(cccd|cmnd|cmt|số|so|no)[:#]?", re.IGNORECASE)
 _OCR = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8"})
 
 
@@ -38,7 +39,7 @@ def normalize_id(raw: str | None) -> IdParse:
     if raw is None:
         return IdParse(raw, "none")
     t = _SEPARATORS.sub("", str(raw).strip())
-    t = re.sub(r"^(cccd|cmnd|cmt|số|so|no)[:#]?", "", t, flags=re.IGNORECASE)
+    t = _PREFIX.sub("", t)
     if not t:
         return IdParse(raw, "none")
     flags: list[str] = []

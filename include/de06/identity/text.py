@@ -34,7 +34,7 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _OLD_STYLE_PAIR = re.compile(r"(oa|oe|uy)$")
 
 # Characters no Vietnamese text contains but TCVN3 / VNI / UTF-8-read-as-Latin-1 text does.
-_LEGACY_CHARS = set("¡¢£¤¥¦§¨©ª«¬­®¯°±²³µ¶·¸¹º»¼½¾¿ÆÇËÎÏÑÖ×ØÜÞßäåæçëîïñöøûüþÿ")
+_LEGACY_CHARS = frozenset("¡¢£¤¥¦§¨©ª«¬­®¯°±²³µ¶·¸¹º»¼½¾¿ÆÇËÎÏÑÖ×ØÜÞßäåæçëîïñöøûüþÿ")
 # VNI writes a base vowel then a Latin-1 letter carrying the mark: "Nguyeãn" for "Nguyễn".
 _VNI_PAIR = re.compile(r"(?i)(e[áàãâ]|a[âêåäãáà]|o[âô])")
 # TCVN3 puts upper-case Latin-1 letters inside lower-case words: "NguyÔn".
@@ -45,7 +45,7 @@ def legacy_encoding(text: str | None) -> bool:
     """True when the text looks like TCVN3, VNI or mis-decoded UTF-8 rather than Unicode."""
     if not text:
         return False
-    if any(c in _LEGACY_CHARS for c in text):
+    if not _LEGACY_CHARS.isdisjoint(text):
         return True
     return bool(_VNI_PAIR.search(text) or _TCVN3_CASE.search(text))
 
