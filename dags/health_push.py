@@ -2,7 +2,9 @@
 
 Triggered by the asset ``bhxh_health_work``, whose ``AssetWatcher`` runs
 ``de06.health.trigger.HealthWorkTrigger`` in the triggerer: it polls the ``bhxh`` inbox/outbox
-every second and fires when unannounced work lands (and again for work left waiting).
+every second and fires when unannounced work lands, and again for work still waiting 10 s after
+it was announced: Airflow records but does not queue events for a paused DAG, and a run may end
+before it saw the work, so the re-announcement is what strands nothing after a pause.
 
 One task drains *everything* due, not only what its event announced, so events that fold into
 one run (``max_active_runs=1``, a paused DAG, a restarted triggerer) strand nothing:
@@ -21,7 +23,9 @@ one run (``max_active_runs=1``, a paused DAG, a restarted triggerer) strand noth
 Params: ``api_url`` (default env ``DE06_VNEID_API_URL`` or http://127.0.0.1:8600), ``max_run_s``,
 ``batch_size``, ``concurrency``, ``api_batch`` (entries per call to the API's batch endpoint, 0: one
 call per entry), ``retry_base_s``, ``idle_exit_s`` (a run lingers this long for
-more work before it ends, default 5 s: cheaper than starting a new run).
+more work before it ends, default 5 s: cheaper than starting a new run). The Airflow Variable
+``health_push_overrides`` (a JSON object of these params) overrides them for every run, asset-triggered
+runs included (they carry no conf).
 """
 
 from __future__ import annotations
@@ -35,7 +39,12 @@ from de06.health.trigger import HealthWorkTrigger
 health_work = Asset(
     name="bhxh_health_work",
     uri="de06://bhxh/health_work",
-    watchers=[AssetWatcher(name="bhxh_health_work_watcher", trigger=HealthWorkTrigger(poll_interval=1.0))],
+    watchers=[
+        AssetWatcher(
+            name="bhxh_health_work_watcher",
+            trigger=HealthWorkTrigger(poll_interval=1.0, stale_after=10.0),
+        )
+    ],
 )
 
 
@@ -67,15 +76,16 @@ health_work = Asset(
 def health_push():
     @task
     def drain_outbox(params=None, run_id=None) -> dict:
-        from de06.health.tasks import run_drain
+        from de06.health.tasks import run_drain, with_overrides
 
-        return run_drain("event", params, run_id=run_id)
+        return run_drain("event", with_overrides(params), run_id=run_id)
 
     @task
     def quality(summary: dict, params=None) -> dict:
-        if not (params or {}).get("quality", True):
+        from de06.health.tasks import run_quality, with_overrides
+
+        if not with_overrides(params).get("quality", True):
             return {"skipped": "param quality=false"}
-        from de06.health.tasks import run_quality
 
         return run_quality(summary)
 

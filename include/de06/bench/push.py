@@ -16,7 +16,9 @@ Paths (``--path``):
 - ``airflow``: a running ``de06 airflow up`` stack does it through the real AssetWatcher and
   ``health_push`` DAG; the API simulator then listens on ``DE06_VNEID_API_URL`` (default :8600).
 
-Peer ``scheduled_5min``: the same load, drained only on a fixed tick every ``--peer-interval`` s.
+Peer ``scheduled_5min``: the same load, drained only on a fixed tick every ``--peer-interval`` s
+(``--peer-duration`` s of load). On the ``airflow`` path that is Airflow itself: ``health_push`` is
+paused and ``health_push_scheduled`` (every 5 minutes) unpaused for the peer phase, then restored.
 ``max_sustained_rate_per_s``: the highest rate of ``--ramp`` whose p95 stayed within
 ``--p95-target`` with nothing lost.
 """
@@ -219,6 +221,36 @@ def scheduled_loop(phase: Phase, api_url: str, stop: threading.Event, interval: 
         next_tick += interval
 
 
+def _set_paused(api, dag_id: str, paused: bool) -> None:
+    api._ok(api.http.patch(f"{api.base}/api/v2/dags/{dag_id}", json={"is_paused": paused}))
+
+
+def airflow_peer_phase(
+    phase: Phase, people: dict, facs: list, seed: int, api_url: str, interval: float
+) -> dict:
+    """The peer through Airflow: only ``health_push_scheduled`` (every 5 min) consumes meanwhile."""
+    from de06.errors import De06Error
+    from de06.runtime import stack
+    from de06.runtime.api import Client
+
+    url = stack.info("airflow").get("url")
+    if not url:
+        raise De06Error(
+            "no `de06 airflow up` stack for the scheduled peer", "start it or pass --peer-interval 0"
+        )
+    api = Client(url)
+    try:
+        api.wait_dag("health_push_scheduled")  # parsed and unpaused
+        _set_paused(api, "health_push", True)
+        try:
+            return run_phase(phase, people, facs, seed, api_url, "airflow", timeout_after_load=interval + 300)
+        finally:
+            _set_paused(api, "health_push_scheduled", True)
+            _set_paused(api, "health_push", False)
+    finally:
+        api.close()
+
+
 def _load_child(phase: Phase, people: dict, facs: list, seed: int, out: str) -> None:
     import json
 
@@ -373,6 +405,7 @@ def _free_port() -> int:
     help="Rates tried for the highest sustained rate ('' to skip).",
 )
 @click.option("--ramp-duration", default=20.0, show_default=True)
+@click.option("--peer-duration", default=0.0, help="Seconds of load for the peer (0: same as --duration).")
 @click.option("--p95-target", default=15.0, show_default=True, help="Seconds (issue 6 target).")
 @click.option("--error-rate", default=0.02, show_default=True)
 @click.option("--throttle-rate", default=0.01, show_default=True)
@@ -386,6 +419,7 @@ def push(
     peer_interval: float,
     ramp: str,
     ramp_duration: float,
+    peer_duration: float,
     p95_target: float,
     error_rate: float,
     throttle_rate: float,
@@ -460,16 +494,20 @@ def push(
         peers, ratios = {}, {}
         if peer_interval > 0:
             click.echo(f"  scheduled peer (tick {peer_interval}s) ...", err=True)
-            peer = run_phase(
-                Phase("scheduled", rate, duration, run_tag + "S"),
-                pop,
-                facs,
-                seed,
-                url,
-                "scheduled",
-                interval=peer_interval,
-                timeout_after_load=peer_interval + 300,
-            )
+            peer_phase = Phase("scheduled", rate, peer_duration or duration, run_tag + "S")
+            if path_ == "airflow":
+                peer = airflow_peer_phase(peer_phase, pop, facs, seed, url, peer_interval)
+            else:
+                peer = run_phase(
+                    peer_phase,
+                    pop,
+                    facs,
+                    seed,
+                    url,
+                    "scheduled",
+                    interval=peer_interval,
+                    timeout_after_load=peer_interval + 300,
+                )
             peers["scheduled_5min"] = peer
             if ours["latency_s"]["p95"] and peer["latency_s"]["p95"]:
                 ratios["scheduled_5min_p95_over_ours"] = round(
@@ -488,6 +526,12 @@ def push(
         "peer_interval": peer_interval,
         "ramp": ramp,
         "ramp_duration": ramp_duration,
+        "peer_duration": peer_duration or duration,
+        "peer_consumer": (
+            "Airflow: health_push paused, health_push_scheduled (every 5 min) unpaused"
+            if path_ == "airflow"
+            else f"in-process drain every {peer_interval:g} s"
+        ),
         "p95_target": p95_target,
         "error_rate": error_rate,
         "throttle_rate": throttle_rate,

@@ -19,7 +19,7 @@ CITIZENS_BY_CCCD = """
 SELECT c.cccd, c.full_name, c.dob, c.sex, c.bhxh_no, c.has_vneid AND NOT c.is_deceased,
        g.cccd, g.has_vneid AND NOT g.is_deceased
 FROM citizen c LEFT JOIN citizen g ON g.citizen_id = c.guardian_id
-WHERE c.cccd = ANY(%s)
+WHERE c.cccd = ANY(%s::bpchar[])  -- char(12): a text[] would force a seq scan
 """
 CITIZENS_BY_CMND = """
 SELECT DISTINCT ON (k.cmnd) k.cmnd, c.cccd FROM (

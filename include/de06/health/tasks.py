@@ -12,6 +12,26 @@ API_URL_ENV = "DE06_VNEID_API_URL"
 DEFAULT_API_URL = "http://127.0.0.1:8600"
 
 
+#: Airflow Variable (JSON object) whose keys override the DAG params of every health_push run: an
+#: operator's knob without redeploying or triggering by hand (asset-triggered runs carry no conf),
+#: e.g. ``{"quality": false}`` while a backlog drains; tests use it for short idle times.
+OVERRIDES_VARIABLE = "health_push_overrides"
+OVERRIDABLE = frozenset(
+    {"max_run_s", "batch_size", "concurrency", "api_batch", "retry_base_s", "idle_exit_s", "quality"}
+)
+
+
+def with_overrides(params: dict[str, Any] | None) -> dict[str, Any]:
+    """``params`` with the known keys of the overrides Variable applied (absent Variable: unchanged)."""
+    from airflow.sdk import Variable
+
+    extra = Variable.get(OVERRIDES_VARIABLE, default=None, deserialize_json=True)
+    out = dict(params or {})
+    if isinstance(extra, dict):
+        out.update({k: v for k, v in extra.items() if k in OVERRIDABLE})
+    return out
+
+
 def api_url(override: str | None = None) -> str:
     return override or os.environ.get(API_URL_ENV) or DEFAULT_API_URL
 

@@ -34,6 +34,8 @@ PUSH_POOL = "push"
 PUSH_POOL_SLOTS = 8
 DEFAULT_QUEUE = "default"
 
+#: User settings every component (and so every task) inherits when set.
+PASS_THROUGH = ("DE06_VNEID_API_URL",)
 #: Components whose health ``/api/v2/monitor/health`` reports.
 HEALTH_COMPONENTS = ("metadatabase", "scheduler", "triggerer", "dag_processor")
 #: Stop order: workers first (their tasks end), broker last.
@@ -128,6 +130,9 @@ def stack_env(
     env.update(forced)
     for k, v in tunables.items():
         env[k] = user.get(k, v)
+    for k in PASS_THROUGH:  # where tasks find the external APIs they call
+        if user.get(k):
+            env[k] = user[k]
     return env
 
 

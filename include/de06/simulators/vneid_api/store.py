@@ -46,8 +46,10 @@ SQL_ENTRIES_BY_KEYS = """
 SELECT idempotency_key, entry_id::text, request_hash, received_at FROM health_book_entry
 WHERE idempotency_key = ANY(%s)
 """
-SQL_ACCOUNTS = "SELECT citizen_id, active FROM account WHERE citizen_id = ANY(%s)"
-SQL_DANCU_ACCOUNTS = "SELECT cccd, has_vneid AND NOT is_deceased FROM citizen WHERE cccd = ANY(%s)"
+SQL_ACCOUNTS = "SELECT citizen_id, active FROM account WHERE citizen_id = ANY(%s::bpchar[])"
+SQL_DANCU_ACCOUNTS = (  # char(12) columns: a text[] would force a sequential scan
+    "SELECT cccd, has_vneid AND NOT is_deceased FROM citizen WHERE cccd = ANY(%s::bpchar[])"
+)
 SQL_INSERT_ENTRIES = """
 INSERT INTO health_book_entry (idempotency_key, request_hash, citizen_id, book_owner_id, entry_type,
                                facility_code, episode_key, occurred_at, payload, client_id)

@@ -1,0 +1,255 @@
+"""health_push on a real Airflow stack (LocalExecutor: api-server, scheduler, dag-processor,
+triggerer) against the VNeID API simulator over real HTTP and the project's PostgreSQL.
+
+One stack for the module (it takes ~20 s to start). The asset watcher's trigger runs in the
+triggerer; the DAG's own defaults apply (no conf: asset-triggered runs get none).
+
+- the triggerer is SIGKILLed while clinic envelopes keep landing, and started again: every entry
+  reaches VNeID exactly once, and work that landed while no triggerer ran is announced by the
+  restarted one (no run consumes it before);
+- the DAG is paused while envelopes land and several events fire, then resumed: one run drains
+  everything that landed (events a paused DAG drops are re-announced), each entry once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg2
+import pytest
+from de06 import config
+from de06.db import connect, server
+from de06.health.tasks import OVERRIDES_VARIABLE
+from de06.runtime import components, paths, ports, process, stack
+from de06.runtime.api import Client
+from de06.simulators import clinics as C
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.http]
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "de06" / "health"))
+
+from health_fixtures import SESSION_START, bhxh, people  # noqa: E402, F401
+
+DAG = "health_push"
+OVERRIDES = json.dumps({"quality": False, "idle_exit_s": 1.0})
+MIX = {"unknown_citizen": 0.0, "no_book": 0.0}  # every entry has a book: all must be acknowledged
+ACTIVE_SQL = """
+SELECT (SELECT count(*) FROM dag_run WHERE dag_id = %(d)s AND state IN ('queued', 'running')),
+       (SELECT count(*) FROM asset_dag_run_queue WHERE target_dag_id = %(d)s)
+"""
+EVENTS_SINCE = """
+SELECT count(*) FROM asset_event e JOIN asset a ON a.id = e.asset_id
+WHERE a.name = 'bhxh_health_work' AND e.timestamp > %s
+"""
+RUNS_SINCE = """
+SELECT r.run_id, (SELECT count(*) FROM dagrun_asset_event x WHERE x.dag_run_id = r.id)
+FROM dag_run r WHERE r.dag_id = %s AND r.queued_at > %s ORDER BY r.queued_at
+"""
+
+
+@dataclass
+class Live:
+    plan: stack.Plan
+    api: Client
+    meta: object  # psycopg2 connection to Airflow's metadata DB (autocommit)
+
+
+@pytest.fixture(scope="module")
+def live(airflow_db, people):  # noqa: F811
+    from de06.simulators.vneid_api import serve_in_thread
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv(paths.RUN_DIR_ENV, str(Path(os.environ["AIRFLOW_HOME"]) / "health-stack-test"))
+    mp.setenv(components.API_PORT_ENV, str(ports.free_port()))
+    mp.setenv("AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION", "True")  # only health_push runs
+    meta = psycopg2.connect(server.info().uri("airflow"))
+    meta.autocommit = True
+    try:
+        with serve_in_thread(port=0, seed=1) as api_url:
+            mp.setenv("DE06_VNEID_API_URL", api_url)  # handed to the stack's tasks
+            plan = stack.up("airflow", echo=lambda m: None)
+            api = Client(plan.url)
+            variables = f"{plan.url}/api/v2/variables"
+            try:
+                api.wait_dag(DAG)
+                api.pause_all_except(DAG)
+                # asset-triggered runs carry no conf: short idle, no GX step (not under test here)
+                api.http.delete(f"{variables}/{OVERRIDES_VARIABLE}")
+                api.http.post(
+                    variables, json={"key": OVERRIDES_VARIABLE, "value": OVERRIDES}
+                ).raise_for_status()
+                out = Live(plan, api, meta)
+                # runs (or queued events) an earlier stack left on this metadata DB: end them first
+                wait_for(lambda: api.fail_active_runs(DAG) == [] and idle(out), 90, "no leftover runs")
+                yield out
+            finally:
+                api.http.delete(f"{variables}/{OVERRIDES_VARIABLE}")
+                api.close()
+                stack.down("airflow")
+    finally:
+        meta.close()
+        mp.undo()
+
+
+@dataclass
+class Feed:
+    """Envelopes put in the inbox one by one (as clinics send them); counts the entries expected."""
+
+    people: dict
+    seed: int
+    tag: str = field(default_factory=lambda: f"T{random.randrange(10**6):06d}")
+    expected: int = 0
+
+    def send(self, n: int, every_s: float = 0.0, stop: threading.Event | None = None) -> None:
+        from de06.health.inbox import receive
+
+        facs = C.facilities()
+        pop = {k: self.people[k] for k in ("adult", "child", "child_no_vneid")}
+        conn = connect("bhxh")
+        try:
+            C.register_facilities(conn, facs)
+            conn.commit()
+            for s in C.generate(pop, facs, n, self.seed, SESSION_START, {}, mix=MIX, tag=self.tag):
+                if stop is not None and stop.is_set():
+                    break
+                receive(conn, s.file_name, s.body, s.facility)
+                conn.commit()
+                self.expected += sum(s.expected.values())
+                if every_s:
+                    time.sleep(every_s)
+        finally:
+            conn.close()
+        self.seed += 1000  # a later send() makes other envelopes
+
+    def stream(self, every_s: float) -> tuple[threading.Thread, threading.Event]:
+        stop = threading.Event()
+        t = threading.Thread(target=self.send, args=(10_000, every_s, stop), daemon=True)
+        t.start()
+        return t, stop
+
+
+def delivered(tag: str) -> int:
+    v = connect("vneid")
+    try:
+        with v.cursor() as cur:
+            cur.execute("SELECT count(*) FROM health_book_entry WHERE episode_key LIKE %s", (f"%{tag}%",))
+            return cur.fetchone()[0]
+    finally:
+        v.close()
+
+
+def wait_for(pred, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = pred()
+        if got:
+            return got
+        time.sleep(0.5)
+    raise AssertionError(f"not within {timeout:.0f} s: {what}")
+
+
+def idle(live: Live) -> bool:
+    with live.meta.cursor() as cur:
+        cur.execute(ACTIVE_SQL, {"d": DAG})
+        return cur.fetchone() == (0, 0)
+
+
+def exactly_once(bhxh, feeds: list[Feed]) -> dict:  # noqa: F811
+    """Every outbox entry acknowledged, each key exactly once in VNeID, as many as the feeds sent."""
+    with bhxh.cursor() as cur:
+        cur.execute("SELECT status, count(*) FROM outbox_item GROUP BY 1")
+        items = dict(cur.fetchall())
+        cur.execute("SELECT idempotency_key FROM outbox_item")
+        keys = [r[0] for r in cur.fetchall()]
+        cur.execute("SELECT status, count(*) FROM submission GROUP BY 1")
+        subs = dict(cur.fetchall())
+    bhxh.commit()
+    v = connect("vneid")
+    try:
+        with v.cursor() as cur:
+            cur.execute(
+                "SELECT count(*), count(DISTINCT idempotency_key) FROM health_book_entry "
+                "WHERE idempotency_key = ANY(%s)",
+                (keys,),
+            )
+            rows, distinct = cur.fetchone()
+    finally:
+        v.close()
+    want = sum(f.expected for f in feeds)
+    assert want > 0 and set(subs) == {"accepted"}, subs
+    assert items == {"acked": want}, items
+    assert rows == distinct == want  # nothing lost, nothing twice
+    return items
+
+
+def test_triggerer_killed_mid_stream_every_entry_once(live, people, bhxh):  # noqa: F811
+    run, logs = paths.run_dir("airflow"), paths.log_dir("airflow")
+    assert idle(live)
+    stream = Feed(people, seed=61)
+    t, stop = stream.stream(every_s=0.3)
+    try:
+        wait_for(lambda: delivered(stream.tag), 60, "first entries through the asset watcher and a run")
+        assert process.kill_now(run, "triggerer")  # SIGKILL, whole tree: a crash mid-stream
+        time.sleep(3)  # envelopes keep landing; the run already started keeps draining
+    finally:
+        stop.set()
+        t.join(10)
+    wait_for(lambda: idle(live), 90, "the runs started before the crash end")
+    assert delivered(stream.tag) == stream.expected  # they drained the stream, once
+
+    # Work that lands while no triggerer runs: nothing announces it, nothing consumes it.
+    burst = Feed(people, seed=71)
+    burst.send(6)
+    time.sleep(4)
+    assert delivered(burst.tag) == 0 and idle(live)
+
+    restarted = datetime.now(UTC)
+    comp = next(c for c in components.core_components() if c.name == "triggerer")
+    env = {**live.plan.env, **comp.env}
+    # the new triggerer adopts the watcher once the dead one's heartbeat is older than this (default 30)
+    env["AIRFLOW__TRIGGERER__TRIGGERER_HEALTH_CHECK_THRESHOLD"] = "5"
+    process.start(run, logs, "triggerer", comp.argv, env, config.root())
+    wait_for(lambda: delivered(burst.tag) == burst.expected, 90, "the restarted triggerer's event and run")
+    wait_for(lambda: idle(live), 60, "runs end")
+    with live.meta.cursor() as cur:
+        cur.execute(EVENTS_SINCE, (restarted,))
+        assert cur.fetchone()[0] >= 1  # announced by the restarted triggerer
+    exactly_once(bhxh, [stream, burst])
+
+
+def test_paused_dag_resumed_strands_nothing(live, people, bhxh):  # noqa: F811
+    """While the DAG is paused Airflow queues no run from the watcher's events (and drops the watcher
+    at the next parse); after the resume the watcher announces the work still waiting (unannounced,
+    or announced over ``stale_after`` ago) and one run drains everything that landed."""
+    assert idle(live)
+    live.api.http.patch(f"{live.plan.url}/api/v2/dags/{DAG}", json={"is_paused": True}).raise_for_status()
+    paused = datetime.now(UTC)
+    feed = Feed(people, seed=81)
+    try:
+        for _ in range(3):  # separate landings while paused
+            feed.send(3)
+            time.sleep(4)
+        assert delivered(feed.tag) == 0 and idle(live)  # held back: no run, nothing consumed
+    finally:
+        live.api.http.patch(
+            f"{live.plan.url}/api/v2/dags/{DAG}", json={"is_paused": False}
+        ).raise_for_status()
+    wait_for(lambda: delivered(feed.tag) == feed.expected, 90, "the resumed DAG drains what landed")
+    wait_for(lambda: idle(live), 60, "runs end")
+    with bhxh.cursor() as cur:
+        cur.execute("SELECT DISTINCT substr(claimed_by, strpos(claimed_by, ':') + 1) FROM outbox_item")
+        drained_by = {r[0] for r in cur.fetchall()}
+    bhxh.commit()
+    with live.meta.cursor() as cur:
+        cur.execute(RUNS_SINCE, (DAG, paused))
+        runs = dict(cur.fetchall())
+    assert len(drained_by) == 1 and drained_by <= set(runs), (drained_by, runs)  # one run took it all
+    exactly_once(bhxh, [feed])
