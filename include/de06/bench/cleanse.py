@@ -149,39 +149,92 @@ def _peer_child(conn, name: str, pop_path: str, rec_path: str, workers: int) -> 
         conn.close()
 
 
+def _tree_rss(pid: int) -> int:
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+def _stop_tree(proc) -> None:
+    import psutil
+
+    try:
+        kids = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        kids = []
+    for p in kids:
+        try:
+            p.kill()
+        except psutil.NoSuchProcess:
+            pass
+    proc.kill()
+    proc.join()
+
+
 def run_peer(name: str, pop_path: Path, rec_path: Path, workers: int, timeout_s: float | None = None) -> dict:
     """One peer in its own (non-daemonic) process, so its peak RSS is its own and it may use a pool.
 
-    A peer still running after ``timeout_s`` is stopped (with its children) and reported as
-    ``{"timed_out": True, "seconds": timeout_s}``: its time is then a lower bound.
+    The parent samples the peer's process tree RSS every second. A peer still running after
+    ``timeout_s`` is stopped (with its children) and reported as ``{"timed_out": True, ...}`` (its
+    time then a lower bound); a peer that dies without an answer (e.g. killed by the kernel when
+    memory ran out) is reported as ``{"failed": ..., "peak_rss_mb": ...}`` instead of aborting
+    the benchmark.
     """
-    import psutil
-
-    from de06.errors import De06Error
-
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_peer_child, args=(child, name, str(pop_path), str(rec_path), workers))
     t0 = time.perf_counter()
     proc.start()
     child.close()
-    if not parent.poll(timeout_s):
-        try:
-            kids = psutil.Process(proc.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            kids = []
-        for p in [*kids]:
+    peak = 0
+    while True:
+        elapsed = time.perf_counter() - t0
+        peak = max(peak, _tree_rss(proc.pid))
+        if parent.poll(1.0):
             try:
-                p.kill()
-            except psutil.NoSuchProcess:
-                pass
-        proc.kill()
-        proc.join()
-        return {"timed_out": True, "seconds": round(time.perf_counter() - t0, 1), "timeout_s": timeout_s}
-    status, value = parent.recv()
+                status, value = parent.recv()
+            except EOFError:
+                status, value = None, None
+            break
+        if not proc.is_alive():
+            status, value = None, None
+            break
+        if timeout_s is not None and elapsed >= timeout_s:
+            _stop_tree(proc)
+            return {
+                "timed_out": True,
+                "seconds": round(time.perf_counter() - t0, 1),
+                "timeout_s": timeout_s,
+                "peak_rss_mb": round(peak / 2**20, 1),
+            }
     proc.join()
+    seconds = round(time.perf_counter() - t0, 1)
+    if status is None:
+        code = proc.exitcode
+        why = (
+            "killed by SIGKILL (the kernel's out-of-memory killer, or a user)"
+            if code == -9
+            else f"exit {code}"
+        )
+        return {
+            "failed": f"{name} died without an answer: {why}",
+            "seconds": seconds,
+            "peak_rss_mb": round(peak / 2**20, 1),
+        }
     if status != "ok":
-        raise De06Error(f"peer {name} failed: {value}", "see the peer's module de06.bench.peers_cleanse")
+        # recorded, not raised: our figures and the other peers' still make the result
+        return {"failed": f"{name} raised {value}", "seconds": seconds, "peak_rss_mb": round(peak / 2**20, 1)}
     return value
 
 
@@ -268,6 +321,9 @@ def run(
         pop_path, rec_path, truth = export_files(config.local_dir() / "bench" / "cleanse")
         for name in peers:
             res = run_peer(name, pop_path, rec_path, workers, peer_timeout_s)
+            if res.get("failed"):
+                peer_out[name] = res  # no links to score; the failure and its memory are the result
+                continue
             if res.get("timed_out"):
                 # no links to score; its time is a lower bound ("at least this many times ours")
                 peer_out[name] = res
