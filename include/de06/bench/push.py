@@ -127,6 +127,26 @@ def delivered(tag: str) -> int:
         v.close()
 
 
+SETTLED_S = 15.0  # nothing left to push for this long: the phase is over
+OPEN_WORK = """
+SELECT (SELECT count(*) FROM submission WHERE status IN ('received', 'processing'))
+     + (SELECT count(*) FROM outbox_item WHERE status IN ('pending', 'in_flight'))
+"""
+
+
+def open_work() -> int:
+    """Submissions not yet ingested plus entries not yet acknowledged, parked or dead."""
+    from de06.db import connect
+
+    b = connect("bhxh")
+    try:
+        with b.cursor() as cur:
+            cur.execute(OPEN_WORK)
+            return cur.fetchone()[0]
+    finally:
+        b.close()
+
+
 def measure(phase: Phase) -> dict:
     from de06.db import connect
 
@@ -318,7 +338,15 @@ def run_phase(
         t.start()
     collect()
     deadline = time.monotonic() + timeout_after_load
+    settled_since: float | None = None
     while time.monotonic() < deadline and delivered(phase.tag) < phase.expected_total:
+        # what never arrives (parked, dead-lettered) is counted as lost, not waited for
+        if open_work() == 0:
+            settled_since = settled_since or time.monotonic()
+            if time.monotonic() - settled_since >= SETTLED_S:
+                break
+        else:
+            settled_since = None
         time.sleep(0.5)
     stop.set()
     if t:

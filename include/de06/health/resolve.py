@@ -112,9 +112,13 @@ def resolve_many(dancu_conn, identities: list[dict]) -> list[Resolution]:
 
 
 def _newborn(cur, ident: dict, rows: dict) -> Resolution:
-    """No ID: a newborn (§6) is matched by birth date, sex and the guardian's name, exactly one."""
+    """No ID: a newborn (§6) is matched by birth date, sex and the guardian's name, exactly one.
+
+    A birth time of ``0000`` is kept: for a newborn it is midnight (§6: newborns carry the full time),
+    and the match uses the date only; an unknown day or month (``00``) cannot match.
+    """
     ns, sex = ident.get("ngay_sinh", ""), _sex(ident.get("gioi_tinh", ""))
-    if len(ns) != 12 or ns.endswith("0000") or sex is None:
+    if len(ns) != 12 or sex is None:
         return Resolution(None, None, "no_id_and_not_a_newborn")
     from datetime import date
 
