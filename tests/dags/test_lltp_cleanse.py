@@ -80,12 +80,14 @@ def _export(pg, tmp_path):
         "SELECT c.citizen_id::text AS citizen_id, c.cccd, c.cmnd, c.full_name, c.dob::text AS dob, c.sex,"
         " c.birth_province,"
         " (SELECT string_agg(x.cmnd, ';') FROM citizen_cmnd x WHERE x.citizen_id = c.citizen_id)"
-        " AS cmnd_old, c.dob_precision, c.is_deceased::text AS deceased FROM citizen c",
+        " AS cmnd_old, c.dob_precision, c.is_deceased::text AS deceased, c.residence_province"
+        " FROM citizen c",
         dancu,
     )
     recs = pd.read_sql(
         "SELECT record_id::text AS record_id, full_name, dob_text, id_number, sex_text AS sex,"
-        " birth_place AS birth_province FROM judicial_record WHERE office_province = ANY (%(p)s)",
+        " birth_place AS birth_province, residence FROM judicial_record"
+        " WHERE office_province = ANY (%(p)s)",
         lltp,
         params={"p": PROVINCES},
     )

@@ -7,9 +7,12 @@ from pathlib import Path
 from de06.errors import InputError
 
 POPULATION_COLUMNS = ("citizen_id", "cccd", "cmnd", "full_name", "dob", "sex", "birth_province")
-#: optional population columns: old CMND numbers (";"-separated), dob precision D/Y, deceased true/false
-POPULATION_OPTIONAL = ("cmnd_old", "dob_precision", "deceased")
+#: optional population columns: old CMND numbers (";"-separated), dob precision D/Y, deceased
+#: true/false, province of residence (code or name)
+POPULATION_OPTIONAL = ("cmnd_old", "dob_precision", "deceased", "residence_province")
 RECORD_COLUMNS = ("record_id", "full_name", "dob_text", "id_number", "sex", "birth_province")
+#: optional record column: the residence the records office noted (province code or name)
+RECORD_OPTIONAL = ("residence",)
 OUTPUT_COLUMNS = ("record_id", "outcome", "citizen_id", "tier", "score", "reasons")
 
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from de06.cleanse.files import POPULATION_COLUMNS, POPULATION_OPTIONAL, RECORD_COLUMNS, read_rows, write_rows
+from de06.cleanse.files import (
+    POPULATION_COLUMNS,
+    POPULATION_OPTIONAL,
+    RECORD_COLUMNS,
+    RECORD_OPTIONAL,
+    read_rows,
+    write_rows,
+)
 from de06.cleanse.scratch import scratch_population
 from de06.errors import InputError
 from de06.identity.matcher import IdentityInput, match_identities
@@ -40,6 +47,7 @@ def link_rows(conn, population: list[dict], records: list[dict], progress=None) 
                     r["id_number"],
                     r["sex"],
                     r["birth_province"],
+                    r.get("residence"),
                 )
                 for r in chunk
             ]
@@ -65,7 +73,7 @@ def link_files(population: str | Path, records: str | Path, out: str | Path, pro
     from de06.db import connect
 
     pop = read_rows(population, POPULATION_COLUMNS, "population", POPULATION_OPTIONAL)
-    recs = read_rows(records, RECORD_COLUMNS, "records")
+    recs = read_rows(records, RECORD_COLUMNS, "records", RECORD_OPTIONAL)
     progress = progress_factory(len(recs)) if progress_factory else None
     conn = connect("lltp")
     try:

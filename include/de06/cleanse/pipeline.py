@@ -177,8 +177,8 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
     stds: list[StdIdentity] = []
     updated = {}
     raw = {}
-    for rid, name, dob, idn, sex, place, upd in rows:
-        stds.append(standardize(str(rid), name, dob, idn, sex, place))
+    for rid, name, dob, idn, sex, place, residence, upd in rows:
+        stds.append(standardize(str(rid), name, dob, idn, sex, place, residence))
         updated[str(rid)] = upd
         raw[str(rid)] = {
             "full_name": name,
@@ -186,6 +186,7 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
             "id_number": idn,
             "sex_text": sex,
             "birth_place": place,
+            "residence": residence,
         }
     results = match_std(stds, dancu, tf)
     counts = {"linked": 0, "review": 0, "unmatched": 0, "rejected": 0, "deceased": 0, "decided": 0}

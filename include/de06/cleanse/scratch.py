@@ -38,6 +38,7 @@ POPULATION_TABLE_COLS = (
     "sex",
     "birth_province",
     "is_deceased",
+    "residence_province",
 )
 
 
@@ -84,6 +85,7 @@ def population_rows(rows: list[dict]) -> tuple[list[list], list[str]]:
                 parse_sex(r.get("sex")),
                 parse_province(r.get("birth_province")),
                 dead,
+                parse_province(r.get("residence_province")) if r.get("residence_province") else None,
             ]
         )
     return out, problems

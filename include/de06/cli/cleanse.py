@@ -105,7 +105,9 @@ def link_cmd(population: str, records: str, out: str) -> None:
 
     \b
     population columns: citizen_id, cccd, cmnd, full_name, dob (YYYY-MM-DD), sex (M/F), birth_province
+      optional:         cmnd_old (;-separated), dob_precision (D/Y), deceased, residence_province
     records columns:    record_id, full_name, dob_text, id_number, sex, birth_province
+      optional:         residence (province code or name)
     output columns:     record_id, outcome, citizen_id, tier, score, reasons
     """
     from tqdm import tqdm

@@ -36,6 +36,7 @@ class IdentityInput:
     id_number: str | None
     sex_text: str | None = None
     birth_place: str | None = None
+    residence: str | None = None  # province (code or name) the source recorded as residence
 
 
 @dataclass
@@ -73,6 +74,7 @@ def term_frequencies(conn) -> TermFrequencies:
     fam: dict[str, int] = {}
     mid: dict[str, int] = {}
     giv: dict[str, int] = {}
+    res: dict[str, int] = {}
     total = 0
     with conn.cursor() as cur:
         cur.execute(sql("term_frequencies"), {"pct": pct})
@@ -83,6 +85,8 @@ def term_frequencies(conn) -> TermFrequencies:
                 giv[key] = cnt
             elif kind == "m":
                 mid[key] = cnt
+            elif kind == "r":
+                res[key] = cnt
             else:
                 total = cnt
     total = max(total, 1)
@@ -92,6 +96,7 @@ def term_frequencies(conn) -> TermFrequencies:
         given={k: v / total for k, v in giv.items()},
         floor=0.5 / total,
         middle={k: v / total for k, v in mid.items()},
+        residence={k: v / total for k, v in res.items()},
     )
 
 
@@ -158,6 +163,7 @@ _CAND_COLS = (
     "birth_province",
     "is_deceased",
     "cmnd_old",
+    "residence_province",
 )
 
 
@@ -291,7 +297,8 @@ def match_identities(
 ) -> list[MatchResult]:
     """Match each input to at most one citizen; results in input order, one per input."""
     stds = [
-        standardize(i.key, i.full_name, i.dob_text, i.id_number, i.sex_text, i.birth_place) for i in inputs
+        standardize(i.key, i.full_name, i.dob_text, i.id_number, i.sex_text, i.birth_place, i.residence)
+        for i in inputs
     ]
     return match_std(stds, dancu_conn, tf)
 

@@ -42,6 +42,10 @@ M = {
     "dob_differs": 0.01,
     "province_agree": 0.85,
     "province_differs": 0.15,
+    # residence: the records office notes where the person lived then; people move afterwards
+    # (identity.md: a move meant a new CMND), so a true pair disagrees more often than on birth
+    "residence_agree": 0.75,
+    "residence_differs": 0.25,
     "sex_agree": 0.97,
     "sex_differs": 0.03,
     "id_cccd_exact": 0.9,
@@ -67,6 +71,7 @@ class TermFrequencies:
     given: dict[str, float]
     floor: float  # frequency used for a key not seen (the sample's resolution)
     middle: dict[str, float] = field(default_factory=dict)  # whole middle name, folded ('' = none)
+    residence: dict[str, float] = field(default_factory=dict)  # share of citizens living in a province
 
     def f_family(self, key: str) -> float:
         return self.family.get(key, self.floor)
@@ -78,6 +83,10 @@ class TermFrequencies:
         # without middle-name statistics, middle agreement adds nothing
         return self.middle.get(key, self.floor) if self.middle else 1.0
 
+    def f_residence(self, code: str) -> float:
+        """Share of the population living in province ``code`` (1/63 without statistics)."""
+        return self.residence.get(code, self.floor) if self.residence else U_PROVINCE
+
     def as_json(self) -> dict:
         return {
             "population": self.population,
@@ -85,6 +94,7 @@ class TermFrequencies:
             "given": self.given,
             "floor": self.floor,
             "middle": self.middle,
+            "residence": self.residence,
         }
 
     @classmethod
@@ -95,6 +105,7 @@ class TermFrequencies:
             dict(d["given"]),
             float(d["floor"]),
             dict(d.get("middle") or {}),
+            dict(d.get("residence") or {}),
         )
 
 
@@ -297,6 +308,13 @@ def score_pair(rec: StdIdentity, cand: dict, tf: TermFrequencies) -> PairScore:
             _w(M["province_agree"], U_PROVINCE)
             if levels["province"] == "agree"
             else _w(M["province_differs"], 1 - U_PROVINCE)
+        )
+    if rec.residence and cand.get("residence_province"):
+        levels["residence"] = "agree" if rec.residence == cand["residence_province"] else "differs"
+        weight += (
+            _w(M["residence_agree"], tf.f_residence(rec.residence))
+            if levels["residence"] == "agree"
+            else _w(M["residence_differs"], 1 - tf.f_residence(rec.residence))
         )
     log_odds = weight - math.log2(n)
     tier = {"cccd_exact": "cccd_exact", "cmnd": "cmnd", "cccd_one_digit": "cccd_one_digit"}.get(il, "fuzzy")

@@ -32,6 +32,7 @@ class StdIdentity:
     reject: str | None = None
     flags: list[str] = field(default_factory=list)
     trail: list[TrailStep] = field(default_factory=list)
+    residence: str | None = None  # province code of the residence the source recorded
 
     @property
     def tokens(self) -> list[str]:
@@ -45,6 +46,7 @@ def standardize(
     id_number: str | None,
     sex_text: str | None = None,
     birth_place: str | None = None,
+    residence: str | None = None,
 ) -> StdIdentity:
     """Standardise one identity. ``reject`` is set when the record cannot be matched at all."""
     trail: list[TrailStep] = []
@@ -108,6 +110,7 @@ def standardize(
         reject=reject,
         flags=flags,
         trail=trail,
+        residence=parse_province(residence) if residence else None,
     )
 
 

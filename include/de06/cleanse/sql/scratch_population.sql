@@ -13,6 +13,7 @@ CREATE TABLE citizen (
     dob_precision   char(1) NOT NULL DEFAULT 'D',
     sex             char(1),
     birth_province  char(3),
-    is_deceased     boolean NOT NULL DEFAULT false
+    is_deceased     boolean NOT NULL DEFAULT false,
+    residence_province char(3)
 );
 CREATE TABLE citizen_cmnd (cmnd varchar(9) NOT NULL, citizen_id bigint NOT NULL);

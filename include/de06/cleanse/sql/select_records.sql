@@ -1,6 +1,7 @@
 -- Input of one partition of a run: records created before the run started; in incremental mode
 -- only those without a settled outcome (linked/rejected) for their current version.
-SELECT r.record_id, r.full_name, r.dob_text, r.id_number, r.sex_text, r.birth_place, r.updated_at
+SELECT r.record_id, r.full_name, r.dob_text, r.id_number, r.sex_text, r.birth_place, r.residence,
+       r.updated_at
 FROM judicial_record r
 WHERE (CASE WHEN r.office_province = ANY (%(codes)s) THEN r.office_province ELSE 'none' END) = %(partition)s
   AND r.created_at <= %(started_at)s

@@ -11,5 +11,6 @@ WITH hits AS (
 SELECT h.k, c.citizen_id, h.via, c.cccd, c.cmnd, c.full_name, c.family_name, c.middle_name, c.given_name,
        c.dob, c.dob_precision, c.sex, c.birth_province, c.is_deceased,
        CASE WHEN b.cmnd IS NOT NULL THEN
-           (SELECT array_agg(x.cmnd) FROM citizen_cmnd x WHERE x.citizen_id = c.citizen_id) END AS cmnd_old
+           (SELECT array_agg(x.cmnd) FROM citizen_cmnd x WHERE x.citizen_id = c.citizen_id) END AS cmnd_old,
+       c.residence_province
 FROM hits h JOIN m_batch b ON b.k = h.k JOIN citizen c ON c.citizen_id = h.citizen_id;

@@ -6,14 +6,16 @@
 SELECT m.k, c.citizen_id, 'given_dob' AS via, c.cccd, c.cmnd, c.full_name, c.family_name, c.middle_name,
        c.given_name, c.dob, c.dob_precision, c.sex, c.birth_province, c.is_deceased,
        CASE WHEN m.want_cmnd THEN
-           (SELECT array_agg(x.cmnd) FROM citizen_cmnd x WHERE x.citizen_id = c.citizen_id) END AS cmnd_old
+           (SELECT array_agg(x.cmnd) FROM citizen_cmnd x WHERE x.citizen_id = c.citizen_id) END AS cmnd_old,
+       c.residence_province
 FROM m_keys m JOIN citizen c ON de06_last_token(c.given_name) = m.tok AND c.dob = m.d
 WHERE NOT m.year_only_pop
    OR (c.dob_precision = 'Y' AND de06_first_token(c.family_name) = m.ftok)
 UNION ALL
 SELECT l.k, c.citizen_id, 'given_family_year', c.cccd, c.cmnd, c.full_name, c.family_name, c.middle_name,
        c.given_name, c.dob, c.dob_precision, c.sex, c.birth_province, c.is_deceased,
-       NULL::varchar[]  -- m_loose rows have no usable ID: old CMND numbers are not compared
+       NULL::varchar[],  -- m_loose rows have no usable ID: old CMND numbers are not compared
+       c.residence_province
 FROM m_loose l JOIN citizen c ON de06_last_token(c.given_name) = l.gtok
                              AND c.dob BETWEEN make_date(l.y, 1, 1) AND make_date(l.y, 12, 31)
 WHERE de06_first_token(c.family_name) = l.ftok;
