@@ -260,9 +260,18 @@ def airflow_peer_phase(
         )
     api = Client(url)
     try:
-        api.wait_dag("health_push_scheduled")  # parsed and unpaused
         _set_paused(api, "health_push", True)
         try:
+            # pausing stops new runs, not the one draining: let it end (idle_exit_s after the work)
+            runs = f"{api.base}/api/v2/dags/health_push/dagRuns"
+            deadline = time.monotonic() + 400
+            while api._ok(api.http.get(runs, params={"state": ["queued", "running"], "limit": 10}))[
+                "total_entries"
+            ]:
+                if time.monotonic() > deadline:
+                    raise De06Error("a health_push run is still going after 400 s", "see its task log")
+                time.sleep(1)
+            api.wait_dag("health_push_scheduled")  # parsed and unpaused
             return run_phase(phase, people, facs, seed, api_url, "airflow", timeout_after_load=interval + 300)
         finally:
             _set_paused(api, "health_push_scheduled", True)
