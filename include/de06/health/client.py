@@ -199,23 +199,7 @@ class VneidClient:
                 entry_id=str(data.get("entry_id")),
                 replayed=r.headers.get("Idempotent-Replayed", "").lower() == "true",
             )
-        if s == 429:
-            self.breaker.success()  # the API is alive, only throttling
-            try:
-                ra = float(r.headers.get("Retry-After", "1"))
-            except ValueError:
-                ra = 1.0
-            return Outcome("retry", s, reason="throttled (429)", retry_after_s=ra)
-        if s >= 500:
-            self.breaker.failure()
-            return Outcome("retry", s, reason=f"server error {s}")
-        self.breaker.success()
-        detail = ""
-        try:
-            detail = _masked(str(r.json().get("detail", ""))[:200])
-        except ValueError:
-            pass
-        return Outcome("dead", s, reason=f"HTTP {s}: {detail}".rstrip(": "))
+        return self._error_outcome(r)
 
     def push(self, body: dict, key: str) -> Outcome:
         """Push one entry with up to ``inline_attempts`` tries (short waits); transient -> ``retry``."""
@@ -266,7 +250,7 @@ class VneidClient:
             self.breaker.failure()
             return [Outcome("retry", reason=f"transport: {type(exc).__name__}")] * len(items)
         if r.status_code != 200:
-            return [self._call_outcome(r)] * len(items)
+            return [self._error_outcome(r, " (whole batch)")] * len(items)
         self.breaker.success()
         try:
             results = {int(x["index"]): x for x in r.json()["results"]}
@@ -281,11 +265,12 @@ class VneidClient:
                 out.append(entry_outcome(res))
         return out
 
-    def _call_outcome(self, r: httpx.Response) -> Outcome:
-        """The outcome of every entry of a batch call the API answered with an error status."""
+    def _error_outcome(self, r: httpx.Response, scope: str = "") -> Outcome:
+        """The outcome of an answer with an error status (for a batch call: of every entry in it,
+        ``scope`` " (whole batch)"): 429 and 5xx are retried, any other is permanent."""
         s = r.status_code
         if s == 429:
-            self.breaker.success()
+            self.breaker.success()  # the API is alive, only throttling
             try:
                 ra = float(r.headers.get("Retry-After", "1"))
             except ValueError:
@@ -300,7 +285,7 @@ class VneidClient:
             detail = _masked(str(r.json().get("detail", ""))[:200])
         except ValueError:
             pass
-        return Outcome("dead", s, reason=f"HTTP {s} (whole batch): {detail}".rstrip(": "))
+        return Outcome("dead", s, reason=f"HTTP {s}{scope}: {detail}".rstrip(": "))
 
     # ---- consent and read-back (used by tests and the demo) -----------------------------
     def grant_consent(self, citizen_id: str, facility_code: str) -> int:
