@@ -149,77 +149,47 @@ def _peer_child(conn, name: str, pop_path: str, rec_path: str, workers: int) -> 
         conn.close()
 
 
-def _tree_rss(pid: int) -> int:
-    import psutil
-
-    try:
-        root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0
-    total = 0
-    for p in procs:
-        try:
-            total += p.memory_info().rss
-        except psutil.NoSuchProcess:
-            continue
-    return total
-
-
-def _stop_tree(proc) -> None:
-    import psutil
-
-    try:
-        kids = psutil.Process(proc.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        kids = []
-    for p in kids:
-        try:
-            p.kill()
-        except psutil.NoSuchProcess:
-            pass
-    proc.kill()
-    proc.join()
-
-
 def run_peer(name: str, pop_path: Path, rec_path: Path, workers: int, timeout_s: float | None = None) -> dict:
     """One peer in its own (non-daemonic) process, so its peak RSS is its own and it may use a pool.
 
-    The parent samples the peer's process tree RSS every second. A peer still running after
-    ``timeout_s`` is stopped (with its children) and reported as ``{"timed_out": True, ...}`` (its
-    time then a lower bound); a peer that dies without an answer (e.g. killed by the kernel when
-    memory ran out) is reported as ``{"failed": ..., "peak_rss_mb": ...}`` instead of aborting
-    the benchmark.
+    The parent samples the peer's process tree RSS every second (``PeakRss(root_pid=...)``). A
+    peer still running after ``timeout_s`` is stopped (with its children) and reported as
+    ``{"timed_out": True, ...}`` (its time then a lower bound); a peer that dies without an
+    answer (e.g. killed by the kernel when memory ran out) is reported as
+    ``{"failed": ..., "peak_rss_mb": ...}`` instead of aborting the benchmark.
     """
+    import psutil
+
+    from de06.runtime.process import kill_tree
+
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_peer_child, args=(child, name, str(pop_path), str(rec_path), workers))
     t0 = time.perf_counter()
     proc.start()
     child.close()
-    peak = 0
-    while True:
-        elapsed = time.perf_counter() - t0
-        peak = max(peak, _tree_rss(proc.pid))
-        if parent.poll(1.0):
-            try:
-                status, value = parent.recv()
-            except EOFError:
-                status, value = None, None
-            break
-        if not proc.is_alive():
-            status, value = None, None
-            break
-        if timeout_s is not None and elapsed >= timeout_s:
-            _stop_tree(proc)
-            return {
-                "timed_out": True,
-                "seconds": round(time.perf_counter() - t0, 1),
-                "timeout_s": timeout_s,
-                "peak_rss_mb": round(peak / 2**20, 1),
-            }
+    deadline = None if timeout_s is None else t0 + timeout_s
+    status, value = None, None
+    with PeakRss(interval=1.0, root_pid=proc.pid) as rss:
+        # an answer may still be in the pipe when the peer has already exited: poll before is_alive
+        while deadline is None or time.perf_counter() < deadline:
+            wait = 1.0 if deadline is None else max(0.0, min(1.0, deadline - time.perf_counter()))
+            if parent.poll(wait):
+                try:
+                    status, value = parent.recv()
+                except EOFError:  # the peer died while answering
+                    pass
+                break
+            if not proc.is_alive():
+                break
+        timed_out = status is None and proc.is_alive()
+        if timed_out:
+            kill_tree([psutil.Process(proc.pid)], timeout=5.0)
     proc.join()
     seconds = round(time.perf_counter() - t0, 1)
+    peak = round(rss.peak_total_mb, 1)
+    if timed_out:
+        return {"timed_out": True, "seconds": seconds, "timeout_s": timeout_s, "peak_rss_mb": peak}
     if status is None:
         code = proc.exitcode
         why = (
@@ -227,14 +197,10 @@ def run_peer(name: str, pop_path: Path, rec_path: Path, workers: int, timeout_s:
             if code == -9
             else f"exit {code}"
         )
-        return {
-            "failed": f"{name} died without an answer: {why}",
-            "seconds": seconds,
-            "peak_rss_mb": round(peak / 2**20, 1),
-        }
+        return {"failed": f"{name} died without an answer: {why}", "seconds": seconds, "peak_rss_mb": peak}
     if status != "ok":
         # recorded, not raised: our figures and the other peers' still make the result
-        return {"failed": f"{name} raised {value}", "seconds": seconds, "peak_rss_mb": round(peak / 2**20, 1)}
+        return {"failed": f"{name} raised {value}", "seconds": seconds, "peak_rss_mb": peak}
     return value
 
 

@@ -24,9 +24,12 @@ def results_dir() -> Path:
 
 def git_sha() -> str:
     try:
-        return subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=config.root(), capture_output=True, text=True, timeout=10
-        ).stdout.strip() or "unknown"
+        return (
+            subprocess.run(
+                ["git", "rev-parse", "HEAD"], cwd=config.root(), capture_output=True, text=True, timeout=10
+            ).stdout.strip()
+            or "unknown"
+        )
     except OSError:
         return "unknown"
 
@@ -63,21 +66,27 @@ def write_result(
 
 
 class PeakRss:
-    """Sample the resident set of this process, its children and extra pids (e.g. the
-    PostgreSQL backends doing the work) every ``interval`` seconds; ``peak_mb`` is the
-    largest single-process RSS seen and ``peak_total_mb`` the largest sum."""
+    """Sample the resident set of a process (``root_pid``, default this one), its children and
+    extra pids (e.g. the PostgreSQL backends doing the work) every ``interval`` seconds;
+    ``peak_mb`` is the largest single-process RSS seen and ``peak_total_mb`` the largest sum."""
 
-    def __init__(self, interval: float = 0.2, extra_pids: list[int] | None = None):
+    def __init__(
+        self, interval: float = 0.2, extra_pids: list[int] | None = None, root_pid: int | None = None
+    ):
         self.interval = interval
         self.extra = extra_pids or []
+        self.root_pid = root_pid
         self.peak_mb = 0.0
         self.peak_total_mb = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _procs(self):
-        me = psutil.Process()
-        procs = [me, *me.children(recursive=True)]
+        try:
+            root = psutil.Process(self.root_pid)
+            procs = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            procs = []
         for pid in self.extra:
             try:
                 procs.append(psutil.Process(pid))

@@ -43,8 +43,21 @@ RECORD_COLUMNS = ("record_id", "full_name", "dob_text", "id_number", "sex", "bir
 TRUTH_COLUMNS = ("record_id", "citizen_id")
 #: Columns of the prepared frames both peers work on (same names on both sides for Splink).
 PREP_COLUMNS = (
-    "unique_id", "name_written", "name_folded", "name_sorted", "family_f", "given_f",
-    "dob", "dob_alt", "dob_j", "byear", "year_block", "cccd", "cmnd", "sex", "birth_province",
+    "unique_id",
+    "name_written",
+    "name_folded",
+    "name_sorted",
+    "family_f",
+    "given_f",
+    "dob",
+    "dob_alt",
+    "dob_j",
+    "byear",
+    "year_block",
+    "cccd",
+    "cmnd",
+    "sex",
+    "birth_province",
 )
 SEED = 42
 NAME_KEY_COLUMNS = ("name_written", "name_folded", "name_sorted", "family_f", "given_f")
@@ -349,11 +362,24 @@ def run_splink(
     """Splink 5 / DuckDB peer. Returns seconds, peak_rss_mb, links {record_id: citizen_id} and counts."""
     for name in ("splink", "duckdb"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    return _timed_peer(
+        population_path,
+        records_path,
+        workers,
+        lambda pop, recs: {
+            "threshold": threshold,
+            **_splink_link(pop, recs, threshold, u_max_pairs, em_max_pairs),
+        },
+    )
+
+
+def _timed_peer(population_path, records_path, workers: int | None, link) -> dict[str, Any]:
+    """Prepare both extracts, then ``link(pop, recs) -> dict``; times and peak RSS of each step."""
     with PeakRss() as rss:
         t0 = time.perf_counter()
         pop, recs, n_in, rejected = _prepare(population_path, records_path, workers or os.cpu_count() or 1)
         t1 = time.perf_counter()
-        res = _splink_link(pop, recs, threshold, u_max_pairs, em_max_pairs)
+        res = link(pop, recs)
         t2 = time.perf_counter()
     return {
         "seconds": round(t2 - t0, 3),
@@ -363,7 +389,6 @@ def run_splink(
         "records": n_in,
         "population": len(pop),
         "rejected": rejected,
-        "threshold": threshold,
         **res,
     }
 
@@ -394,22 +419,9 @@ def run_pandas_merge(
     population_path: str | Path, records_path: str | Path, *, workers: int | None = None
 ) -> dict[str, Any]:
     """The first thing a data engineer would write: exact-ID merge, then name+dob merge."""
-    with PeakRss() as rss:
-        t0 = time.perf_counter()
-        pop, recs, n_in, rejected = _prepare(population_path, records_path, workers or os.cpu_count() or 1)
-        t1 = time.perf_counter()
-        links = _pandas_link(pop, recs)
-        t2 = time.perf_counter()
-    return {
-        "seconds": round(t2 - t0, 3),
-        "prep_seconds": round(t1 - t0, 3),
-        "link_seconds": round(t2 - t1, 3),
-        "peak_rss_mb": round(rss.peak_mb, 1),
-        "records": n_in,
-        "population": len(pop),
-        "rejected": rejected,
-        "links": links,
-    }
+    return _timed_peer(
+        population_path, records_path, workers, lambda pop, recs: {"links": _pandas_link(pop, recs)}
+    )
 
 
 # ---------------------------------------------------------------- scoring and isolation
@@ -472,6 +484,14 @@ def peer_metrics(result: Mapping[str, Any], truth: Mapping[str, str | None] | st
 
 
 __all__ = [
-    "run_splink", "run_pandas_merge", "score", "load_truth", "run_isolated", "peer_metrics",
-    "prepare_population", "prepare_records", "read_table", "splink_settings",
+    "run_splink",
+    "run_pandas_merge",
+    "score",
+    "load_truth",
+    "run_isolated",
+    "peer_metrics",
+    "prepare_population",
+    "prepare_records",
+    "read_table",
+    "splink_settings",
 ]

@@ -129,3 +129,32 @@ def test_splink_peer(extract):
     assert all(1 <= int(c) <= 1500 for c in res["links"].values())
     assert q["precision"] > 0.9
     assert q["recall"] > 0.8
+
+
+# ---------------------------------------------------------------- the peer process (bench cleanse)
+
+
+@pytest.mark.unit
+def test_run_peer_returns_the_peers_answer_and_its_memory(extract):
+    from de06.bench.cleanse import run_peer
+
+    res = run_peer("pandas_merge", extract["population"], extract["records"], workers=1, timeout_s=120)
+    assert "failed" not in res and "timed_out" not in res
+    assert res["links"] and res["peak_rss_mb"] > 0
+
+
+@pytest.mark.unit
+def test_run_peer_records_a_failing_peer_instead_of_raising(tmp_path):
+    from de06.bench.cleanse import run_peer
+
+    res = run_peer("pandas_merge", tmp_path / "none.csv", tmp_path / "none.csv", workers=1, timeout_s=120)
+    assert res["failed"].startswith("pandas_merge raised") and "links" not in res
+
+
+@pytest.mark.unit
+def test_run_peer_stops_a_peer_past_its_timeout(extract):
+    from de06.bench.cleanse import run_peer
+
+    # the spawned interpreter alone takes longer than this to import pandas and answer
+    res = run_peer("pandas_merge", extract["population"], extract["records"], workers=1, timeout_s=0.05)
+    assert res["timed_out"] is True and res["seconds"] >= 0.05 and "links" not in res
