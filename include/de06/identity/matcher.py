@@ -172,14 +172,9 @@ def _fetch(cur, query: str, params=None) -> dict[int, list[dict]]:
     cur.execute(query, params)
     out: dict[int, dict[int, dict]] = defaultdict(dict)
     for row in cur.fetchall():
-        k, cid, via = row[0], row[1], row[2]
-        seen = out[k].get(cid)
-        if seen is None:
-            d = dict(zip(_CAND_COLS, row, strict=True))
-            d["via"] = [via]
-            out[k][cid] = d
-        else:
-            seen["via"].append(via)
+        by_citizen = out[row[0]]
+        if row[1] not in by_citizen:  # the first blocking rule that found it ("via") is kept
+            by_citizen[row[1]] = dict(zip(_CAND_COLS, row, strict=True))
     return {k: list(v.values()) for k, v in out.items()}
 
 
