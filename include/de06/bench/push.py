@@ -189,7 +189,7 @@ def measure(phase: Phase) -> dict:
 IDLE_EXIT_S = 5.0  # the health_push DAG's default: a run lingers this long for more work
 
 
-def _drain_once(client, mode: str, idle_exit_s: float = IDLE_EXIT_S) -> None:
+def _drain_once(client, mode: str, idle_exit_s: float = IDLE_EXIT_S, snapshot: bool = False) -> None:
     from de06.db import connect
     from de06.health import drain as D
 
@@ -199,7 +199,7 @@ def _drain_once(client, mode: str, idle_exit_s: float = IDLE_EXIT_S) -> None:
             bhxh,
             dancu,
             client,
-            D.Settings(max_run_s=600, idle_exit_s=idle_exit_s),
+            D.Settings(max_run_s=600, idle_exit_s=idle_exit_s, snapshot=snapshot),
             mode=mode,
             connect=lambda: (connect("bhxh"), connect("dancu")),
         )
@@ -237,7 +237,7 @@ def scheduled_loop(phase: Phase, api_url: str, stop: threading.Event, interval: 
             return
         phase.drain_runs += 1
         with _client(api_url) as client:
-            _drain_once(client, "bench-scheduled", idle_exit_s=0.0)
+            _drain_once(client, "bench-scheduled", idle_exit_s=0.0, snapshot=True)
         next_tick += interval
 
 

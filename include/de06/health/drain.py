@@ -26,12 +26,15 @@ from psycopg2.extras import execute_values
 
 log = logging.getLogger(__name__)
 
-CLAIM_SUBMISSIONS = """
+#: ``before``: the run's cut-off (a scheduled run drains what had arrived when it started), or NULL.
+_ARRIVED = "(%(before)s::timestamptz IS NULL OR received_at <= %(before)s)"
+CLAIM_SUBMISSIONS = f"""
 UPDATE submission s SET status = 'processing', claimed_at = clock_timestamp()
 WHERE submission_id IN (
     SELECT submission_id FROM submission
-    WHERE status = 'received'
-       OR (status = 'processing' AND claimed_at < clock_timestamp() - make_interval(secs => %(lease)s))
+    WHERE (status = 'received'
+       OR (status = 'processing' AND claimed_at < clock_timestamp() - make_interval(secs => %(lease)s)))
+    AND {_ARRIVED}
     ORDER BY submission_id LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
 RETURNING submission_id, body, received_at
 """
@@ -65,13 +68,14 @@ PARK_CHECKED = (
     "WHERE item_id = %s"
 )
 RESOLVED = "UPDATE parked_item SET resolved_at = clock_timestamp() WHERE item_id = %s"
-CLAIM_ITEMS = """
+CLAIM_ITEMS = f"""
 UPDATE outbox_item o SET status = 'in_flight', claimed_at = clock_timestamp(), claimed_by = %(who)s,
     pushed_at = coalesce(o.pushed_at, clock_timestamp()), attempts = o.attempts + 1
 WHERE item_id IN (
     SELECT item_id FROM outbox_item
-    WHERE (status = 'pending' AND next_attempt_at <= clock_timestamp())
-       OR (status = 'in_flight' AND claimed_at < clock_timestamp() - make_interval(secs => %(lease)s))
+    WHERE ((status = 'pending' AND next_attempt_at <= clock_timestamp())
+       OR (status = 'in_flight' AND claimed_at < clock_timestamp() - make_interval(secs => %(lease)s)))
+    AND {_ARRIVED}
     ORDER BY next_attempt_at LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
 RETURNING item_id, idempotency_key, citizen_id, book_owner_id, entry_type, facility_code, episode_key,
     occurred_at, payload, attempts
@@ -91,10 +95,11 @@ UPDATE outbox_item o SET status = 'pending', last_error = v.reason,
     next_attempt_at = clock_timestamp() + make_interval(secs => v.wait_s)
 FROM (VALUES %s) AS v (item_id, reason, wait_s) WHERE o.item_id = v.item_id AND o.status = 'in_flight'
 """
-WORK_LEFT = """
-SELECT (SELECT count(*) FROM submission WHERE status = 'received'),
-       (SELECT count(*) FROM outbox_item WHERE status = 'pending' AND next_attempt_at <= clock_timestamp()),
-       (SELECT min(next_attempt_at) FROM outbox_item WHERE status = 'pending')
+WORK_LEFT = f"""
+SELECT (SELECT count(*) FROM submission WHERE status = 'received' AND {_ARRIVED}),
+       (SELECT count(*) FROM outbox_item WHERE status = 'pending' AND next_attempt_at <= clock_timestamp()
+            AND {_ARRIVED}),
+       (SELECT min(next_attempt_at) FROM outbox_item WHERE status = 'pending' AND {_ARRIVED})
 """
 LATENCY = """
 SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99])
@@ -131,6 +136,7 @@ class Settings:
     max_attempts: int = 100
     max_run_s: float = 300.0
     idle_exit_s: float = 0.0  # keep polling this long after the work ran out (0: exit at once)
+    snapshot: bool = False  # drain only what had been received when the run started (scheduled runs)
 
 
 @dataclass
@@ -166,13 +172,15 @@ class Stats:
 # ---- ingest ------------------------------------------------------------------------------
 
 
-def ingest(bhxh, dancu, stats: Stats, limit: int = 200, lease_s: float = 300.0) -> int:
+def ingest(
+    bhxh, dancu, stats: Stats, limit: int = 200, lease_s: float = 300.0, before: datetime | None = None
+) -> int:
     """Validate and map one batch of received submissions. Returns how many were processed.
 
     One resolve per batch and set-based writes: a handful of statements per batch, not per entry.
     """
     with bhxh.cursor() as cur:
-        cur.execute(CLAIM_SUBMISSIONS, {"limit": limit, "lease": lease_s})
+        cur.execute(CLAIM_SUBMISSIONS, {"limit": limit, "lease": lease_s, "before": before})
         claimed = cur.fetchall()
     bhxh.commit()
     if not claimed:
@@ -267,10 +275,18 @@ def body_of(row) -> dict:
 
 
 def push_batch(
-    bhxh, client: VneidClient, stats: Stats, cfg: Settings, pool: ThreadPoolExecutor, who: str
+    bhxh,
+    client: VneidClient,
+    stats: Stats,
+    cfg: Settings,
+    pool: ThreadPoolExecutor,
+    who: str,
+    before: datetime | None = None,
 ) -> int:
     with bhxh.cursor() as cur:
-        cur.execute(CLAIM_ITEMS, {"limit": cfg.batch_size, "lease": cfg.lease_s, "who": who})
+        cur.execute(
+            CLAIM_ITEMS, {"limit": cfg.batch_size, "lease": cfg.lease_s, "who": who, "before": before}
+        )
         rows = cur.fetchall()
     bhxh.commit()
     if not rows:
@@ -315,9 +331,18 @@ def push_batch(
     return len(rows)
 
 
-def work_left(bhxh) -> tuple[int, int, datetime | None]:
+def _db_now(bhxh) -> datetime:
+    """The database's clock (``received_at`` is stamped by it), for a snapshot's cut-off."""
     with bhxh.cursor() as cur:
-        cur.execute(WORK_LEFT)
+        cur.execute("SELECT clock_timestamp()")
+        now = cur.fetchone()[0]
+    bhxh.commit()
+    return now
+
+
+def work_left(bhxh, before: datetime | None = None) -> tuple[int, int, datetime | None]:
+    with bhxh.cursor() as cur:
+        cur.execute(WORK_LEFT, {"before": before})
         row = cur.fetchone()
     bhxh.commit()
     return row
@@ -346,9 +371,9 @@ class _Ingester(threading.Thread):
     """Validates and maps submissions on its own connections while the main loop pushes: parsing
     (CPU) overlaps HTTP waits. Errors are re-raised by the drain after ``join``."""
 
-    def __init__(self, connect, stats: Stats, cfg: Settings):
+    def __init__(self, connect, stats: Stats, cfg: Settings, before: datetime | None = None):
         super().__init__(name="ingest", daemon=True)
-        self.connect, self.stats, self.cfg = connect, stats, cfg
+        self.connect, self.stats, self.cfg, self.before = connect, stats, cfg, before
         self.stop = threading.Event()
         self.busy = threading.Event()
         self.error: BaseException | None = None
@@ -363,7 +388,7 @@ class _Ingester(threading.Thread):
             while not self.stop.is_set():
                 self.busy.set()
                 try:
-                    n = ingest(bhxh, dancu, self.stats, limit=self.cfg.batch_size)
+                    n = ingest(bhxh, dancu, self.stats, limit=self.cfg.batch_size, before=self.before)
                 finally:
                     self.busy.clear()
                 if not n:
@@ -391,14 +416,17 @@ def drain(
     ``connect``: optional factory of a second ``(bhxh, dancu)`` pair; with it, ingestion runs in its
     own thread beside the pushes. Before the run ends, a last sequential pass picks up anything the
     ingester committed while the loop was deciding to stop, so nothing waits for the next event.
+    With ``cfg.snapshot`` (the every-5-minutes variant) the run takes only what had been received
+    when it started: what lands later waits for the next tick, as a plain scheduled job would.
     """
     cfg = cfg or Settings()
     stats = Stats(run_id or f"{mode}-{uuid.uuid4().hex[:12]}", mode=mode)
     who = f"{socket.gethostname()}:{stats.run_id}"
     deadline = time.monotonic() + cfg.max_run_s
     idle_since: float | None = None
+    before = _db_now(bhxh) if cfg.snapshot else None
     unpark(bhxh, dancu, stats)
-    ingester = _Ingester(connect, stats, cfg) if connect else None
+    ingester = _Ingester(connect, stats, cfg, before) if connect else None
     if ingester:
         ingester.start()
     try:
@@ -406,12 +434,12 @@ def drain(
             while time.monotonic() < deadline and not (should_stop and should_stop()):
                 if ingester and ingester.error:
                     break
-                n = 0 if ingester else ingest(bhxh, dancu, stats, limit=cfg.batch_size)
-                m = push_batch(bhxh, client, stats, cfg, pool, who)
+                n = 0 if ingester else ingest(bhxh, dancu, stats, limit=cfg.batch_size, before=before)
+                m = push_batch(bhxh, client, stats, cfg, pool, who, before)
                 if n or m:
                     idle_since = None
                     continue
-                received, due, next_at = work_left(bhxh)
+                received, due, next_at = work_left(bhxh, before)
                 if received or due or (ingester and ingester.busy.is_set()):
                     if ingester:
                         time.sleep(0.02)
@@ -434,8 +462,8 @@ def drain(
                     raise ingester.error
                 while time.monotonic() < deadline:  # last sequential pass (see docstring)
                     if not (
-                        ingest(bhxh, dancu, stats, limit=cfg.batch_size)
-                        + push_batch(bhxh, client, stats, cfg, pool, who)
+                        ingest(bhxh, dancu, stats, limit=cfg.batch_size, before=before)
+                        + push_batch(bhxh, client, stats, cfg, pool, who, before)
                     ):
                         break
     finally:

@@ -77,13 +77,15 @@ def run_drain(mode: str, params: dict[str, Any] | None = None, run_id: str | Non
     """Drain inbox and outbox through Airflow's connections; returns the run summary (no IDs)."""
     bhxh = airflow_pg("bhxh")
     dancu = airflow_pg("dancu")
+    cfg = settings(params)
+    cfg.snapshot = mode == "scheduled"  # the every-5-minutes peer drains what its tick found
     try:
         with client_from(params) as client:
             stats = D.drain(
                 bhxh,
                 dancu,
                 client,
-                settings(params),
+                cfg,
                 run_id=run_id,
                 mode=mode,
                 connect=lambda: (airflow_pg("bhxh"), airflow_pg("dancu")),

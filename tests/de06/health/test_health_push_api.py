@@ -268,3 +268,21 @@ def test_events_folded_into_one_run_strand_nothing(people, bhxh, pg, send):
     o = outcomes(bhxh)
     assert stats.submissions == len(first) + len(second) and set(o["subs"]) == {"accepted"}
     assert sum(o["items"].values()) == expected_entries(first + second) and "pending" not in o["items"]
+
+
+def test_scheduled_snapshot_takes_only_what_had_arrived(people, bhxh, pg, send):
+    """A scheduled run (``snapshot``) claims the submissions and entries received up to its cut-off;
+    what lands afterwards waits for the next tick instead of keeping the run alive."""
+    early = send(bhxh, people, 3, seed=51)
+    cutoff = D._db_now(bhxh)
+    late = send(bhxh, people, 2, seed=52)
+    stats = D.Stats("snapshot-test")
+    assert D.ingest(bhxh, pg("dancu"), stats, before=cutoff) == len(early)
+    assert D.work_left(bhxh, cutoff)[0] == 0  # nothing received before the cut-off is left
+    assert D.work_left(bhxh)[0] == len(late)  # without a cut-off the late ones are waiting
+    with serve_in_thread(port=0, seed=1) as url, client(url) as c:
+        snap = D.Settings(**{**FAST.__dict__, "snapshot": True})
+        s1 = D.drain(bhxh, pg("dancu"), c, snap, mode="scheduled")  # cut-off: now, so both batches
+    o = outcomes(bhxh)
+    assert s1.submissions == len(late) and set(o["subs"]) == {"accepted"}
+    assert sum(o["items"].values()) == expected_entries(early + late) == o["items"].get("acked")
