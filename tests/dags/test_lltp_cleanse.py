@@ -199,3 +199,26 @@ def test_dry_run_is_never_current_and_revert_restores(world, pg):
         assert cur.fetchone()[0] == "reverted"
         cur.execute("SELECT count(*) FROM judicial_record")
         assert cur.fetchone()[0] == n_source  # source rows untouched
+
+
+def test_bench_export_feeds_the_peers_the_whole_world(world, pg, tmp_path):
+    """`de06 bench cleanse` hands the peers every citizen and record, in the `cleanse link` contract."""
+    import pyarrow.parquet as pq
+    from de06.bench import peers_cleanse as pc
+    from de06.bench.cleanse import export_files
+
+    pop_path, rec_path, truth = export_files(tmp_path)
+    with pg("dancu").cursor() as cur:
+        cur.execute("SELECT count(*), count(cmnd) FROM citizen")
+        n_pop, n_cmnd = cur.fetchone()
+    with pg("lltp").cursor() as cur:
+        cur.execute("SELECT count(*) FROM judicial_record")
+        n_rec = cur.fetchone()[0]
+    assert pq.read_metadata(pop_path).num_rows == n_pop and pq.read_metadata(rec_path).num_rows == n_rec
+    assert len(truth) == n_rec
+    pop = pc.read_table(pop_path, pc.POPULATION_COLUMNS)
+    assert pop["cmnd"].notna().sum() == n_cmnd  # NULL stays missing, never the text "" or "None"
+    res = pc.run_pandas_merge(pop_path, rec_path, workers=1)
+    q = pc.score(res["links"], truth)
+    assert res["records"] == n_rec and res["population"] == n_pop
+    assert q["linked"] > 0.8 * q["with_citizen"] and q["precision"] > 0.99

@@ -54,7 +54,7 @@ def write_result(
         "name": name,
         "params": params,
         "git_sha": git_sha(),
-        "started_at": (started_at or dt.datetime.now(dt.timezone.utc)).isoformat(),
+        "started_at": (started_at or dt.datetime.now(dt.UTC)).isoformat(),
         "machine": machine(),
         "metrics": metrics,
         "peers": peers or {},
@@ -107,7 +107,7 @@ class PeakRss:
             self.peak_total_mb = max(self.peak_total_mb, total)
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "PeakRss":
+    def __enter__(self) -> PeakRss:
         self._thread.start()
         return self
 

@@ -124,7 +124,8 @@ def run(initial: int, changes: int, seed: int = 6, batches: int = 4, chunk_size:
         got = compare(lltp, truth)
         with lltp.cursor() as cur:
             cur.execute(
-                "SELECT count(*) FILTER (WHERE outcome = 'quarantined'), count(*) FILTER (WHERE outcome = 'parked')"
+                "SELECT count(*) FILTER (WHERE outcome = 'quarantined'),"
+                " count(*) FILTER (WHERE outcome = 'parked')"
                 " FROM qp_sync_ledger"
             )
             quarantined, parked = cur.fetchone()
