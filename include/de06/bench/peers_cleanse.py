@@ -313,6 +313,18 @@ def fallback_rules():
     return [block_on("family_f", "dob"), block_on("family_f", "dob_alt")]
 
 
+#: Memory DuckDB may use before it spills to disk (peak RSS of the peer is reported beside it).
+DUCKDB_MEMORY_LIMIT = os.environ.get("DE06_BENCH_DUCKDB_MEMORY", "8GB")
+
+
+def _duckdb_temp() -> str:
+    from de06 import config
+
+    d = config.local_dir() / "bench" / "duckdb_tmp"
+    d.mkdir(parents=True, exist_ok=True)
+    return str(d)
+
+
 _BEST_SQL = """
 WITH p AS (
     SELECT CASE WHEN source_dataset_l = 'records' THEN unique_id_l ELSE unique_id_r END AS record_id,
@@ -352,6 +364,10 @@ def _splink_link(pop, recs, threshold: float, u_max_pairs: float, em_max_pairs: 
         return pa.Table.from_pandas(df, preserve_index=False)
 
     con = duckdb.connect(":memory:")
+    # DuckDB's default limit is 80 % of the machine's memory: on a 24 GB machine shared with
+    # PostgreSQL that ends in swapping; with a limit it spills to disk instead.
+    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+    con.execute(f"SET temp_directory = '{_duckdb_temp()}'")
     db_api = DuckDBAPI(con)
     pop_sdf = db_api.register(arrow(pop), dataset_display_name="population")
     rec_sdf = db_api.register(arrow(recs), dataset_display_name="records")
@@ -395,6 +411,7 @@ def run_splink(
         workers,
         lambda pop, recs: {
             "threshold": threshold,
+            "duckdb_memory_limit": DUCKDB_MEMORY_LIMIT,
             **_splink_link(pop, recs, threshold, u_max_pairs, em_max_pairs),
         },
     )
