@@ -370,7 +370,8 @@ def _pg_settings() -> dict[str, str]:
         with conn.cursor() as cur:
             cur.execute(
                 "SELECT name, current_setting(name) FROM pg_settings"
-                " WHERE name IN ('shared_buffers', 'work_mem', 'effective_cache_size', 'server_version')"
+                " WHERE name IN ('shared_buffers', 'work_mem', 'effective_cache_size', 'max_wal_size',"
+                " 'io_method', 'server_version')"
             )
             return dict(cur.fetchall())
     finally:

@@ -151,6 +151,8 @@ CLEANED_COLS = (
     "pop_birth_province",
 )
 TRAIL_COLS = ("run_id", "record_id", "seq", "rule", "field", "before", "after")
+#: The identity fields of a source row (select_records.sql, after record_id) a review item shows.
+RAW_FIELDS = ("full_name", "dob_text", "id_number", "sex_text", "birth_place", "residence")
 
 
 def _apply_decisions(cur, results: list[MatchResult]) -> None:
@@ -175,19 +177,12 @@ def _apply_decisions(cur, results: list[MatchResult]) -> None:
 def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, tf) -> dict[str, int]:
     """Standardise, match and write one batch of source rows (not committed here)."""
     stds: list[StdIdentity] = []
-    updated = {}
-    raw = {}
-    for rid, name, dob, idn, sex, place, residence, upd in rows:
-        stds.append(standardize(str(rid), name, dob, idn, sex, place, residence))
-        updated[str(rid)] = upd
-        raw[str(rid)] = {
-            "full_name": name,
-            "dob_text": dob,
-            "id_number": idn,
-            "sex_text": sex,
-            "birth_place": place,
-            "residence": residence,
-        }
+    source = {}  # record key -> its row as recorded (for review items)
+    for row in rows:
+        rid, name, dob, idn, sex, place, residence, _ = row
+        key = str(rid)
+        stds.append(standardize(key, name, dob, idn, sex, place, residence))
+        source[key] = row
     results = match_std(stds, dancu, tf)
     counts = {"linked": 0, "review": 0, "unmatched": 0, "rejected": 0, "deceased": 0, "decided": 0}
     with lltp.cursor() as cur:
@@ -218,7 +213,7 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
                     r.reasons,
                     reject,
                     r.deceased,
-                    updated[r.key],
+                    source[r.key][7],
                     decided,
                 )
             )
@@ -253,7 +248,7 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
                     r,
                     run_id=run.run_id,
                     province=partition if partition != NONE_PARTITION else None,
-                    identity=raw[r.key],
+                    identity=dict(zip(RAW_FIELDS, source[r.key][1:7], strict=True)),
                 )
         settled = [r.key for r in results if r.outcome != "review" and not getattr(r, "decided", False)]
         if settled and not run.dry_run:

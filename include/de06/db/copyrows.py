@@ -29,7 +29,13 @@ _SEQ = (list, tuple)
 
 def array_literal(values: Iterable) -> str:
     """A PostgreSQL array literal of strings (each item quoted and escaped)."""
-    return "{" + ",".join('"' + str(x).replace("\\", "\\\\").replace('"', '\\"') + '"' for x in values) + "}"
+    items = [str(x) for x in values]
+    if not items:
+        return "{}"
+    joined = '","'.join(items)
+    if "\\" not in joined and '"' not in joined:  # the common case: nothing to escape
+        return '{"' + joined + '"}'
+    return "{" + ",".join('"' + x.replace("\\", "\\\\").replace('"', '\\"') + '"' for x in items) + "}"
 
 
 def copy_rows(cur, table: str, cols: Sequence[str], rows: Iterable[Sequence]) -> int:

@@ -8,7 +8,7 @@ last word is a common family name and its first is not.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from de06.identity.text import clean, fold
 
@@ -33,8 +33,9 @@ class NameParts:
     folded: str  # whole name, diacritic-free
     rules: tuple[str, ...] = field(default=())  # rules applied (for the trail)
 
-    @property
+    @cached_property
     def tokens(self) -> list[str]:
+        """Folded words (computed once: split_name's results are shared through its cache)."""
         return self.folded.split()
 
 

@@ -256,6 +256,35 @@ def id_level(rec: StdIdentity, cand: dict) -> str:
     return "cmnd_unknown"  # the candidate has no CMND on file: the number is someone else's, likely
 
 
+#: Weights of the levels that do not depend on the population (computed once).
+_W_DOB = {
+    "exact": _w(M["dob_exact"], U_DOB),
+    "swapped": _w(M["dob_swapped"], U_DOB),
+    "year": _w(M["dob_year"], U_YEAR),
+    "differs": _w(M["dob_differs"], 1.0),
+    "unknown": 0.0,
+}
+_W_SEX = {"agree": _w(M["sex_agree"], 0.5), "differs": _w(M["sex_differs"], 0.5)}
+_W_PROVINCE = {
+    "agree": _w(M["province_agree"], U_PROVINCE),
+    "differs": _w(M["province_differs"], 1 - U_PROVINCE),
+}
+
+
+@lru_cache(maxsize=16)
+def _id_weights(n: int) -> dict[str, float]:
+    """ID level weights for a population of ``n`` (an exact CCCD is shared by 1 in n at random)."""
+    return {
+        "cccd_exact": _w(M["id_cccd_exact"], 1 / n),
+        "cmnd": _w(M["id_cmnd"], 2 / n),
+        "cccd_one_digit": _w(M["id_cccd_one_digit"], 108 / n),
+        "conflict": _w(M["id_conflict"], 1.0),
+        "cmnd_other": _w(0.2, 1.0),
+        "cmnd_unknown": _w(0.1, 1.0),
+        "none": 0.0,
+    }
+
+
 #: Log-odds given to a pair whose name and ID both disagree (never plausible; not scored further).
 NO_EVIDENCE = -99.0
 
@@ -282,33 +311,15 @@ def score_pair(rec: StdIdentity, cand: dict, tf: TermFrequencies) -> PairScore:
         # a slip away: u several times the exact agreement's (lan/lam/tan are all names)
         weight += _w(M[f"name_{nl}"], u_name if nl != "fuzzy" else u_name * 5)
     dl = levels["dob"]
-    weight += {
-        "exact": _w(M["dob_exact"], U_DOB),
-        "swapped": _w(M["dob_swapped"], U_DOB),
-        "year": _w(M["dob_year"], U_YEAR),
-        "differs": _w(M["dob_differs"], 1.0),
-        "unknown": 0.0,
-    }[dl]
+    weight += _W_DOB[dl]
     il = levels["id"]
-    weight += {
-        "cccd_exact": _w(M["id_cccd_exact"], 1 / n),
-        "cmnd": _w(M["id_cmnd"], 2 / n),
-        "cccd_one_digit": _w(M["id_cccd_one_digit"], 108 / n),
-        "conflict": _w(M["id_conflict"], 1.0),
-        "cmnd_other": _w(0.2, 1.0),
-        "cmnd_unknown": _w(0.1, 1.0),
-        "none": 0.0,
-    }[il]
+    weight += _id_weights(n)[il]
     if rec.sex and cand.get("sex"):
-        levels["sex"] = "agree" if rec.sex == cand["sex"] else "differs"
-        weight += _w(M[f"sex_{levels['sex']}"], 0.5 if levels["sex"] == "agree" else 0.5)
+        levels["sex"] = sl = "agree" if rec.sex == cand["sex"] else "differs"
+        weight += _W_SEX[sl]
     if rec.province and cand.get("birth_province"):
-        levels["province"] = "agree" if rec.province == cand["birth_province"] else "differs"
-        weight += (
-            _w(M["province_agree"], U_PROVINCE)
-            if levels["province"] == "agree"
-            else _w(M["province_differs"], 1 - U_PROVINCE)
-        )
+        levels["province"] = pl = "agree" if rec.province == cand["birth_province"] else "differs"
+        weight += _W_PROVINCE[pl]
     if rec.residence and cand.get("residence_province"):
         levels["residence"] = "agree" if rec.residence == cand["residence_province"] else "differs"
         weight += (
@@ -317,7 +328,7 @@ def score_pair(rec: StdIdentity, cand: dict, tf: TermFrequencies) -> PairScore:
             else _w(M["residence_differs"], 1 - tf.f_residence(rec.residence))
         )
     log_odds = weight - math.log2(n)
-    tier = {"cccd_exact": "cccd_exact", "cmnd": "cmnd", "cccd_one_digit": "cccd_one_digit"}.get(il, "fuzzy")
+    tier = il if il in _ID_TIERS else "fuzzy"
     reasons = [f"{k}:{v}" for k, v in levels.items()]
     # Gates: every tier confirms with name and date of birth; an ID alone is not proof.
     can_link = nl != "mismatch" and dl in ("exact", "swapped", "year")
@@ -334,6 +345,9 @@ def score_pair(rec: StdIdentity, cand: dict, tf: TermFrequencies) -> PairScore:
         reasons.append("gate:name_and_dob_must_agree")
     deceased = bool(cand.get("is_deceased"))
     return PairScore(int(cand["citizen_id"]), tier, weight, log_odds, levels, reasons, can_link, deceased)
+
+
+_ID_TIERS = frozenset({"cccd_exact", "cmnd", "cccd_one_digit"})
 
 
 @dataclass
