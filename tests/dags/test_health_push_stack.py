@@ -36,7 +36,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.http]
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "de06" / "health"))
 
-from health_fixtures import SESSION_START, bhxh, people  # noqa: E402, F401
+from health_fixtures import SESSION_START, bhxh, empty_health_tables, people  # noqa: E402, F401
 
 DAG = "health_push"
 OVERRIDES = json.dumps({"quality": False, "idle_exit_s": 1.0})
@@ -72,6 +72,11 @@ def live(airflow_db, people):  # noqa: F811
     mp.setenv("AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION", "True")  # only health_push runs
     meta = psycopg2.connect(server.info().uri("airflow"))
     meta.autocommit = True
+    # Work an earlier test left pending would make the watcher start a run as soon as the stack is
+    # up; failing that run below ends the run, not its task, which drained this module's feeds.
+    leftover = connect("bhxh")
+    empty_health_tables(leftover)
+    leftover.close()
     try:
         with serve_in_thread(port=0, seed=1) as api_url:
             mp.setenv("DE06_VNEID_API_URL", api_url)  # handed to the stack's tasks

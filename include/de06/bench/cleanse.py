@@ -117,18 +117,18 @@ def run_ours(workers: int) -> dict:
         with PeakRss(extra_pids=[]) as rss:
             t0 = time.perf_counter()
             run = pipeline.start_run(lltp, f"bench:{uuid.uuid4().hex}", "full", None, False, dancu=dancu)
-            # biggest partitions first, dealt round-robin so workers finish together
+            # biggest partitions first, each to the next free process (as Airflow hands mapped
+            # tasks to free worker slots), so the processes finish together
             with lltp.cursor() as cur:
                 cur.execute("SELECT office_province, count(*) FROM judicial_record GROUP BY 1")
                 sizes = dict(cur.fetchall())
             lltp.rollback()
             order = sorted(run.partitions, key=lambda p: -sizes.get(p, 0))
-            chunks = [order[i::workers] for i in range(workers)]
             if workers > 1:
                 ctx = multiprocessing.get_context("fork")
                 with ctx.Pool(workers) as pool:
                     # the PostgreSQL backends serving the workers are sampled too
-                    res = pool.map_async(_worker, [(run.run_id, c) for c in chunks], chunksize=1)
+                    res = pool.map_async(_worker, [(run.run_id, [p]) for p in order], chunksize=1)
                     while not res.ready():
                         rss.extra = _server_children()
                         res.wait(0.5)

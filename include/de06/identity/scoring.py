@@ -135,29 +135,34 @@ def _close(a: str, b: str) -> bool:
     (2 for words of 6+ letters)."""
     if a == b:
         return True
-    limit = 2 if min(len(a), len(b)) >= 6 else 1
+    la, lb = len(a), len(b)
+    limit = 2 if (la if la < lb else lb) >= 6 else 1
+    if la - lb > limit or lb - la > limit:
+        return False  # the distance is at least the difference in length
     return OSA.distance(a, b, score_cutoff=limit) <= limit
 
 
 def _align(rt: list[str], ct: list[str]) -> tuple[int, int, int] | None:
     """Match every record word to a distinct candidate word (any order): (exact, close, unmatched
-    candidate words), or None when a record word has no partner."""
-    free = list(range(len(ct)))
+    candidate words), or None when a record word has no partner. Exact partners first, then each
+    remaining record word takes the first free candidate word one slip away."""
+    free = list(ct)
     exact = close = 0
     pending = []
     for w in rt:
-        j = next((j for j in free if ct[j] == w), None)
-        if j is None:
-            pending.append(w)
-        else:
-            free.remove(j)
+        if w in free:
+            free.remove(w)
             exact += 1
+        else:
+            pending.append(w)
     for w in pending:
-        j = next((j for j in free if _close(ct[j], w)), None)
-        if j is None:
+        for i, c in enumerate(free):
+            if _close(c, w):
+                del free[i]
+                close += 1
+                break
+        else:
             return None
-        free.remove(j)
-        close += 1
     return exact, close, len(free)
 
 

@@ -118,18 +118,23 @@ def _forget_in_vneid(ids: list[str]) -> None:
 SESSION_START = datetime(2025, 1, 1, 8, 0) + timedelta(minutes=int.from_bytes(os.urandom(3), "big") % 400_000)
 
 
-@pytest.fixture
-def bhxh(migrated):
-    """A bhxh connection on empty health tables (this area's tables only)."""
-    from de06.db import connect
-
-    conn = connect("bhxh")
+def empty_health_tables(conn) -> None:
+    """Empty this area's bhxh tables (inbox, outbox, dead letters, parked items, runs); commits."""
     with conn.cursor() as cur:
         cur.execute(
             "TRUNCATE submission, submission_duplicate, outbox_item, dead_letter, parked_item, push_run, "
             "sim_sent, facility RESTART IDENTITY CASCADE"
         )
     conn.commit()
+
+
+@pytest.fixture
+def bhxh(migrated):
+    """A bhxh connection on empty health tables (this area's tables only)."""
+    from de06.db import connect
+
+    conn = connect("bhxh")
+    empty_health_tables(conn)
     yield conn
     conn.close()
 
