@@ -258,3 +258,35 @@ def test_paused_dag_resumed_strands_nothing(live, people, bhxh):  # noqa: F811
         runs = dict(cur.fetchall())
     assert len(drained_by) == 1 and drained_by <= set(runs), (drained_by, runs)  # one run took it all
     exactly_once(bhxh, [feed])
+
+
+TASKS_BUSY_SQL = """
+SELECT count(*) FROM task_instance WHERE dag_id = %(d)s AND state IN ('running', 'queued')
+"""
+
+
+def test_pause_then_close_runs_waits_for_the_draining_task(live, people, bhxh):  # noqa: F811
+    """What the push benchmark does before its scheduled peer: pause ``health_push`` while work
+    streams in, then ``close_runs_when_idle``. It returns only once no task of the DAG works any
+    more, and the run that was draining delivered what it took."""
+    assert idle(live)
+    stream = Feed(people, seed=91)
+    t, stop = stream.stream(every_s=0.3)
+    try:
+        wait_for(lambda: delivered(stream.tag), 60, "a run draining the stream")
+        live.api.set_paused(DAG, True)
+    finally:
+        stop.set()
+        t.join(10)
+    try:
+        live.api.close_runs_when_idle(DAG, "success", timeout=120)
+        with live.meta.cursor() as cur:
+            cur.execute(TASKS_BUSY_SQL, {"d": DAG})
+            assert cur.fetchone()[0] == 0
+            cur.execute("SELECT count(*) FROM dag_run WHERE dag_id = %s AND state = 'running'", (DAG,))
+            assert cur.fetchone()[0] == 0
+    finally:
+        live.api.set_paused(DAG, False)
+    wait_for(lambda: delivered(stream.tag) == stream.expected, 90, "the resumed DAG drains the rest")
+    wait_for(lambda: idle(live), 60, "runs end")
+    exactly_once(bhxh, [stream])

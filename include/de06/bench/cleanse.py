@@ -46,14 +46,6 @@ def build_world(population: int, records: int, noise: str, seed: int) -> dict:
     return {"population": p, "judicial": r, "seconds": round(time.perf_counter() - t0, 1)}
 
 
-def _backend_pid(conn) -> int:
-    with conn.cursor() as cur:
-        cur.execute("SELECT pg_backend_pid()")
-        pid = cur.fetchone()[0]
-    conn.rollback()
-    return pid
-
-
 def _worker(args: tuple[int, list[str]]) -> list[dict]:
     from de06.cleanse import pipeline
     from de06.db import connect
@@ -252,10 +244,10 @@ def _export(conn, query: str, path: Path) -> None:
     with conn.cursor() as cur, tmp.open("wb") as f:
         cur.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER true)", f)
     conn.rollback()
-    names = pcsv.read_csv(tmp, read_options=pcsv.ReadOptions(block_size=1 << 20)).column_names
+    with pcsv.open_csv(tmp) as head:  # reads the first block only, for the column names
+        names = head.schema.names
     table = pcsv.read_csv(
-        tmp,
-        convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in names}),
+        tmp, convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
     )
     pq.write_table(table, path)
     del table

@@ -241,10 +241,6 @@ def scheduled_loop(phase: Phase, api_url: str, stop: threading.Event, interval: 
         next_tick += interval
 
 
-def _set_paused(api, dag_id: str, paused: bool) -> None:
-    api._ok(api.http.patch(f"{api.base}/api/v2/dags/{dag_id}", json={"is_paused": paused}))
-
-
 def airflow_peer_phase(
     phase: Phase, people: dict, facs: list, seed: int, api_url: str, interval: float
 ) -> dict:
@@ -260,33 +256,17 @@ def airflow_peer_phase(
         )
     api = Client(url)
     try:
-        _set_paused(api, "health_push", True)
+        api.set_paused("health_push", True)
         try:
-            # Pausing stops new runs, not the one draining; and Airflow never queues the next task
-            # of a paused DAG's run. So: wait until no health_push task is running or queued (its
-            # drain ends idle_exit_s after the work), then close such runs as success (what is left
-            # of them is the GX step, not under test here). Queued runs wait for the unpause.
-            runs = f"{api.base}/api/v2/dags/health_push/dagRuns"
-            deadline = time.monotonic() + 400
-            while True:
-                running = api._ok(api.http.get(runs, params={"state": ["running"], "limit": 10}))["dag_runs"]
-                busy = False
-                for r in running:
-                    tis = api._ok(api.http.get(f"{runs}/{r['dag_run_id']}/taskInstances"))["task_instances"]
-                    if any(t.get("state") in ("running", "queued") for t in tis):
-                        busy = True
-                if not busy:
-                    for r in running:
-                        api._ok(api.http.patch(f"{runs}/{r['dag_run_id']}", json={"state": "success"}))
-                    break
-                if time.monotonic() > deadline:
-                    raise De06Error("a health_push task is still running after 400 s", "see its task log")
-                time.sleep(1)
+            # wait for the run still draining (its drain ends idle_exit_s after the work), then close
+            # it as success (what is left of it is the GX step, not under test here); queued runs
+            # wait for the unpause
+            api.close_runs_when_idle("health_push", "success")
             api.wait_dag("health_push_scheduled")  # parsed and unpaused
             return run_phase(phase, people, facs, seed, api_url, "airflow", timeout_after_load=interval + 300)
         finally:
-            _set_paused(api, "health_push_scheduled", True)
-            _set_paused(api, "health_push", False)
+            api.set_paused("health_push_scheduled", True)
+            api.set_paused("health_push", False)
     finally:
         api.close()
 

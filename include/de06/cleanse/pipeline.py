@@ -151,7 +151,8 @@ CLEANED_COLS = (
     "pop_birth_province",
 )
 TRAIL_COLS = ("run_id", "record_id", "seq", "rule", "field", "before", "after")
-#: The identity fields of a source row (select_records.sql, after record_id) a review item shows.
+#: The identity fields of a source row (select_records.sql, between record_id and updated_at), in
+#: the order ``standardize`` takes them; a review item shows them.
 RAW_FIELDS = ("full_name", "dob_text", "id_number", "sex_text", "birth_place", "residence")
 
 
@@ -177,12 +178,12 @@ def _apply_decisions(cur, results: list[MatchResult]) -> None:
 def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, tf) -> dict[str, int]:
     """Standardise, match and write one batch of source rows (not committed here)."""
     stds: list[StdIdentity] = []
-    source = {}  # record key -> its row as recorded (for review items)
-    for row in rows:
-        rid, name, dob, idn, sex, place, residence, _ = row
+    raw: dict[str, tuple] = {}  # record key -> identity fields as recorded (RAW_FIELDS order)
+    updated = {}
+    for rid, *fields, upd in rows:
         key = str(rid)
-        stds.append(standardize(key, name, dob, idn, sex, place, residence))
-        source[key] = row
+        stds.append(standardize(key, *fields))
+        raw[key], updated[key] = tuple(fields), upd
     results = match_std(stds, dancu, tf)
     counts = {"linked": 0, "review": 0, "unmatched": 0, "rejected": 0, "deceased": 0, "decided": 0}
     with lltp.cursor() as cur:
@@ -213,7 +214,7 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
                     r.reasons,
                     reject,
                     r.deceased,
-                    source[r.key][7],
+                    updated[r.key],
                     decided,
                 )
             )
@@ -248,7 +249,7 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
                     r,
                     run_id=run.run_id,
                     province=partition if partition != NONE_PARTITION else None,
-                    identity=dict(zip(RAW_FIELDS, source[r.key][1:7], strict=True)),
+                    identity=dict(zip(RAW_FIELDS, raw[r.key], strict=True)),
                 )
         settled = [r.key for r in results if r.outcome != "review" and not getattr(r, "decided", False)]
         if settled and not run.dry_run:

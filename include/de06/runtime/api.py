@@ -63,8 +63,37 @@ class Client:
         )
         self._ok(self.http.patch(f"{self.base}/api/v2/dags/{dag_id}", json={"is_paused": False}))
 
+    def set_paused(self, dag_id: str, paused: bool) -> None:
+        self._ok(self.http.patch(f"{self.base}/api/v2/dags/{dag_id}", json={"is_paused": paused}))
+
+    def close_runs_when_idle(self, dag_id: str, state: str = "success", timeout: float = 400.0) -> list[str]:
+        """Wait until no task of ``dag_id``'s running runs is running or queued, then set those runs
+        to ``state``; their ids. For a paused DAG: pausing stops new runs, not a task already
+        working, and Airflow never queues the next task of a paused DAG's run."""
+        runs = f"{self.base}/api/v2/dags/{dag_id}/dagRuns"
+        deadline = time.monotonic() + timeout
+        while True:
+            running = self._ok(self.http.get(runs, params={"state": ["running"], "limit": 100}))["dag_runs"]
+            ids = [r["dag_run_id"] for r in running]
+            if not any(self._busy(f"{runs}/{i}") for i in ids):
+                for i in ids:
+                    self._ok(self.http.patch(f"{runs}/{i}", json={"state": state}))
+                return ids
+            if time.monotonic() > deadline:
+                raise De06Error(
+                    f"a {dag_id} task is still running after {timeout:.0f} s", "read its task log"
+                )
+            time.sleep(1)
+
+    def _busy(self, run_url: str) -> bool:
+        tis = self._ok(self.http.get(f"{run_url}/taskInstances"))["task_instances"]
+        return any(t.get("state") in ("running", "queued") for t in tis)
+
     def fail_active_runs(self, dag_id: str) -> list[str]:
-        """Mark queued/running runs of ``dag_id`` failed (left over from an earlier stack); their ids."""
+        """Mark queued/running runs of ``dag_id`` failed (left over from an earlier stack); their ids.
+
+        A task already working is stopped only at its next heartbeat (seconds later), so a caller
+        must not leave work such a task could take (see ``close_runs_when_idle`` to wait instead)."""
         url = f"{self.base}/api/v2/dags/{dag_id}/dagRuns"
         runs = self._ok(self.http.get(url, params={"state": ["queued", "running"], "limit": 100}))["dag_runs"]
         for r in runs:
