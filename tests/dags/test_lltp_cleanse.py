@@ -201,6 +201,50 @@ def test_dry_run_is_never_current_and_revert_restores(world, pg):
         assert cur.fetchone()[0] == n_source  # source rows untouched
 
 
+def test_cleaned_values_trail_and_population_values_of_a_run(world, pg):
+    """Each record's cleaned row carries its rule trail (read back through the rule_trail view, one
+    row per rule) and, when linked, the population's values of the linked citizen."""
+    from de06.cleanse import pipeline
+    from de06.identity.standardize import standardize
+
+    lltp, dancu = pg("lltp"), pg("dancu")
+    res = pipeline.run_all(lltp, dancu, "test:trail", "full", PROVINCES[:1], dry_run=True)
+    run_id = res["run_id"]
+    with lltp.cursor() as cur:
+        cur.execute(
+            "SELECT r.record_id, r.full_name, r.dob_text, r.id_number, r.sex_text, r.birth_place,"
+            " r.residence, o.outcome, o.citizen_id, c.pop_full_name, c.pop_dob, c.pop_cccd"
+            " FROM judicial_record r JOIN record_outcome o ON o.record_id = r.record_id AND o.run_id = %s"
+            " JOIN record_cleaned c ON c.record_id = r.record_id AND c.run_id = %s",
+            (run_id, run_id),
+        )
+        rows = cur.fetchall()
+        cur.execute(
+            "SELECT record_id, seq, rule, field, before, after FROM rule_trail WHERE run_id = %s"
+            " ORDER BY record_id, seq",
+            (run_id,),
+        )
+        trail: dict[int, list] = {}
+        for rid, seq, *step in cur.fetchall():
+            trail.setdefault(rid, []).append((seq, *step))
+    assert len(rows) == res["reconcile"]["input"] > 100
+    n_steps = 0
+    for rid, *raw, outcome, _cid, pop_name, _dob, _cccd in rows:
+        want = standardize(str(rid), *raw).trail
+        got = trail.get(rid, [])
+        assert got == [(i, t.rule, t.field, t.before, t.after) for i, t in enumerate(want, start=1)]
+        n_steps += len(got)
+        assert (pop_name is not None) == (outcome == "linked")
+    assert n_steps > len(rows)  # the simulated dirt leaves several rules per record
+    linked = {cid: (name, dob, cccd) for *_, outcome, cid, name, dob, cccd in rows if outcome == "linked"}
+    with dancu.cursor() as cur:
+        cur.execute(
+            "SELECT citizen_id, full_name, dob, cccd FROM citizen WHERE citizen_id = ANY (%s)",
+            (list(linked),),
+        )
+        assert {r[0]: tuple(r[1:]) for r in cur.fetchall()} == linked
+
+
 def test_bench_export_feeds_the_peers_the_whole_world(world, pg, tmp_path):
     """`de06 bench cleanse` hands the peers every citizen and record, in the `cleanse link` contract."""
     import pyarrow.parquet as pq

@@ -22,6 +22,7 @@ from de06.errors import De06Error, InputError
 from de06.identity.matcher import MatchResult, match_std, term_frequencies
 from de06.identity.scoring import TermFrequencies
 from de06.identity.standardize import StdIdentity, standardize
+from de06.runtime.memory import gc_paused
 
 log = logging.getLogger(__name__)
 NONE_PARTITION = "none"
@@ -149,8 +150,11 @@ CLEANED_COLS = (
     "pop_sex",
     "pop_cccd",
     "pop_birth_province",
+    "trail",
 )
-TRAIL_COLS = ("run_id", "record_id", "seq", "rule", "field", "before", "after")
+#: Population columns written beside a linked record's own cleaned values (pop_* above).
+POP_FIELDS = ("full_name", "dob", "sex", "cccd", "birth_province")
+_NO_POP = (None,) * len(POP_FIELDS)
 #: The identity fields of a source row (select_records.sql, between record_id and updated_at), in
 #: the order ``standardize`` takes them; a review item shows them.
 RAW_FIELDS = ("full_name", "dob_text", "id_number", "sex_text", "birth_place", "residence")
@@ -186,68 +190,81 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
         raw[key], updated[key] = tuple(fields), upd
     results = match_std(stds, dancu, tf)
     counts = {"linked": 0, "review": 0, "unmatched": 0, "rejected": 0, "deceased": 0, "decided": 0}
+    run_id, dry = run.run_id, run.dry_run
     with lltp.cursor() as cur:
         _apply_decisions(cur, results)
-        linked_ids = [r.citizen_id for r in results if r.outcome == "linked"]
+        # population values of a linked citizen come with the match; only a person's decision
+        # links to a citizen the matcher did not fetch
+        need = [r.citizen_id for r in results if r.outcome == "linked" and r.citizen is None]
         pop = {}
-        if linked_ids:
+        if need:
             with dancu.cursor() as dcur:
-                dcur.execute(sql("population_values"), {"ids": linked_ids})
+                dcur.execute(sql("population_values"), {"ids": need})
                 pop = {row[0]: row[1:] for row in dcur.fetchall()}
-        outcomes, cleaned, trail = [], [], []
+        outcomes, cleaned = [], []
         for r in results:
             s = r.std
+            rid = int(r.key)
             counts[r.outcome] += 1
-            counts["deceased"] += int(r.deceased)
+            counts["deceased"] += r.deceased
             decided = bool(getattr(r, "decided", False))
-            counts["decided"] += int(decided)
-            reject = r.reasons[0] if r.outcome == "rejected" else None
+            counts["decided"] += decided
             outcomes.append(
                 (
-                    run.run_id,
-                    int(r.key),
+                    run_id,
+                    rid,
                     partition,
                     r.outcome,
                     r.citizen_id,
                     r.tier,
                     r.score,
                     r.reasons,
-                    reject,
+                    r.reasons[0] if r.outcome == "rejected" else None,
                     r.deceased,
                     updated[r.key],
                     decided,
                 )
             )
-            p = pop.get(r.citizen_id) if r.citizen_id else None
-            n = s.name
+            if r.outcome != "linked":
+                p = _NO_POP
+            elif r.citizen is not None and not decided:
+                c = r.citizen
+                p = (c["full_name"], c["dob"], c["sex"], c["cccd"], c["birth_province"])
+            else:
+                p = pop.get(r.citizen_id, _NO_POP)
+            n, d, i = s.name, s.dob, s.id
+            trail = (
+                json.dumps([(t.rule, t.field, t.before, t.after) for t in s.trail], ensure_ascii=False)
+                if s.trail
+                else "[]"
+            )
             cleaned.append(
                 (
-                    run.run_id,
-                    int(r.key),
+                    run_id,
+                    rid,
                     n.cleaned if n else None,
                     n.family if n else None,
                     n.middle if n else None,
                     n.given if n else None,
                     n.folded if n else None,
-                    s.dob.iso if s.dob.ok and not s.dob.year_only else None,
-                    list(s.dob.flags),
+                    d.iso if d.ok and not d.year_only else None,
+                    d.flags,
                     s.sex,
-                    s.id.kind,
-                    s.id.value,
-                    list(s.id.flags),
+                    i.kind,
+                    i.value,
+                    i.flags,
                     s.province,
-                    *(p if p else (None,) * 5),
+                    *p,
+                    trail,
                 )
             )
-            for i, t in enumerate(s.trail, start=1):
-                trail.append((run.run_id, int(r.key), i, t.rule, t.field, t.before, t.after))
-            if r.outcome == "review" and not run.dry_run:
+            if r.outcome == "review" and not dry:
                 enqueue_review(
                     lltp,
                     "lltp",
                     r.key,
                     r,
-                    run_id=run.run_id,
+                    run_id=run_id,
                     province=partition if partition != NONE_PARTITION else None,
                     identity=dict(zip(RAW_FIELDS, raw[r.key], strict=True)),
                 )
@@ -261,7 +278,6 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
             )
         _copy(cur, "record_outcome", OUTCOME_COLS, outcomes)
         _copy(cur, "record_cleaned", CLEANED_COLS, cleaned)
-        _copy(cur, "rule_trail", TRAIL_COLS, trail)
     return counts
 
 
@@ -291,7 +307,7 @@ def process_partition(run_id: int, partition: str, lltp, dancu, batch: int = BAT
         "decided": 0,
     }
     params = {"codes": list(CODES), "partition": partition, "started_at": run.started_at, "mode": run.mode}
-    with lltp.cursor(name=f"cleanse_{run_id}_{partition}") as src:
+    with lltp.cursor(name=f"cleanse_{run_id}_{partition}") as src, gc_paused():
         src.itersize = batch
         src.execute(sql("select_records"), params)
         while True:
@@ -370,7 +386,8 @@ def revert_run(run_id: int, lltp) -> dict:
     run_info(lltp, run_id)
     with lltp.cursor() as cur:
         counts = {}
-        for table in ("rule_trail", "record_cleaned", "record_outcome", "cleanse_partition"):
+        # the rule trail is part of record_cleaned (lltp/014; rule_trail is a view of it)
+        for table in ("record_cleaned", "record_outcome", "cleanse_partition"):
             cur.execute(f"DELETE FROM {table} WHERE run_id = %s", (run_id,))
             counts[table] = cur.rowcount
         cur.execute(
@@ -399,7 +416,7 @@ def reset_history(lltp) -> None:
             " (SELECT item_id FROM review_item WHERE source = 'lltp')"
         )
         cur.execute("DELETE FROM review_item WHERE source = 'lltp'")
-        cur.execute("TRUNCATE rule_trail, record_cleaned, record_outcome, cleanse_partition, cleanse_run")
+        cur.execute("TRUNCATE record_cleaned, record_outcome, cleanse_partition, cleanse_run")
     lltp.commit()
 
 

@@ -20,6 +20,7 @@ from importlib import resources
 from de06.db.copyrows import copy_rows
 from de06.identity.scoring import Decision, PairScore, TermFrequencies, decide, score_pair
 from de06.identity.standardize import StdIdentity, standardize
+from de06.runtime.memory import gc_paused
 
 log = logging.getLogger(__name__)
 TF_SAMPLE_ROWS = 200_000
@@ -50,6 +51,9 @@ class MatchResult:
     candidates: list[dict]  # citizen_id, tier, score, reasons per candidate (no raw PII)
     deceased: bool = False
     std: StdIdentity | None = field(default=None, repr=False, compare=False)
+    #: the linked citizen's row as fetched (personal data: written to the cleaned values, never
+    #: logged), so the caller need not read the population again
+    citizen: dict | None = field(default=None, repr=False, compare=False)
 
 
 @cache
@@ -215,9 +219,15 @@ def match_std(stds: list[StdIdentity], dancu_conn, tf: TermFrequencies | None = 
         tf = tf or term_frequencies(dancu_conn)
         scores: dict[int, list[PairScore]] = defaultdict(list)
 
+        rows_of: dict[tuple[int, int], dict] = {}  # (k, citizen_id) -> candidate row
+
         def add(k: int, rows: list[dict]) -> None:
             seen = {p.citizen_id for p in scores[k]}
-            scores[k].extend(score_pair(live[k], c, tf) for c in rows if int(c["citizen_id"]) not in seen)
+            for c in rows:
+                cid = int(c["citizen_id"])
+                if cid not in seen:
+                    scores[k].append(score_pair(live[k], c, tf))
+                    rows_of[k, cid] = c
 
         with dancu_conn.cursor() as cur:
             _load_ids(cur, live)
@@ -229,7 +239,7 @@ def match_std(stds: list[StdIdentity], dancu_conn, tf: TermFrequencies | None = 
                     continue
                 d = decide(scores[k]) if scores.get(k) else None
                 if d is not None and d.outcome == "linked" and d.best.levels["id"] in SETTLING_ID_LEVELS:
-                    results[k] = _result(s, d)
+                    results[k] = _result(s, d, rows_of.get((k, d.best.citizen_id)))
                 else:
                     pending.append(k)
             if pending:
@@ -242,11 +252,13 @@ def match_std(stds: list[StdIdentity], dancu_conn, tf: TermFrequencies | None = 
                         add(k, rows)
             cur.execute("TRUNCATE m_batch, m_keys, m_loose")
         for k in pending:
-            results[k] = _result(live[k], decide(scores.get(k, [])))
+            d = decide(scores.get(k, []))
+            results[k] = _result(live[k], d, rows_of.get((k, d.best.citizen_id)) if d.best else None)
     return [r for r in results if r is not None]
 
 
-def _result(s: StdIdentity, d: Decision) -> MatchResult:
+def _result(s: StdIdentity, d: Decision, best_row: dict | None = None) -> MatchResult:
+    """The outcome of one record; ``best_row``: the best candidate's row (kept when linked)."""
     if d.outcome == "linked":
         b = d.best
         return MatchResult(
@@ -259,6 +271,7 @@ def _result(s: StdIdentity, d: Decision) -> MatchResult:
             [_candidate_view(b)],
             deceased=b.deceased,
             std=s,
+            citizen=best_row,
         )
     if d.outcome == "review":
         b = d.best
@@ -291,11 +304,12 @@ def match_identities(
     inputs: Sequence[IdentityInput], dancu_conn, tf: TermFrequencies | None = None
 ) -> list[MatchResult]:
     """Match each input to at most one citizen; results in input order, one per input."""
-    stds = [
-        standardize(i.key, i.full_name, i.dob_text, i.id_number, i.sex_text, i.birth_place, i.residence)
-        for i in inputs
-    ]
-    return match_std(stds, dancu_conn, tf)
+    with gc_paused():
+        stds = [
+            standardize(i.key, i.full_name, i.dob_text, i.id_number, i.sex_text, i.birth_place, i.residence)
+            for i in inputs
+        ]
+        return match_std(stds, dancu_conn, tf)
 
 
 __all__ = ["IdentityInput", "MatchResult", "match_identities", "match_std", "term_frequencies"]
