@@ -415,7 +415,8 @@ def drain(
 
     ``connect``: optional factory of a second ``(bhxh, dancu)`` pair; with it, ingestion runs in its
     own thread beside the pushes. Before the run ends, a last sequential pass picks up anything the
-    ingester committed while the loop was deciding to stop, so nothing waits for the next event.
+    ingester committed while the loop was deciding to stop, so nothing waits for the next event;
+    it also waits out the retries its own pushes earn, so the run never ends with work pending.
     With ``cfg.snapshot`` (the every-5-minutes variant) the run takes only what had been received
     when it started: what lands later waits for the next tick, as a plain scheduled job would.
     """
@@ -461,11 +462,19 @@ def drain(
                 if ingester.error:
                     raise ingester.error
                 while time.monotonic() < deadline:  # last sequential pass (see docstring)
-                    if not (
-                        ingest(bhxh, dancu, stats, limit=cfg.batch_size, before=before)
-                        + push_batch(bhxh, client, stats, cfg, pool, who, before)
+                    if ingest(bhxh, dancu, stats, limit=cfg.batch_size, before=before) + push_batch(
+                        bhxh, client, stats, cfg, pool, who, before
                     ):
+                        continue
+                    # an entry this pass sent back for a retry (5xx, 429) is waited for, not left
+                    # pending: the pass ends only when nothing is pending at all
+                    received, due, next_at = work_left(bhxh, before)
+                    if received or due:
+                        continue
+                    if next_at is None:
                         break
+                    wait = (next_at - datetime.now(UTC)).total_seconds()
+                    time.sleep(max(0.05, min(wait, deadline - time.monotonic(), 0.25)))
     finally:
         if ingester and ingester.is_alive():
             ingester.stop.set()
