@@ -152,7 +152,8 @@ CLEANED_COLS = (
     "pop_birth_province",
     "trail",
 )
-#: Population columns written beside a linked record's own cleaned values (pop_* above).
+#: Population columns written beside a linked record's own cleaned values (pop_* above), in the
+#: order of sql/population_values.sql.
 POP_FIELDS = ("full_name", "dob", "sex", "cccd", "birth_province")
 _NO_POP = (None,) * len(POP_FIELDS)
 #: The identity fields of a source row (select_records.sql, between record_id and updated_at), in
@@ -228,8 +229,7 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
             if r.outcome != "linked":
                 p = _NO_POP
             elif r.citizen is not None and not decided:
-                c = r.citizen
-                p = (c["full_name"], c["dob"], c["sex"], c["cccd"], c["birth_province"])
+                p = tuple(r.citizen[f] for f in POP_FIELDS)
             else:
                 p = pop.get(r.citizen_id, _NO_POP)
             n, d, i = s.name, s.dob, s.id

@@ -400,6 +400,13 @@ class _Ingester(threading.Thread):
             dancu.close()
 
 
+def _nap_until(next_at: datetime, deadline: float, client) -> None:
+    """Sleep until the next retry is due (at most 0.25 s, never past the run's deadline; an open
+    circuit breaker's wait counts too)."""
+    wait = (next_at - datetime.now(UTC)).total_seconds()
+    time.sleep(max(0.05, min(wait, client.breaker.wait_s() or wait, deadline - time.monotonic(), 0.25)))
+
+
 def drain(
     bhxh,
     dancu,
@@ -451,11 +458,7 @@ def drain(
                         break
                     time.sleep(0.2)
                     continue
-                wait = (next_at - datetime.now(UTC)).total_seconds()
-                wait = max(
-                    0.05, min(wait, client.breaker.wait_s() or wait, deadline - time.monotonic(), 0.25)
-                )
-                time.sleep(wait)
+                _nap_until(next_at, deadline, client)
             if ingester:
                 ingester.stop.set()
                 ingester.join()
@@ -473,8 +476,7 @@ def drain(
                         continue
                     if next_at is None:
                         break
-                    wait = (next_at - datetime.now(UTC)).total_seconds()
-                    time.sleep(max(0.05, min(wait, deadline - time.monotonic(), 0.25)))
+                    _nap_until(next_at, deadline, client)
     finally:
         if ingester and ingester.is_alive():
             ingester.stop.set()
