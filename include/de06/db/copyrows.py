@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 
 class _Null(float):
@@ -38,6 +39,19 @@ def array_literal(values: Iterable) -> str:
     return "{" + ",".join('"' + x.replace("\\", "\\\\").replace('"', '\\"') + '"' for x in items) + "}"
 
 
+@lru_cache(maxsize=65_536)
+def _cached_literal(values: tuple) -> str:
+    return array_literal(values)
+
+
+def _literal(values: list | tuple) -> str:
+    """``array_literal`` through a cache: flags and reasons repeat from row to row."""
+    try:
+        return _cached_literal(tuple(values))
+    except TypeError:  # an unhashable item
+        return array_literal(values)
+
+
 def copy_rows(cur, table: str, cols: Sequence[str], rows: Iterable[Sequence]) -> int:
     """COPY ``rows`` into ``table`` (``cols`` in row order); returns the number of rows sent.
 
@@ -47,7 +61,7 @@ def copy_rows(cur, table: str, cols: Sequence[str], rows: Iterable[Sequence]) ->
     w = csv.writer(buf, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
     n = 0
     for r in rows:
-        w.writerow([NULL if v is None else (array_literal(v) if v.__class__ in _SEQ else v) for v in r])
+        w.writerow([NULL if v is None else (_literal(v) if v.__class__ in _SEQ else v) for v in r])
         n += 1
     if n:
         buf.seek(0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 MIN_YEAR = 1900
 
@@ -35,10 +35,20 @@ class DateParse:
         return "year_only" in self.flags
 
     def as_date(self) -> date | None:
-        return date.fromisoformat(self.iso) if self.iso else None
+        return self._date
 
     def swapped(self) -> date | None:
         """The day/month-swapped date when the swap is possible."""
+        return self._swapped
+
+    # computed once per parse (parse_dob's results are shared through its cache, and the scorer
+    # asks for both dates once per candidate)
+    @cached_property
+    def _date(self) -> date | None:
+        return date.fromisoformat(self.iso) if self.iso else None
+
+    @cached_property
+    def _swapped(self) -> date | None:
         if "day_month_swappable" not in self.flags or self.day is None or self.month is None:
             return None
         try:

@@ -172,6 +172,12 @@ def _family_key(family_name: str | None) -> str:
     return parts[0] if parts else ""
 
 
+@lru_cache(maxsize=50_000)
+def _given_key(given_name: str | None) -> str:
+    parts = fold(given_name).split()
+    return parts[-1] if parts else ""
+
+
 def family_absent(rec: StdIdentity, cand: dict) -> bool:
     """True when the candidate's family name is not among the record's words, not even one slip
     away, nor a regional reading of it: such a pair can only be a ``mismatch`` (cheap; checked
@@ -192,11 +198,13 @@ def name_level(rec: StdIdentity, cand: dict) -> str:
         # exact, folded and reordered agreement all contain the family word; a regional reading
         # is let through above
         return "mismatch"
-    cw = written_key(cand["full_name"])
-    cf = fold(cand["full_name"])
-    rf = rec.name.folded if rec.name else ""
-    if rec.written == cw:
+    name, cfull = rec.name, cand["full_name"]
+    if name is not None and cfull == name.raw:
+        return "written_exact"  # the very text the record holds: its written key is rec.written
+    if rec.written == written_key(cfull):
         return "written_exact"
+    cf = fold(cfull)
+    rf = name.folded if name else ""
     if rf == cf:
         return "marks_conflict" if rec.marked else "folded_exact"
     rt, ct = rf.split(), cf.split()
@@ -302,9 +310,7 @@ def score_pair(rec: StdIdentity, cand: dict, tf: TermFrequencies) -> PairScore:
         return PairScore(int(cand["citizen_id"]), "fuzzy", NO_EVIDENCE, NO_EVIDENCE, levels,
                          ["name:mismatch", f"id:{levels['id']}"], False, bool(cand.get("is_deceased")))
     levels = {"name": levels["name"], "dob": dob_level(rec, cand), "id": levels["id"]}
-    fam = fold(cand["family_name"]).split()[:1] or [""]
-    giv = fold(cand["given_name"]).split()[-1:] or [""]
-    u_name = tf.f_family(fam[0]) * tf.f_given(giv[0])
+    u_name = tf.f_family(_family_key(cand["family_name"])) * tf.f_given(_given_key(cand["given_name"]))
     if levels["name"] in FULL_NAME_LEVELS:
         # the whole name agrees, middle name included: its frequency counts too
         u_name *= tf.f_middle(fold(cand.get("middle_name") or ""))
