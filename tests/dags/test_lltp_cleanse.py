@@ -245,6 +245,25 @@ def test_cleaned_values_trail_and_population_values_of_a_run(world, pg):
         assert {r[0]: tuple(r[1:]) for r in cur.fetchall()} == linked
 
 
+def test_partitions_are_handed_out_largest_first(world, pg):
+    """The DAG's start task lists the partitions by their number of records, largest first, so
+    the biggest provinces are not the last tasks to start; every partition is listed once."""
+    from de06.cleanse import pipeline, tasks
+    from de06.domain.provinces import CODES
+
+    lltp = pg("lltp")
+    out = tasks.start("test:largest-first", {"mode": "full", "dry_run": True})
+    assert sorted(out["partitions"]) == sorted(pipeline.ALL_PARTITIONS)
+    with lltp.cursor() as cur:
+        cur.execute("SELECT office_province, count(*) FROM judicial_record GROUP BY 1")
+        sizes: dict[str, int] = {}
+        for code, n in cur.fetchall():
+            key = code if code in CODES else "none"
+            sizes[key] = sizes.get(key, 0) + n
+    counts = [sizes.get(p, 0) for p in out["partitions"]]
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+
+
 def test_bench_export_feeds_the_peers_the_whole_world(world, pg, tmp_path):
     """`de06 bench cleanse` hands the peers every citizen and record, in the `cleanse link` contract."""
     import pyarrow.parquet as pq

@@ -109,13 +109,9 @@ def run_ours(workers: int) -> dict:
         with PeakRss(extra_pids=[]) as rss:
             t0 = time.perf_counter()
             run = pipeline.start_run(lltp, f"bench:{uuid.uuid4().hex}", "full", None, False, dancu=dancu)
-            # biggest partitions first, each to the next free process (as Airflow hands mapped
-            # tasks to free worker slots), so the processes finish together
-            with lltp.cursor() as cur:
-                cur.execute("SELECT office_province, count(*) FROM judicial_record GROUP BY 1")
-                sizes = dict(cur.fetchall())
-            lltp.rollback()
-            order = sorted(run.partitions, key=lambda p: -sizes.get(p, 0))
+            # biggest partitions first, each to the next free process (as the DAG's start task
+            # orders them and Airflow hands mapped tasks to free worker slots)
+            order = pipeline.largest_first(lltp, run.partitions)
             if workers > 1:
                 ctx = multiprocessing.get_context("fork")
                 with ctx.Pool(workers) as pool:

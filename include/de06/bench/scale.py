@@ -14,8 +14,10 @@ cores busy (task processes, PostgreSQL, scheduler), which bounds the 2-worker ra
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import threading
 import time
 from contextlib import contextmanager
 from typing import Any
@@ -96,7 +98,42 @@ def _run_span(dag_id: str, run_id: str) -> float:
     return float(row[0]) if row and row[0] is not None else 0.0
 
 
-def _run(api, dag_id: str, conf: dict, timeout: float) -> tuple[str, float, float]:
+class AirflowRss:
+    """Largest resident set of any one Airflow process (Celery workers and the task processes
+    they start, scheduler, api-server, ...; PostgreSQL excluded) sampled while the block runs:
+    an upper bound of the peak memory of any task."""
+
+    def __init__(self, interval: float = 0.5):
+        self.interval = interval
+        self.peak_mb = 0.0
+        self.peak_of = ""
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for p in psutil.process_iter(["cmdline", "memory_info"]):
+                cmd = " ".join(p.info.get("cmdline") or [])
+                mem = p.info.get("memory_info")
+                if mem is None or "postgres" in cmd or not ("airflow" in cmd or "celery" in cmd):
+                    continue
+                mb = mem.rss / 2**20
+                if mb > self.peak_mb:
+                    self.peak_mb, self.peak_of = mb, cmd[:80]
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> AirflowRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _run(
+    api, dag_id: str, conf: dict, timeout: float, rss: AirflowRss | None = None
+) -> tuple[str, float, float]:
     """Trigger and wait; (run_id, seconds from the run's start to its end, mean machine CPU %)."""
     api.wait_dag(dag_id)
     api.pause_all_except(dag_id)
@@ -104,7 +141,8 @@ def _run(api, dag_id: str, conf: dict, timeout: float) -> tuple[str, float, floa
     psutil.cpu_percent(None)
     t0 = time.perf_counter()
     run_id = api.trigger(dag_id, conf)
-    state = api.wait_run(dag_id, run_id, timeout=timeout, interval=0.5)
+    with rss or contextlib.nullcontext():
+        state = api.wait_run(dag_id, run_id, timeout=timeout, interval=0.5)
     waited = time.perf_counter() - t0
     cpu = psutil.cpu_percent(None)
     seconds = _run_span(dag_id, run_id) or waited
@@ -131,16 +169,33 @@ def _quality(airflow_run_id: str) -> dict[str, Any]:
     return {k: m.get(k) for k in ("precision", "recall", "review_rate", "outcomes")}
 
 
+def _task_spans(dag_id: str, run_id: str) -> dict[str, float]:
+    """Seconds each non-mapped task ran, and the mapped partitions' first start to last end."""
+    import psycopg2
+
+    from de06.db import server
+
+    with psycopg2.connect(server.info().uri("airflow")) as c, c.cursor() as cur:
+        cur.execute(
+            "SELECT task_id, extract(epoch FROM max(end_date) - min(start_date)) FROM task_instance"
+            " WHERE dag_id = %s AND run_id = %s GROUP BY task_id",
+            (dag_id, run_id),
+        )
+        return {t: round(float(s or 0.0), 1) for t, s in cur.fetchall()}
+
+
 def run_workers(workers: list[int], population: int, records: int, seed: int = 7) -> dict:
-    """``by_workers`` keyed by the count: seconds, records_per_s, precision, recall, hosts_used, cpu."""
+    """``by_workers`` keyed by the count: seconds, records_per_s, precision, recall, hosts_used, cpu,
+    the largest Airflow process's RSS and each task's span."""
     from de06.bench.cleanse import build_world
 
     build_world(population, records, "default", seed)
     out: dict[str, Any] = {}
     for n in workers:
         with cluster(n) as api:
+            rss = AirflowRss()
             run_id, seconds, cpu = _run(
-                api, CLEANSE_DAG, {"mode": "full", "provinces": [], "dry_run": True}, 3600
+                api, CLEANSE_DAG, {"mode": "full", "provinces": [], "dry_run": True}, 3600, rss
             )
         n_tasks, hosts, _ = _ti_stats(CLEANSE_DAG, run_id, "cleanse_partition")
         out[str(n)] = {
@@ -151,6 +206,9 @@ def run_workers(workers: list[int], population: int, records: int, seed: int = 7
             "hosts": hosts,
             "partition_tasks": n_tasks,
             "machine_cpu_percent": round(cpu, 1),
+            "peak_airflow_process_rss_mb": round(rss.peak_mb, 1),
+            "peak_rss_process": rss.peak_of,
+            "task_spans_s": _task_spans(CLEANSE_DAG, run_id),
         }
     return out
 
@@ -163,12 +221,14 @@ def run_scheduler_throughput(n: int = 1000, workers: int = 2) -> float:
     return round(done / span, 2) if span else 0.0
 
 
-def main(workers: list[int], population: int, records: int, noop_tasks: int = 1000) -> os.PathLike:
+def main(
+    workers: list[int], population: int, records: int, noop_tasks: int = 1000, seed: int = 7
+) -> os.PathLike:
     from de06.bench.common import write_result
 
     started = dt.datetime.now(dt.UTC)
-    by = run_workers(workers, population, records)
-    tps = run_scheduler_throughput(noop_tasks, workers=max(workers))
+    by = run_workers(workers, population, records, seed)
+    tps = run_scheduler_throughput(noop_tasks, workers=max(workers)) if noop_tasks > 0 else None
     lo, hi = str(min(workers)), str(max(workers))
     ratio = round(by[lo]["seconds"] / by[hi]["seconds"], 3) if lo != hi else None
     metrics = {
@@ -186,6 +246,7 @@ def main(workers: list[int], population: int, records: int, noop_tasks: int = 10
         "population": population,
         "records": records,
         "noop_tasks": noop_tasks,
+        "seed": seed,
         "concurrency_per_worker": CONCURRENCY,
         "executor": "CeleryExecutor",
     }

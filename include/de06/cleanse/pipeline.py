@@ -100,6 +100,21 @@ def start_run(
     return RunInfo(run_id, list(stored) if stored else list(ALL_PARTITIONS), mode, dry, started)
 
 
+def largest_first(conn, partitions: list[str]) -> list[str]:
+    """``partitions`` ordered by their number of source records, largest first (ties in code
+    order): workers take mapped tasks in this order, so the biggest provinces do not start last
+    and leave one slot running alone at the end of a run."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT office_province, count(*) FROM judicial_record GROUP BY 1")
+        sizes: dict[str, int] = {}
+        for code, n in cur.fetchall():
+            key = code if code in CODES else NONE_PARTITION
+            sizes[key] = sizes.get(key, 0) + n
+    conn.rollback()
+    order = {p: i for i, p in enumerate(ALL_PARTITIONS)}
+    return sorted(partitions, key=lambda p: (-sizes.get(p, 0), order.get(p, len(order))))
+
+
 def run_info(conn, run_id: int) -> RunInfo:
     with conn.cursor() as cur:
         cur.execute(

@@ -33,7 +33,8 @@ def start(run_key: str, params: dict) -> dict:
             bool(params.get("dry_run")),
             dancu=dancu,
         )
-    return {"run_id": run.run_id, "partitions": run.partitions}
+        order = pipeline.largest_first(lltp, run.partitions)
+    return {"run_id": run.run_id, "partitions": order}
 
 
 def partition(run_id: int, part: str) -> dict:

@@ -30,7 +30,9 @@ def bench() -> None:
     "with each count in turn (writes cleanse_workers.json). Without it, the pipeline runs in-process.",
 )
 @click.option("--processes", default=2, show_default=True, help="In-process mode: partitions run in parallel.")
-@click.option("--noop-tasks", default=1000, show_default=True, help="--workers mode: mapped no-op tasks for tasks/s.")
+@click.option(
+    "--noop-tasks", default=1000, show_default=True, help="--workers mode: mapped no-op tasks for tasks/s (0: skip)."
+)
 @click.option("--seed", default=1, show_default=True)
 @click.option(
     "--peer-timeout",
@@ -55,7 +57,7 @@ def cleanse(
             raise InputError("--workers needs counts >= 1", "use e.g. --workers 1,2")
         from de06.bench import scale
 
-        click.echo(str(scale.main(counts, population, records, noop_tasks)))
+        click.echo(str(scale.main(counts, population, records, noop_tasks, seed)))
         return
     from de06.bench import cleanse as bc
 

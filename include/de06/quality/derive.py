@@ -82,40 +82,60 @@ def cccd_problem(cccd: pd.Series, dob: pd.Series, sex: pd.Series) -> pd.Series:
     return cccd.__class__(out, index=cccd.index, dtype="object")
 
 
+def _per_value(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
+    """``fn`` of each value, computed once per distinct value (extracts repeat dates, sex texts
+    and names); a missing value gives None, as each ``fn`` does for one."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[:-1] = [fn(v) for v in uniques]
+    table[-1] = None  # code -1: missing
+    return values.__class__(table[codes], index=values.index, dtype="object")
+
+
+def _id_kind(v: Any) -> str | None:
+    if _missing(v) or not str(v).strip():
+        return None
+    s = str(v).strip()
+    if cccd_rules.parse(s) is not None:
+        return "cccd"
+    if cccd_rules.CMND_RE.match(s):
+        return "cmnd"
+    return "invalid"
+
+
 def id_kind(id_number: pd.Series) -> pd.Series:
     """``cccd`` (12 digits, valid place code), ``cmnd`` (9 digits), ``invalid`` or None (missing)."""
-    out = []
-    for v in id_number:
-        if _missing(v) or not str(v).strip():
-            out.append(None)
-            continue
-        s = str(v).strip()
-        if cccd_rules.parse(s) is not None:
-            out.append("cccd")
-        elif cccd_rules.CMND_RE.match(s):
-            out.append("cmnd")
-        else:
-            out.append("invalid")
-    return id_number.__class__(out, index=id_number.index, dtype="object")
+    # row by row: ID numbers hardly repeat, so there is nothing to share
+    return id_number.__class__([_id_kind(v) for v in id_number], index=id_number.index, dtype="object")
+
+
+def _dob_ok(v: Any) -> bool | None:
+    return None if _missing(v) or not str(v).strip() else parse_dob(v) is not None
 
 
 def dob_parses(dob_text: pd.Series) -> pd.Series:
     """True when the text is a plausible date of birth; None when missing (completeness checks that)."""
-    out = [None if _missing(v) or not str(v).strip() else parse_dob(v) is not None for v in dob_text]
-    return dob_text.__class__(out, index=dob_text.index, dtype="object")
+    return _per_value(dob_text, _dob_ok)
+
+
+def _sex(v: Any) -> str | None:
+    key = None if _missing(v) else unicodedata.normalize("NFC", str(v)).strip().casefold()
+    return _SEX.get(key) if key else None
 
 
 def sex_code(sex_text: pd.Series) -> pd.Series:
-    out = []
-    for v in sex_text:
-        key = None if _missing(v) else unicodedata.normalize("NFC", str(v)).strip().casefold()
-        out.append(_SEX.get(key) if key else None)
-    return sex_text.__class__(out, index=sex_text.index, dtype="object")
+    return _per_value(sex_text, _sex)
+
+
+def _nfc(v: Any) -> bool | None:
+    return None if _missing(v) else unicodedata.is_normalized("NFC", str(v))
 
 
 def is_nfc(text: pd.Series) -> pd.Series:
-    out = [None if _missing(v) else unicodedata.is_normalized("NFC", str(v)) for v in text]
-    return text.__class__(out, index=text.index, dtype="object")
+    return _per_value(text, _nfc)
 
 
 def _utc(series: pd.Series) -> pd.Series:

@@ -42,3 +42,20 @@ def test_age_hours_and_latency():
     assert ages.iloc[0] == pytest.approx(5.0) and pd.isna(ages.iloc[1])
     lat = derive.seconds_between(pd.Series([now]), pd.Series([now + timedelta(seconds=42)]))
     assert lat.iloc[0] == pytest.approx(42.0)
+
+
+@pytest.mark.unit
+def test_per_value_columns_keep_each_row_and_the_index():
+    """dob_parses, sex_code and is_nfc compute once per distinct value: repeats, every kind of
+    missing value and a non-default index still give one answer per row, in place."""
+    import unicodedata
+
+    idx = [10, 11, 12, 13, 14, 15, 16]
+    dob = pd.Series(["05/03/1989", None, "abc", "05/03/1989", "", "abc", float("nan")], index=idx)
+    assert list(derive.dob_parses(dob).index) == idx
+    assert list(derive.dob_parses(dob)) == [True, None, False, True, None, False, None]
+    text = pd.Series(["Nữ", None, "Nam", "Nữ"], dtype="str")
+    assert list(derive.sex_code(text)) == ["F", None, "M", "F"]
+    nfd = unicodedata.normalize("NFD", "Nguyễn Thị Hà")
+    names = pd.Series([nfd, "Nguyễn Thị Hà", nfd, pd.NA], dtype="object")
+    assert list(derive.is_nfc(names)) == [False, True, False, None]
