@@ -18,6 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("DE06_PGDATA", str(ROOT / ".local" / "test-pgdata"))
 os.environ.setdefault("DE06_AIRFLOW_HOME", str(ROOT / ".local" / "test-airflow"))
 os.environ.pop("DE06_PG_DSN", None)
+# A shell that sourced `de06 env --shell` exports the demo's Airflow home and connections; kept,
+# they would win over the test server's (airflow_env keeps values set explicitly) and the tests
+# would write to the demo databases, rebuilding its simulated world. Tests always use their own.
+for _key in [k for k in os.environ if k.startswith(("AIRFLOW_CONN_", "AIRFLOW__")) or k == "AIRFLOW_HOME"]:
+    os.environ.pop(_key)
 
 from de06 import airflow_env  # noqa: E402
 

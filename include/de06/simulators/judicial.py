@@ -13,6 +13,7 @@ import bisect
 import random
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from functools import cache
 
 import numpy as np
 from psycopg2 import errors as pg_errors
@@ -334,7 +335,7 @@ class JudicialParams:
     seed: int
     noise: str = "default"
     outside_share: float = 0.04
-    version: int = 5  # bump whenever generation changes, so a rerun rebuilds instead of skipping
+    version: int = 6  # bump whenever generation changes, so a rerun rebuilds instead of skipping
 
     def as_json(self, population: dict | None) -> dict:
         d = asdict(self)
@@ -426,6 +427,28 @@ class Person:
     residence: str
 
 
+def residence_then(person: Person, rnd: random.Random) -> str:
+    """Where a person who has moved since lived when the record was made: the birth province when
+    they live elsewhere now, otherwise another province drawn as the population simulator draws
+    movers' destinations."""
+    birth = person.ident.birth_province
+    if birth and birth != person.residence:
+        return birth
+    cum = _movers_cum_weights()
+    while (code := rnd.choices(CODES, cum_weights=cum)[0]) == person.residence:
+        pass
+    return code
+
+
+@cache
+def _movers_cum_weights() -> list[float]:
+    from itertools import accumulate
+
+    from de06.simulators.population import MIGR_W
+
+    return list(accumulate(float(w) for w in MIGR_W))
+
+
 def _person(row) -> Person:
     cid, fam, mid, giv, full, dob, prec, sex, cccd, cmnd, old, birth, res = row
     cmnds = tuple(([cmnd] if cmnd else []) + list(old or []))
@@ -495,6 +518,8 @@ def generate(
     need_src = set(src[src >= 0].tolist())
     kept: dict[int, tuple[Person, list[Conviction]]] = {}
     rnd = random.Random(f"judicial:{params.seed}:{prof.name}")
+    # its own stream: the other kinds' draws do not depend on whether ``moved`` is in the profile
+    rnd_moved = random.Random(f"judicial-moved:{params.seed}:{prof.name}")
     counts = {k: [0, 0] for k in noise.KINDS}
     counts["duplicate"][1] = max(params.records - 1, 0)
     counts["look_alike"][1] = int(look_elig.sum())
@@ -504,11 +529,13 @@ def generate(
         rid = r + 1
         k = int(kind[r])
         labels: list[str] = []
+        moved = rnd_moved.random() < prof.moved
         if k == 1:
             person, base_convs = kept[int(src[r])]
             convs = base_convs
             labels.append("duplicate")
             office = rnd.choice(CODES)
+            residence = residence_then(person, rnd_moved) if moved else person.residence
         else:
             if k == 3:
                 person = outside[oi]
@@ -517,10 +544,15 @@ def generate(
                 person = persons("look" if k == 2 else "normal")
                 if k == 2:
                     labels.append("look_alike")
-            convs = make_convictions(rnd, person.ident.dob, person.residence, int(nconv[r]))
-            office = person.residence
+            residence = residence_then(person, rnd_moved) if moved else person.residence
+            convs = make_convictions(rnd, person.ident.dob, residence, int(nconv[r]))
+            office = residence
             if r in need_src:
                 kept[r] = (person, convs)
+        counts["moved"][1] += 1
+        if moved:
+            counts["moved"][0] += 1
+            labels.append("moved")
         fields, applied, eligible = noise.dirty(person.ident, prof, rnd)
         for kd in eligible:
             counts[kd][1] += 1
@@ -528,7 +560,9 @@ def generate(
             counts[kd][0] += 1
         labels += applied
         father, mother = _parents(rnd, person.ident)
-        _append_record(batch, rid, fields, person, office, father, mother, convs, labels, prof.name)
+        _append_record(
+            batch, rid, fields, person, residence, office, father, mother, convs, labels, prof.name
+        )
         if len(batch["rec"]["record_id"]) >= BATCH:
             yield batch
             batch = _empty_batch()
@@ -591,13 +625,15 @@ def _empty_batch() -> dict:
     }
 
 
-def _append_record(batch, rid, fields, person, office, father, mother, convs, labels, profile_name) -> None:
+def _append_record(
+    batch, rid, fields, person, residence, office, father, mother, convs, labels, profile_name
+) -> None:
     rec = batch["rec"]
     last = max((c.expunged_on or c.effective_date) for c in convs)
     values = {
         "record_id": rid,
         **fields,
-        "residence": BY_CODE[person.residence].name,
+        "residence": BY_CODE[residence].name,
         "father_name": father,
         "mother_name": mother,
         "nationality": "Việt Nam",

@@ -126,7 +126,7 @@ def test_labels_match_the_dirt(world, pg):
         full_name, dob_text, id_number = recs[rid]
         true_name, dob, cccd = cits[cid]
         checks = {}
-        if not kinds or kinds == ["duplicate"] or kinds == ["look_alike"]:
+        if set(kinds or []) <= {"duplicate", "look_alike", "moved"}:  # record-level kinds only
             checks["clean"] = (
                 full_name == true_name
                 and id_number == cccd
@@ -341,3 +341,22 @@ def test_conviction_invariants_over_many_people():
             if c.expunged:
                 assert c.expunged_on < cut
         assert [c.judgment_date for c in convs] == sorted(c.judgment_date for c in convs)
+
+
+@pytest.mark.postgres
+def test_moved_records_carry_the_residence_of_then(world, pg):
+    """A record labelled ``moved`` names another province of residence than the citizen's current
+    one in the population DB (where they lived when it was made); every other record names the
+    current one. The realised share is near the profile's rate."""
+    from de06.domain.provinces import BY_CODE
+
+    truth = _all(
+        pg, "truth", "SELECT record_id, citizen_id, noise FROM record_truth WHERE citizen_id IS NOT NULL"
+    )
+    res = dict(_all(pg, "lltp", "SELECT record_id, residence FROM judicial_record"))
+    now = dict(_all(pg, "dancu_admin", "SELECT citizen_id, residence_province FROM citizen"))
+    moved = [rid for rid, _, kinds in truth if "moved" in kinds]
+    wrong = [rid for rid, cid, kinds in truth if (res[rid] == BY_CODE[now[cid]].name) == ("moved" in kinds)]
+    assert wrong == []
+    rate = noise.profile("default").moved
+    assert abs(len(moved) / len(truth) - rate) < 4 * math.sqrt(rate * (1 - rate) / len(truth))
