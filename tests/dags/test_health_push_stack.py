@@ -43,7 +43,10 @@ OVERRIDES = json.dumps({"quality": False, "idle_exit_s": 1.0})
 MIX = {"unknown_citizen": 0.0, "no_book": 0.0}  # every entry has a book: all must be acknowledged
 ACTIVE_SQL = """
 SELECT (SELECT count(*) FROM dag_run WHERE dag_id = %(d)s AND state IN ('queued', 'running')),
-       (SELECT count(*) FROM asset_dag_run_queue WHERE target_dag_id = %(d)s)
+       (SELECT count(*) FROM asset_dag_run_queue WHERE target_dag_id = %(d)s),
+       -- a run marked failed from outside ends the run, not its running task (which still drains)
+       (SELECT count(*) FROM task_instance WHERE dag_id = %(d)s
+         AND state IN ('scheduled', 'queued', 'running', 'up_for_retry', 'restarting', 'deferred'))
 """
 EVENTS_SINCE = """
 SELECT count(*) FROM asset_event e JOIN asset a ON a.id = e.asset_id
@@ -77,6 +80,11 @@ def live(airflow_db, people):  # noqa: F811
     leftover = connect("bhxh")
     empty_health_tables(leftover)
     leftover.close()
+    # An event an earlier stack fired as it stopped stays queued in the metadata DB and would start
+    # a run the moment the scheduler is up; failing that run leaves its draining task running, and
+    # that task consumed this module's feeds once (a burst "nothing consumes" was delivered).
+    with meta.cursor() as cur:
+        cur.execute("DELETE FROM asset_dag_run_queue WHERE target_dag_id = %s", (DAG,))
     try:
         with serve_in_thread(port=0, seed=1) as api_url:
             mp.setenv("DE06_VNEID_API_URL", api_url)  # handed to the stack's tasks
@@ -164,7 +172,7 @@ def wait_for(pred, timeout: float, what: str):
 def idle(live: Live) -> bool:
     with live.meta.cursor() as cur:
         cur.execute(ACTIVE_SQL, {"d": DAG})
-        return cur.fetchone() == (0, 0)
+        return cur.fetchone() == (0, 0, 0)
 
 
 def exactly_once(bhxh, feeds: list[Feed]) -> dict:  # noqa: F811
