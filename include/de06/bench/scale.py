@@ -17,12 +17,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import threading
 import time
 from contextlib import contextmanager
 from typing import Any
 
 import psutil
+
+from de06.bench.common import PeakRss
 
 CLEANSE_DAG = "lltp_cleanse"
 NOOP_DAG = "bench_noop_mapped"
@@ -98,37 +99,21 @@ def _run_span(dag_id: str, run_id: str) -> float:
     return float(row[0]) if row and row[0] is not None else 0.0
 
 
-class AirflowRss:
+class AirflowRss(PeakRss):
     """Largest resident set of any one Airflow process (Celery workers and the task processes
     they start, scheduler, api-server, ...; PostgreSQL excluded) sampled while the block runs:
     an upper bound of the peak memory of any task."""
 
     def __init__(self, interval: float = 0.5):
-        self.interval = interval
-        self.peak_mb = 0.0
-        self.peak_of = ""
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        super().__init__(interval)
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            for p in psutil.process_iter(["cmdline", "memory_info"]):
-                cmd = " ".join(p.info.get("cmdline") or [])
-                mem = p.info.get("memory_info")
-                if mem is None or "postgres" in cmd or not ("airflow" in cmd or "celery" in cmd):
-                    continue
-                mb = mem.rss / 2**20
-                if mb > self.peak_mb:
-                    self.peak_mb, self.peak_of = mb, cmd[:80]
-            self._stop.wait(self.interval)
-
-    def __enter__(self) -> AirflowRss:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
+    def _procs(self):
+        out = []
+        for p in psutil.process_iter(["cmdline"]):
+            cmd = " ".join(p.info.get("cmdline") or [])
+            if "postgres" not in cmd and ("airflow" in cmd or "celery" in cmd):
+                out.append(p)
+        return out
 
 
 def _run(
@@ -207,7 +192,6 @@ def run_workers(workers: list[int], population: int, records: int, seed: int = 7
             "partition_tasks": n_tasks,
             "machine_cpu_percent": round(cpu, 1),
             "peak_airflow_process_rss_mb": round(rss.peak_mb, 1),
-            "peak_rss_process": rss.peak_of,
             "task_spans_s": _task_spans(CLEANSE_DAG, run_id),
         }
     return out
