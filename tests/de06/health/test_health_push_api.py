@@ -286,3 +286,26 @@ def test_scheduled_snapshot_takes_only_what_had_arrived(people, bhxh, pg, send):
     o = outcomes(bhxh)
     assert s1.submissions == len(late) and set(o["subs"]) == {"accepted"}
     assert sum(o["items"].values()) == expected_entries(early + late) == o["items"].get("acked")
+
+
+def test_last_pass_waits_out_the_retries_it_earns(people, bhxh, pg, send):
+    """The drain's last sequential pass (after the ingester stops) sends entries whose 5xx answers
+    schedule retries a little later; the pass waits for them instead of ending with work pending.
+    The main loop is told to stop at once, so every push happens in that last pass."""
+    sent = send(bhxh, people, 10, seed=77)
+    cfg = D.Settings(**{**FAST.__dict__, "retry_base_s": 0.3, "retry_cap_s": 0.3, "api_batch": 0})
+    with serve_in_thread(port=0, error_rate=0.3, seed=4) as url, client(url) as c:
+        stats = D.drain(
+            bhxh,
+            pg("dancu"),
+            c,
+            cfg,
+            mode="test",
+            should_stop=lambda: True,
+            connect=lambda: (pg("bhxh"), pg("dancu")),
+        )
+        api = httpx.get(f"{url}/admin/stats", headers={"X-Admin-Token": "admin"}, timeout=5).json()
+    o = outcomes(bhxh)
+    assert sum(api["by_fault"].values()) > 0, api  # the pass did earn retries
+    assert stats.left_pending == 0 and "pending" not in o["items"], o["items"]
+    assert o["items"].get("acked", 0) + o["items"].get("parked", 0) == expected_entries(sent)
