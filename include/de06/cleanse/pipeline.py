@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 
-from de06.cleanse.review import enqueue_review
+from de06.cleanse.review import ReviewEntry, enqueue_reviews
 from de06.db.copyrows import copy_rows
 from de06.domain.provinces import CODES
 from de06.errors import De06Error, InputError
@@ -218,6 +218,8 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
                 dcur.execute(sql("population_values"), {"ids": need})
                 pop = {row[0]: row[1:] for row in dcur.fetchall()}
         outcomes, cleaned = [], []
+        reviews: list[ReviewEntry] = []
+        province = partition if partition != NONE_PARTITION else None
         for r in results:
             s = r.std
             rid = int(r.key)
@@ -274,15 +276,10 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
                 )
             )
             if r.outcome == "review" and not dry:
-                enqueue_review(
-                    lltp,
-                    "lltp",
-                    r.key,
-                    r,
-                    run_id=run_id,
-                    province=partition if partition != NONE_PARTITION else None,
-                    identity=dict(zip(RAW_FIELDS, raw[r.key], strict=True)),
+                reviews.append(
+                    ReviewEntry(r.key, r, province, dict(zip(RAW_FIELDS, raw[r.key], strict=True)))
                 )
+        enqueue_reviews(lltp, "lltp", reviews, run_id=run_id)
         settled = [r.key for r in results if r.outcome != "review" and not getattr(r, "decided", False)]
         if settled and not run.dry_run:
             # a record no longer doubtful leaves the queue (decided items are never touched)

@@ -8,7 +8,11 @@ applies it. Identity data is stored unmasked in the DB and masked on display.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from psycopg2.extras import execute_values
 
 from de06.domain.cccd import mask
 from de06.errors import InputError
@@ -17,6 +21,73 @@ if TYPE_CHECKING:
     from de06.identity.matcher import MatchResult
 
 SOURCES = ("lltp", "qp")
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One doubtful record for :func:`enqueue_reviews`: its key, the matcher's result and, for the
+    reviewer, its province and identity fields as the source wrote them."""
+
+    source_key: str
+    result: MatchResult
+    province: str | None = None
+    identity: dict | None = None
+
+
+_LIVE_SQL = (
+    "SELECT source_key, item_id, status FROM review_item"
+    " WHERE source = %s AND source_key = ANY (%s) AND status <> 'withdrawn'"
+    " FOR UPDATE"
+)
+_REFRESH_SQL = (
+    "UPDATE review_item r SET candidates = v.candidates::jsonb, reasons = v.reasons::text[],"
+    " score = v.score::double precision, run_id = v.run_id::bigint,"
+    " province = COALESCE(v.province::char(3), r.province), updated_at = now()"
+    " FROM (VALUES %s) AS v (candidates, reasons, score, run_id, province, item_id)"
+    " WHERE r.item_id = v.item_id::bigint"
+)
+_INSERT_SQL = (
+    "INSERT INTO review_item"
+    " (source, source_key, run_id, province, identity, candidates, reasons, score)"
+    " VALUES %s RETURNING source_key, item_id"
+)
+
+
+def enqueue_reviews(
+    conn_lltp, source: str, entries: Sequence[ReviewEntry], *, run_id: int | None = None
+) -> dict[str, tuple[int, str]]:
+    """Queue doubtful records in three statements whatever their number; per key, (item_id,
+    "inserted" | "refreshed" | "kept_decided"). A new key is inserted, an open item refreshed with
+    the new candidates, reasons and score, a decided item never touched. A key given twice counts
+    once, with its last entry. Does not commit."""
+    if source not in SOURCES:
+        raise InputError(f"unknown review source {source!r}", f"use one of {', '.join(SOURCES)}")
+    last = {str(e.source_key): e for e in entries}
+    if not last:
+        return {}
+    out: dict[str, tuple[int, str]] = {}
+    refresh, insert = [], []
+    with conn_lltp.cursor() as cur:
+        cur.execute(_LIVE_SQL, (source, list(last)))
+        live = {key: (item_id, status) for key, item_id, status in cur.fetchall()}
+        for key, e in last.items():
+            r = e.result
+            payload = (json.dumps(r.candidates), list(r.reasons), r.score)
+            item = live.get(key)
+            if item and item[1] == "decided":
+                out[key] = (item[0], "kept_decided")
+            elif item:
+                refresh.append((*payload, run_id, e.province, item[0]))
+                out[key] = (item[0], "refreshed")
+            else:
+                ident = json.dumps(e.identity or {}, ensure_ascii=False)
+                insert.append((source, key, run_id, e.province, ident, *payload))
+        if refresh:
+            execute_values(cur, _REFRESH_SQL, refresh, page_size=1000)
+        if insert:
+            for key, item_id in execute_values(cur, _INSERT_SQL, insert, page_size=1000, fetch=True):
+                out[key] = (item_id, "inserted")
+    return out
 
 
 def enqueue_review(
@@ -29,39 +100,13 @@ def enqueue_review(
     province: str | None = None,
     identity: dict | None = None,
 ) -> tuple[int, str]:
-    """Queue a doubtful record; returns (item_id, "inserted" | "refreshed" | "kept_decided").
+    """Queue one doubtful record; returns (item_id, "inserted" | "refreshed" | "kept_decided").
 
     ``identity``: the record's identity fields as the source wrote them (full_name, dob_text,
     id_number, sex_text, birth_place); stored for the reviewer, shown masked. Does not commit.
     """
-    if source not in SOURCES:
-        raise InputError(f"unknown review source {source!r}", f"use one of {', '.join(SOURCES)}")
-    ident = identity or {}
-    with conn_lltp.cursor() as cur:
-        cur.execute(
-            "SELECT item_id, status FROM review_item"
-            " WHERE source = %s AND source_key = %s AND status <> 'withdrawn'"
-            " FOR UPDATE",
-            (source, str(source_key)),
-        )
-        row = cur.fetchone()
-        payload = (json.dumps(result.candidates), list(result.reasons), result.score)
-        if row and row[1] == "decided":
-            return row[0], "kept_decided"
-        if row:
-            cur.execute(
-                "UPDATE review_item SET candidates = %s, reasons = %s, score = %s, run_id = %s,"
-                " province = COALESCE(%s, province), updated_at = now() WHERE item_id = %s",
-                (*payload, run_id, province, row[0]),
-            )
-            return row[0], "refreshed"
-        cur.execute(
-            "INSERT INTO review_item"
-            " (source, source_key, run_id, province, identity, candidates, reasons, score)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING item_id",
-            (source, str(source_key), run_id, province, json.dumps(ident, ensure_ascii=False), *payload),
-        )
-        return cur.fetchone()[0], "inserted"
+    entry = ReviewEntry(str(source_key), result, province, identity)
+    return enqueue_reviews(conn_lltp, source, [entry], run_id=run_id)[str(source_key)]
 
 
 def decide(

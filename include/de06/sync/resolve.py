@@ -112,24 +112,18 @@ def enqueue_reviews(
     if not todo:
         return 0
     try:
-        from de06.cleanse.review import enqueue_review  # noqa: PLC0415
+        from de06.cleanse.review import ReviewEntry, enqueue_reviews  # noqa: PLC0415
     except ImportError:
         log.warning("shared review queue not available; %d qp identities wait in qp_identity", len(todo))
         return 0
     from de06.domain.provinces import lookup
 
+    entries = []
     for r in todo:
         s = sheets.get(r.key, {})
         ident = {k: s.get(k) for k in IDENTITY_FIELDS}
-        enqueue_review(
-            conn_lltp,
-            SOURCE,
-            r.key,
-            r.result,
-            run_id=run_id,
-            province=lookup(s.get("birth_place")),
-            identity=ident,
-        )
+        entries.append(ReviewEntry(r.key, r.result, lookup(s.get("birth_place")), ident))
+    enqueue_reviews(conn_lltp, SOURCE, entries, run_id=run_id)
     return len(todo)
 
 

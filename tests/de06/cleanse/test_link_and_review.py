@@ -166,3 +166,56 @@ def test_review_enqueue_decide_and_reveal_log(pg, capsys):
         assert cur.fetchone()[0] == 1
         cur.execute("SELECT decision, citizen_id FROM review_decision WHERE item_id = %s", (item,))
         assert cur.fetchall() == [("link", 102)]
+
+
+def test_enqueue_reviews_inserts_refreshes_and_keeps_decided_in_one_call(pg):
+    """A batch of doubtful records: new keys are inserted, open items refreshed with the new
+    candidates, reasons and score (province kept when none is given), decided items left as they
+    are; a key given twice counts once, with its last entry."""
+    from de06.cleanse import review as rv
+    from de06.identity.matcher import MatchResult
+
+    lltp = pg("lltp")
+    keys = [f"batch-{Path(__file__).stem}-{i}" for i in range(4)]
+    with lltp.cursor() as cur:
+        for t in ("review_reveal", "review_decision"):
+            cur.execute(
+                f"DELETE FROM {t} WHERE item_id IN"
+                " (SELECT item_id FROM review_item WHERE source_key = ANY (%s))",
+                (keys,),
+            )
+        cur.execute("DELETE FROM review_item WHERE source_key = ANY (%s)", (keys,))
+    lltp.commit()
+
+    def res(key: str, score: float, reasons: list[str]) -> MatchResult:
+        cands = [{"citizen_id": 7, "tier": "fuzzy", "score": score, "reasons": []}]
+        return MatchResult(key, "review", None, "fuzzy", score, reasons, cands)
+
+    first = [rv.ReviewEntry(k, res(k, 1.0, ["weak_score"]), "001", {"full_name": "A"}) for k in keys[:3]]
+    out = rv.enqueue_reviews(lltp, "lltp", first, run_id=1)
+    lltp.commit()
+    assert {k: how for k, (_, how) in out.items()} == dict.fromkeys(keys[:3], "inserted")
+    rv.decide(lltp, out[keys[2]][0], "not_match", "tester")
+    second = [
+        rv.ReviewEntry(keys[0], res(keys[0], 9.0, ["old"])),
+        rv.ReviewEntry(keys[0], res(keys[0], 3.0, ["two_plausible_candidates"])),  # the last one wins
+        rv.ReviewEntry(keys[2], res(keys[2], 3.0, ["x"])),
+        rv.ReviewEntry(keys[3], res(keys[3], 2.0, []), None, {}),
+    ]
+    out2 = rv.enqueue_reviews(lltp, "lltp", second, run_id=2)
+    lltp.commit()
+    assert out2[keys[0]] == (out[keys[0]][0], "refreshed")
+    assert out2[keys[2]] == (out[keys[2]][0], "kept_decided")
+    assert out2[keys[3]][1] == "inserted" and len(out2) == 3
+    with lltp.cursor() as cur:
+        cur.execute(
+            "SELECT source_key, status, run_id, province, reasons, score, candidates->0->>'score'"
+            " FROM review_item WHERE source_key = ANY (%s) ORDER BY source_key",
+            (keys,),
+        )
+        rows = {r[0]: r[1:] for r in cur.fetchall()}
+    lltp.rollback()
+    assert rows[keys[0]] == ("open", 2, "001", ["two_plausible_candidates"], 3.0, "3.0")
+    assert rows[keys[1]] == ("open", 1, "001", ["weak_score"], 1.0, "1.0")
+    assert rows[keys[2]] == ("decided", 1, "001", ["weak_score"], 1.0, "1.0")
+    assert rows[keys[3]] == ("open", 2, None, [], 2.0, "2.0")
