@@ -172,11 +172,12 @@ def _task_spans(dag_id: str, run_id: str) -> dict[str, float]:
 def run_workers(workers: list[int], population: int, records: int, seed: int = 7) -> dict:
     """``by_workers`` keyed by the count: seconds, records_per_s, precision, recall, hosts_used, cpu,
     the largest Airflow process's RSS and each task's span."""
-    from de06.bench.cleanse import build_world
+    from de06.bench.cleanse import build_world, clear_history
 
     build_world(population, records, "default", seed)
     out: dict[str, Any] = {}
     for n in workers:
+        clear_history()  # every count starts from the same state
         with cluster(n) as api:
             rss = AirflowRss()
             run_id, seconds, cpu = _run(
