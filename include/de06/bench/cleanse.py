@@ -2,9 +2,11 @@
 
 1. Builds the world with the simulators (population ``--population``, judicial records ``--records``
    at noise profile ``--noise``), unless the same world is already loaded.
-2. Runs the cleansing pipeline exactly as the DAG does (start -> one step per province partition ->
-   reconcile -> finish), the partitions spread over ``--workers`` processes as the DAG's mapped
-   tasks spread over workers. Wall time and peak RSS (sampled: the driver, its workers and the
+2. Clears the cleansing history of this benchmark database (:func:`clear_history`: the first
+   cleansing of the backlog starts with empty result tables, and earlier runs' rows would slow
+   each later run), then runs the cleansing pipeline exactly as the DAG does (start -> one step
+   per province partition -> reconcile -> finish), the partitions spread over ``--workers``
+   processes as the DAG's mapped tasks spread over workers. Wall time and peak RSS (sampled: the driver, its workers and the
    PostgreSQL backends serving them) are measured.
 3. Precision, recall, review rate, overall and per noise kind, from ``truth.record_truth``.
 4. Exports the same data as files (not timed) and runs the peers on them, each in its own process:

@@ -45,7 +45,10 @@ def cleanse(
     population: int, records: int, noise: str, peers: str, workers: str | None, processes: int, noop_tasks: int,
     seed: int, peer_timeout: float,
 ) -> None:
-    """Cleansing: precision, recall, review rate, time, memory; Splink and pandas peers on the same data."""
+    """Cleansing: precision, recall, review rate, time, memory; Splink and pandas peers on the same data.
+
+    The benchmark database's cleansing history (runs, outcomes, judicial review items) is cleared
+    before the timed run."""
     from de06.errors import InputError
 
     if workers:
