@@ -6,8 +6,8 @@
    cleansing of the backlog starts with empty result tables, and earlier runs' rows would slow
    each later run), then runs the cleansing pipeline exactly as the DAG does (start -> one step
    per province partition -> reconcile -> finish), the partitions spread over ``--workers``
-   processes as the DAG's mapped tasks spread over workers. Wall time and peak RSS (sampled: the driver, its workers and the
-   PostgreSQL backends serving them) are measured.
+   processes as the DAG's mapped tasks spread over workers. Wall time and peak RSS (sampled: the
+   driver, its workers and the PostgreSQL backends serving them) are measured.
 3. Precision, recall, review rate, overall and per noise kind, from ``truth.record_truth``.
 4. Exports the same data as files (not timed) and runs the peers on them, each in its own process:
    Splink 5 (DuckDB, equivalent blocking) and a pandas merge baseline (de06.bench.peers_cleanse).
