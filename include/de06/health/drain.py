@@ -407,6 +407,47 @@ def _nap_until(next_at: datetime, deadline: float, client) -> None:
     time.sleep(max(0.05, min(wait, client.breaker.wait_s() or wait, deadline - time.monotonic(), 0.25)))
 
 
+def _push_until_done(
+    bhxh,
+    dancu,
+    client,
+    stats: Stats,
+    cfg: Settings,
+    pool,
+    who: str,
+    before,
+    deadline: float,
+    *,
+    ingester: _Ingester | None = None,
+    should_stop=None,
+    idle_exit_s: float = 0.0,
+) -> None:
+    """Ingest (unless ``ingester`` does it beside) and push until nothing is pending, the deadline,
+    ``should_stop()`` or an ingester error. A retry that a push earned (5xx, 429) is waited for, not
+    left pending; with nothing pending at all the loop ends after ``idle_exit_s``."""
+    idle_since: float | None = None
+    while time.monotonic() < deadline and not (should_stop and should_stop()):
+        if ingester and ingester.error:
+            break
+        n = 0 if ingester else ingest(bhxh, dancu, stats, limit=cfg.batch_size, before=before)
+        m = push_batch(bhxh, client, stats, cfg, pool, who, before)
+        if n or m:
+            idle_since = None
+            continue
+        received, due, next_at = work_left(bhxh, before)
+        if received or due or (ingester and ingester.busy.is_set()):
+            if ingester:
+                time.sleep(0.02)
+            continue
+        if next_at is None:  # nothing pending at all
+            idle_since = idle_since or time.monotonic()
+            if time.monotonic() - idle_since >= idle_exit_s:
+                break
+            time.sleep(0.2)
+            continue
+        _nap_until(next_at, deadline, client)
+
+
 def drain(
     bhxh,
     dancu,
@@ -431,7 +472,6 @@ def drain(
     stats = Stats(run_id or f"{mode}-{uuid.uuid4().hex[:12]}", mode=mode)
     who = f"{socket.gethostname()}:{stats.run_id}"
     deadline = time.monotonic() + cfg.max_run_s
-    idle_since: float | None = None
     before = _db_now(bhxh) if cfg.snapshot else None
     unpark(bhxh, dancu, stats)
     ingester = _Ingester(connect, stats, cfg, before) if connect else None
@@ -439,44 +479,14 @@ def drain(
         ingester.start()
     try:
         with ThreadPoolExecutor(max_workers=cfg.concurrency, thread_name_prefix="push") as pool:
-            while time.monotonic() < deadline and not (should_stop and should_stop()):
-                if ingester and ingester.error:
-                    break
-                n = 0 if ingester else ingest(bhxh, dancu, stats, limit=cfg.batch_size, before=before)
-                m = push_batch(bhxh, client, stats, cfg, pool, who, before)
-                if n or m:
-                    idle_since = None
-                    continue
-                received, due, next_at = work_left(bhxh, before)
-                if received or due or (ingester and ingester.busy.is_set()):
-                    if ingester:
-                        time.sleep(0.02)
-                    continue
-                if next_at is None:  # nothing pending at all
-                    idle_since = idle_since or time.monotonic()
-                    if time.monotonic() - idle_since >= cfg.idle_exit_s:
-                        break
-                    time.sleep(0.2)
-                    continue
-                _nap_until(next_at, deadline, client)
+            loop = (bhxh, dancu, client, stats, cfg, pool, who, before, deadline)
+            _push_until_done(*loop, ingester=ingester, should_stop=should_stop, idle_exit_s=cfg.idle_exit_s)
             if ingester:
                 ingester.stop.set()
                 ingester.join()
                 if ingester.error:
                     raise ingester.error
-                while time.monotonic() < deadline:  # last sequential pass (see docstring)
-                    if ingest(bhxh, dancu, stats, limit=cfg.batch_size, before=before) + push_batch(
-                        bhxh, client, stats, cfg, pool, who, before
-                    ):
-                        continue
-                    # an entry this pass sent back for a retry (5xx, 429) is waited for, not left
-                    # pending: the pass ends only when nothing is pending at all
-                    received, due, next_at = work_left(bhxh, before)
-                    if received or due:
-                        continue
-                    if next_at is None:
-                        break
-                    _nap_until(next_at, deadline, client)
+                _push_until_done(*loop)  # the last sequential pass (see docstring)
     finally:
         if ingester and ingester.is_alive():
             ingester.stop.set()
