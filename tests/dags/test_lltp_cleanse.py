@@ -248,19 +248,22 @@ def test_cleaned_values_trail_and_population_values_of_a_run(world, pg):
 def test_partitions_are_handed_out_largest_first(world, pg):
     """The DAG's start task lists the partitions by their number of records, largest first, so
     the biggest provinces are not the last tasks to start; every partition is listed once."""
+    from datetime import UTC, datetime
+
     from de06.cleanse import pipeline, tasks
     from de06.domain.provinces import CODES
 
     lltp = pg("lltp")
     out = tasks.start("test:largest-first", {"mode": "full", "dry_run": True})
     assert sorted(out["partitions"]) == sorted(pipeline.ALL_PARTITIONS)
-    with lltp.cursor() as cur:
-        cur.execute("SELECT office_province, count(*) FROM judicial_record GROUP BY 1")
-        sizes: dict[str, int] = {}
-        for code, n in cur.fetchall():
-            key = code if code in CODES else "none"
-            sizes[key] = sizes.get(key, 0) + n
-    counts = [sizes.get(p, 0) for p in out["partitions"]]
+    counts = []
+    with lltp.cursor() as cur:  # each size by the reconciliation's own recount, not the ordering's
+        for p in out["partitions"]:
+            cur.execute(
+                pipeline.sql("count_input"),
+                {"codes": list(CODES), "partitions": [p], "started_at": datetime.now(UTC)},
+            )
+            counts.append(cur.fetchone()[0])
     assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
 
 

@@ -51,7 +51,7 @@ def build_world(population: int, records: int, noise: str, seed: int) -> dict:
 def clear_history() -> dict:
     """Start the timed run as the first cleansing of the 1.2M backlog starts: with no earlier
     outcomes in the result tables. Rows of earlier benchmark runs would make every index insert
-    slower run after run (measured: 144 s on empty tables, 165 s with ~4.8M earlier rows), so the
+    slower run after run (measured: 144.3 s on empty tables, 166.2 s with ~4.8M earlier rows), so the
     figure would depend on how many benchmarks ran before. Drops the cleansing history and the
     judicial review queue of this (benchmark) database; returns how many outcome rows it held."""
     from de06.cleanse.pipeline import reset_history

@@ -1,6 +1,6 @@
 """The review queue (``lltp.review_item``), shared by the cleansing and the military sync.
 
-``enqueue_review`` puts a doubtful match in the queue (or refreshes an open item); a decided item is
+``enqueue_reviews`` puts doubtful matches in the queue (or refreshes open items); a decided item is
 never touched by a matcher. ``decide`` records a person's decision with who and when; the next run
 applies it. Identity data is stored unmasked in the DB and masked on display.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from psycopg2.extras import execute_values
@@ -26,12 +26,13 @@ SOURCES = ("lltp", "qp")
 @dataclass(frozen=True)
 class ReviewEntry:
     """One doubtful record for :func:`enqueue_reviews`: its key, the matcher's result and, for the
-    reviewer, its province and identity fields as the source wrote them."""
+    reviewer, its province and identity fields as the source wrote them (full_name, dob_text,
+    id_number, sex_text, birth_place; stored unmasked, shown masked)."""
 
     source_key: str
     result: MatchResult
     province: str | None = None
-    identity: dict | None = None
+    identity: dict | None = field(default=None, repr=False)  # personal data: never in a repr or log
 
 
 _LIVE_SQL = (
@@ -88,25 +89,6 @@ def enqueue_reviews(
             for key, item_id in execute_values(cur, _INSERT_SQL, insert, page_size=1000, fetch=True):
                 out[key] = (item_id, "inserted")
     return out
-
-
-def enqueue_review(
-    conn_lltp,
-    source: str,
-    source_key: str,
-    result: MatchResult,
-    *,
-    run_id: int | None = None,
-    province: str | None = None,
-    identity: dict | None = None,
-) -> tuple[int, str]:
-    """Queue one doubtful record; returns (item_id, "inserted" | "refreshed" | "kept_decided").
-
-    ``identity``: the record's identity fields as the source wrote them (full_name, dob_text,
-    id_number, sex_text, birth_place); stored for the reviewer, shown masked. Does not commit.
-    """
-    entry = ReviewEntry(str(source_key), result, province, identity)
-    return enqueue_reviews(conn_lltp, source, [entry], run_id=run_id)[str(source_key)]
 
 
 def decide(

@@ -111,11 +111,7 @@ def enqueue_reviews(
     todo = [r for r in resolutions if r.outcome != "linked" and r.result is not None]
     if not todo:
         return 0
-    try:
-        from de06.cleanse.review import ReviewEntry, enqueue_reviews  # noqa: PLC0415
-    except ImportError:
-        log.warning("shared review queue not available; %d qp identities wait in qp_identity", len(todo))
-        return 0
+    from de06.cleanse.review import ReviewEntry, enqueue_reviews
     from de06.domain.provinces import lookup
 
     entries = []

@@ -15,8 +15,10 @@ HOLD = "import sys, time; b = b\"x\" * (int(sys.argv[1]) << 20); time.sleep(3)" 
 @pytest.mark.unit
 def test_largest_airflow_process_is_measured_and_others_are_not():
     # the probe recognises Airflow and Celery processes by their command line
-    big = subprocess.Popen([sys.executable, "-c", HOLD, "200", "airflow-task"])
-    other = subprocess.Popen([sys.executable, "-c", HOLD, "400", "not-a-worker"])
+    # larger than any Airflow process an earlier test could leave behind (~300 MB), smaller than
+    # the other one
+    big = subprocess.Popen([sys.executable, "-c", HOLD, "500", "airflow-task"])
+    other = subprocess.Popen([sys.executable, "-c", HOLD, "900", "not-a-worker"])
     try:
         with AirflowRss(interval=0.1) as rss:
             time.sleep(2.0)
@@ -25,4 +27,4 @@ def test_largest_airflow_process_is_measured_and_others_are_not():
         other.kill()
         big.wait()
         other.wait()
-    assert 200 <= rss.peak_mb < 400
+    assert 500 <= rss.peak_mb < 900

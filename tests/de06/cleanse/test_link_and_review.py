@@ -144,10 +144,10 @@ def test_review_enqueue_decide_and_reveal_log(pg, capsys):
         ],
     )
     ident = {"full_name": "Hoàng Văn Hùng", "dob_text": "01/12/1978", "id_number": "040078654321"}
-    item, how = rv.enqueue_review(lltp, "qp", key, res, province="040", identity=ident)
+    item, how = rv.enqueue_reviews(lltp, "qp", [rv.ReviewEntry(key, res, "040", ident)])[key]
     lltp.commit()
     assert how == "inserted"
-    assert rv.enqueue_review(lltp, "qp", key, res)[1] == "refreshed"
+    assert rv.enqueue_reviews(lltp, "qp", [rv.ReviewEntry(key, res)])[key][1] == "refreshed"
     lltp.commit()
     assert main(["review", "show", str(item)]) == 0
     shown = capsys.readouterr().out
@@ -155,7 +155,8 @@ def test_review_enqueue_decide_and_reveal_log(pg, capsys):
     assert main(["review", "decide", str(item), "--link", "999"]) == 1  # not a candidate
     assert "not a candidate" in capsys.readouterr().err
     assert main(["review", "decide", str(item), "--link", "102"]) == 0
-    assert rv.enqueue_review(lltp, "qp", key, res)[1] == "kept_decided"  # matcher never overrides
+    # the matcher never overrides a person's decision
+    assert rv.enqueue_reviews(lltp, "qp", [rv.ReviewEntry(key, res)])[key][1] == "kept_decided"
     lltp.commit()
     assert main(["review", "show", str(item), "--reveal", "--reason", "test audit"]) == 0
     assert "Hoàng Văn Hùng" in capsys.readouterr().out
