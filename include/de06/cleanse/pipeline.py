@@ -192,7 +192,7 @@ def _apply_decisions(cur, results: list[MatchResult]) -> None:
         else:
             r.outcome, r.citizen_id, r.tier = "unmatched", None, "review_decision"
             r.reasons = ["review_decision:not_match"]
-        r.decided = True  # type: ignore[attr-defined]
+        r.decided = True
 
 
 def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, tf) -> dict[str, int]:
@@ -225,7 +225,7 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
             rid = int(r.key)
             counts[r.outcome] += 1
             counts["deceased"] += r.deceased
-            decided = bool(getattr(r, "decided", False))
+            decided = r.decided
             counts["decided"] += decided
             outcomes.append(
                 (
@@ -280,7 +280,7 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
                     ReviewEntry(r.key, r, province, dict(zip(RAW_FIELDS, raw[r.key], strict=True)))
                 )
         enqueue_reviews(lltp, "lltp", reviews, run_id=run_id)
-        settled = [r.key for r in results if r.outcome != "review" and not getattr(r, "decided", False)]
+        settled = [r.key for r in results if r.outcome != "review" and not r.decided]
         if settled and not run.dry_run:
             # a record no longer doubtful leaves the queue (decided items are never touched)
             cur.execute(

@@ -54,6 +54,8 @@ class MatchResult:
     #: the linked citizen's row as fetched (personal data: written to the cleaned values, never
     #: logged), so the caller need not read the population again
     citizen: dict | None = field(default=None, repr=False, compare=False)
+    #: settled by a person's decision on its review item (the cleansing applies those)
+    decided: bool = False
 
 
 @cache

@@ -1,16 +1,11 @@
 """Identity resolution of military-court persons: the one place the sync calls the shared matcher
 (:mod:`de06.identity.matcher`, owned by the cleansing flow). Rows without a safe match go to the
 shared review queue tagged with source ``qp``.
-
-Until the shared matcher is importable, a strict stand-in links only an exact 12-digit ID whose
-citizen has the same date of birth; everything else is ``review``. (Precision before recall.)
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,14 +24,6 @@ class Resolution:
     result: Any = field(default=None, compare=False)  # the matcher's MatchResult, for the review queue
 
 
-def _matcher():
-    try:
-        from de06.identity import matcher  # noqa: PLC0415
-    except ImportError:
-        return None
-    return matcher if hasattr(matcher, "match_identities") else None
-
-
 def resolve(sheets: Sequence[dict[str, Any]], dancu_conn, cache: dict | None = None) -> dict[str, Resolution]:
     """Resolve the person of each conviction sheet (keyed by conviction_ref).
 
@@ -46,9 +33,8 @@ def resolve(sheets: Sequence[dict[str, Any]], dancu_conn, cache: dict | None = N
     """
     if not sheets:
         return {}
-    m = _matcher()
-    if m is None:
-        return _exact_only(sheets, dancu_conn)
+    from de06.identity import matcher as m
+
     cache = {} if cache is None else cache
     seen: dict[tuple, Any] = cache.setdefault("identities", {})
     groups: dict[tuple, list[str]] = {}
@@ -56,7 +42,7 @@ def resolve(sheets: Sequence[dict[str, Any]], dancu_conn, cache: dict | None = N
         groups.setdefault(tuple(s.get(f) for f in IDENTITY_FIELDS), []).append(s["conviction_ref"])
     todo = [ident for ident in groups if ident not in seen]
     if todo:
-        if "tf" not in cache and hasattr(m, "term_frequencies"):
+        if "tf" not in cache:
             cache["tf"] = _term_frequencies(m, dancu_conn)
         inputs = [
             m.IdentityInput(
@@ -64,13 +50,7 @@ def resolve(sheets: Sequence[dict[str, Any]], dancu_conn, cache: dict | None = N
             )
             for n, i in enumerate(todo)
         ]
-        tf = cache.get("tf")
-        results = (
-            m.match_identities(inputs, dancu_conn, tf)
-            if tf is not None
-            else m.match_identities(inputs, dancu_conn)
-        )
-        for r in results:
+        for r in m.match_identities(inputs, dancu_conn, cache["tf"]):
             seen[todo[int(r.key)]] = r
     out = {}
     for ident, keys in groups.items():
@@ -152,40 +132,5 @@ def apply_review_decisions(conn_lltp, run_id: int | None = None) -> int:
     """Link qp convictions whose review item a person decided 'link' (the latest decision counts).
     Returns how many convictions changed; does not commit."""
     with conn_lltp.cursor() as cur:
-        cur.execute("SELECT to_regclass('review_decision') IS NOT NULL")
-        if not cur.fetchone()[0]:
-            return 0
         cur.execute(DECISIONS_SQL, {"run_id": run_id})
         return cur.rowcount
-
-
-_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
-
-
-def _dob(text: str | None) -> dt.date | None:
-    m = _DATE.match(text or "")
-    if not m:
-        return None
-    try:
-        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    except ValueError:
-        return None
-
-
-def _exact_only(sheets: Sequence[dict[str, Any]], dancu_conn) -> dict[str, Resolution]:
-    ids = {s["conviction_ref"]: (s.get("id_number") or "").strip() for s in sheets}
-    wanted = sorted({v for v in ids.values() if re.fullmatch(r"\d{12}", v)})
-    found: dict[str, tuple[int, dt.date]] = {}
-    if wanted:
-        with dancu_conn.cursor() as cur:
-            cur.execute("SELECT cccd, citizen_id, dob FROM citizen WHERE cccd = ANY(%s)", (wanted,))
-            found = {r[0]: (r[1], r[2]) for r in cur.fetchall()}
-    out = {}
-    for s in sheets:
-        key = s["conviction_ref"]
-        hit = found.get(ids[key])
-        if hit and hit[1] == _dob(s.get("dob_text")):
-            out[key] = Resolution(key, "linked", hit[0], "exact_id_dob", 1.0)
-        else:
-            out[key] = Resolution(key, "review", None, None, None)
-    return out
