@@ -180,6 +180,32 @@ def test_reconcile_fails_when_an_outcome_is_missing(world, pg):
     pipeline.revert_run(res["run_id"], lltp)
 
 
+def test_reconcile_recounts_the_source(world, pg):
+    """A partition that read one record too few (its own count agrees with its outcomes) is caught
+    by the independent recount of the source."""
+    from de06.cleanse import pipeline
+    from de06.errors import De06Error
+
+    lltp, dancu = pg("lltp"), pg("dancu")
+    res = pipeline.run_all(lltp, dancu, "test:recount", "full", ["none", PROVINCES[1]])
+    run_id = res["run_id"]
+    with lltp.cursor() as cur:
+        cur.execute(
+            "DELETE FROM record_outcome WHERE run_id = %s AND record_id = (SELECT min(record_id)"
+            " FROM record_outcome WHERE run_id = %s AND partition = %s) RETURNING partition",
+            (run_id, run_id, PROVINCES[1]),
+        )
+        (part,) = cur.fetchone()
+        cur.execute(
+            "UPDATE cleanse_partition SET n_input = n_input - 1 WHERE run_id = %s AND partition = %s",
+            (run_id, part),
+        )
+    lltp.commit()
+    with pytest.raises(De06Error, match="input records in the source"):
+        pipeline.reconcile(run_id, lltp)
+    pipeline.revert_run(run_id, lltp)
+
+
 def test_dry_run_is_never_current_and_revert_restores(world, pg):
     from de06.cleanse import pipeline
 
@@ -248,23 +274,21 @@ def test_cleaned_values_trail_and_population_values_of_a_run(world, pg):
 def test_partitions_are_handed_out_largest_first(world, pg):
     """The DAG's start task lists the partitions by their number of records, largest first, so
     the biggest provinces are not the last tasks to start; every partition is listed once."""
-    from datetime import UTC, datetime
-
     from de06.cleanse import pipeline, tasks
     from de06.domain.provinces import CODES
 
     lltp = pg("lltp")
     out = tasks.start("test:largest-first", {"mode": "full", "dry_run": True})
     assert sorted(out["partitions"]) == sorted(pipeline.ALL_PARTITIONS)
-    counts = []
-    with lltp.cursor() as cur:  # each size by the reconciliation's own recount, not the ordering's
-        for p in out["partitions"]:
-            cur.execute(
-                pipeline.sql("count_input"),
-                {"codes": list(CODES), "partitions": [p], "started_at": datetime.now(UTC)},
-            )
-            counts.append(cur.fetchone()[0])
+    sizes: dict[str, int] = {}
+    with lltp.cursor() as cur:  # sizes counted here, not by the SQL the ordering uses
+        cur.execute("SELECT office_province, count(*) FROM judicial_record GROUP BY 1")
+        for code, n in cur.fetchall():
+            key = code if code in CODES else pipeline.NONE_PARTITION
+            sizes[key] = sizes.get(key, 0) + n
+    counts = [sizes.get(p, 0) for p in out["partitions"]]
     assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+    assert pipeline.partition_sizes(lltp) == {p: n for p, n in sizes.items() if n}
 
 
 def test_bench_export_feeds_the_peers_the_whole_world(world, pg, tmp_path):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 
 from de06.cleanse.review import ReviewEntry, enqueue_reviews
@@ -100,16 +100,21 @@ def start_run(
     return RunInfo(run_id, list(stored) if stored else list(ALL_PARTITIONS), mode, dry, started)
 
 
+def partition_sizes(conn, until: datetime | None = None) -> dict[str, int]:
+    """Source records per partition created up to ``until`` (now when None); partitions without
+    records are absent. Does not commit."""
+    with conn.cursor() as cur:
+        cur.execute(
+            sql("partition_sizes"), {"codes": list(CODES), "until": until or datetime.now(tz=UTC)}
+        )
+        return {p: int(n) for p, n in cur.fetchall()}
+
+
 def largest_first(conn, partitions: list[str]) -> list[str]:
     """``partitions`` ordered by their number of source records, largest first (ties in code
     order): workers take mapped tasks in this order, so the biggest provinces do not start last
     and leave one slot running alone at the end of a run."""
-    with conn.cursor() as cur:
-        cur.execute("SELECT office_province, count(*) FROM judicial_record GROUP BY 1")
-        sizes: dict[str, int] = {}
-        for code, n in cur.fetchall():
-            key = code if code in CODES else NONE_PARTITION
-            sizes[key] = sizes.get(key, 0) + n
+    sizes = partition_sizes(conn)
     conn.rollback()
     order = {p: i for i, p in enumerate(ALL_PARTITIONS)}
     return sorted(partitions, key=lambda p: (-sizes.get(p, 0), order.get(p, len(order))))
@@ -351,13 +356,10 @@ def reconcile(run_id: int, lltp) -> dict:
         bad = [(p, n, m) for p, n, m in rows if n != m]
         n_in = sum(n for _, n, _ in rows)
         n_out = sum(m for _, _, m in rows)
-        recount = None
-        if run.mode == "full":
-            cur.execute(
-                sql("count_input"),
-                {"codes": list(CODES), "partitions": run.partitions, "started_at": run.started_at},
-            )
-            recount = cur.fetchone()[0]
+    recount = None
+    if run.mode == "full":
+        sizes = partition_sizes(lltp, run.started_at)
+        recount = sum(sizes.get(p, 0) for p in run.partitions)
     lltp.rollback()
     if missing:
         raise De06Error(
