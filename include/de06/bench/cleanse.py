@@ -11,7 +11,8 @@
 3. Precision, recall, review rate, overall and per noise kind, from ``truth.record_truth``.
 4. Exports the same data as files (not timed) and runs the peers on them, each in its own process:
    Splink 5 (DuckDB, equivalent blocking) and a pandas merge baseline (de06.bench.peers_cleanse).
-5. Writes ``bench/results/cleanse.json`` (BENCH.md shape) and returns its path.
+5. Writes ``bench/results/cleanse.json`` (BENCH.md shape; ``cleanse_<noise>.json`` for a profile
+   other than ``default``, so a heavy run does not replace the issue's figure) and returns its path.
 """
 
 from __future__ import annotations
@@ -371,7 +372,8 @@ def run(
         "peer_timeout_s": peer_timeout_s,
         "pg_settings": _pg_settings(),
     }
-    return write_result("cleanse", params, metrics, peer_out, ratios, started_at=started)
+    name = "cleanse" if noise == "default" else f"cleanse_{noise}"
+    return write_result(name, params, metrics, peer_out, ratios, started_at=started)
 
 
 def _pg_settings() -> dict[str, str]:
