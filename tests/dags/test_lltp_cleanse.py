@@ -312,3 +312,51 @@ def test_bench_export_feeds_the_peers_the_whole_world(world, pg, tmp_path):
     q = pc.score(res["links"], truth)
     assert res["records"] == n_rec and res["population"] == n_pop
     assert q["linked"] > 0.8 * q["with_citizen"] and q["precision"] > 0.99
+
+
+def test_incremental_reads_new_changed_and_unresolved_records_only(world, pg):
+    """An incremental run reads the records without a settled outcome for their current version:
+    new ones, changed ones (updated after their last linked outcome) and those still in review or
+    unmatched; a linked or rejected record that did not change is not read again."""
+    from de06.cleanse import pipeline
+
+    lltp, dancu = pg("lltp"), pg("dancu")
+    part = PROVINCES[0]
+    full = pipeline.run_all(lltp, dancu, "test:incremental-base", "full", [part])
+    with lltp.cursor() as cur:
+        cur.execute("SELECT record_id, outcome FROM record_outcome WHERE run_id = %s", (full["run_id"],))
+        outcome = dict(cur.fetchall())
+        linked = sorted(r for r, o in outcome.items() if o == "linked")
+        unresolved = {r for r, o in outcome.items() if o in ("review", "unmatched")}
+        assert linked and unresolved
+        changed = linked[0]
+        cur.execute("SELECT updated_at FROM judicial_record WHERE record_id = %s", (changed,))
+        (old_updated,) = cur.fetchone()
+        cur.execute("UPDATE judicial_record SET updated_at = now() WHERE record_id = %s", (changed,))
+        cur.execute("SELECT max(record_id) + 1 FROM judicial_record")
+        (new_id,) = cur.fetchone()
+        cur.execute(
+            "INSERT INTO judicial_record (record_id, full_name, dob_text, sex_text, id_number, birth_place,"
+            " residence, office_province) SELECT %s, full_name, dob_text, sex_text, id_number, birth_place,"
+            " residence, office_province FROM judicial_record WHERE record_id = %s",
+            (new_id, linked[-1]),
+        )
+    lltp.commit()
+    inc = None
+    try:
+        inc = pipeline.run_all(lltp, dancu, "test:incremental", "incremental", [part])
+        with lltp.cursor() as cur:
+            cur.execute("SELECT record_id FROM record_outcome WHERE run_id = %s", (inc["run_id"],))
+            read = {r for (r,) in cur.fetchall()}
+        assert read == unresolved | {changed, new_id}
+        assert inc["reconcile"]["input"] == len(read)
+    finally:
+        lltp.rollback()
+        if inc is not None:
+            pipeline.revert_run(inc["run_id"], lltp)
+        with lltp.cursor() as cur:
+            cur.execute("DELETE FROM judicial_record WHERE record_id = %s", (new_id,))
+            cur.execute(
+                "UPDATE judicial_record SET updated_at = %s WHERE record_id = %s", (old_updated, changed)
+            )
+        lltp.commit()
