@@ -70,14 +70,29 @@ def clear_history() -> dict:
     return {"earlier_outcome_rows_dropped": n}
 
 
-def _worker(args: tuple[int, list[str]]) -> list[dict]:
+def _backend_cpu(*conns) -> float:
+    """CPU seconds the PostgreSQL backends serving ``conns`` have used since they started (the
+    embedded server runs on this machine)."""
+    import psutil
+
+    total = 0.0
+    for c in conns:
+        t = psutil.Process(c.get_backend_pid()).cpu_times()
+        total += t.user + t.system
+    return total
+
+
+def _worker(args: tuple[int, list[str]]) -> float:
+    """Cleanse the partitions of a run; returns the CPU seconds of this worker's two backends."""
     from de06.cleanse import pipeline
     from de06.db import connect
 
     run_id, parts = args
     lltp, dancu = connect("lltp"), connect("dancu")
     try:
-        return [pipeline.process_partition(run_id, p, lltp, dancu) for p in parts]
+        for p in parts:
+            pipeline.process_partition(run_id, p, lltp, dancu)
+        return _backend_cpu(lltp, dancu)
     finally:
         lltp.close()
         dancu.close()
@@ -132,6 +147,7 @@ def run_ours(workers: int) -> dict:
     try:
         with PeakRss(extra_pids=[]) as rss:
             t0 = time.perf_counter()
+            driver_backends0 = _backend_cpu(lltp, dancu)
             run = pipeline.start_run(lltp, f"bench:{uuid.uuid4().hex}", "full", None, False, dancu=dancu)
             # biggest partitions first, each to the next free process (as the DAG's start task
             # orders them and Airflow hands mapped tasks to free worker slots)
@@ -144,11 +160,12 @@ def run_ours(workers: int) -> dict:
                     while not res.ready():
                         rss.extra = _server_children()
                         res.wait(0.5)
-                    res.get()
+                    backends = sum(res.get())
             else:
-                _worker((run.run_id, order))
+                backends = _worker((run.run_id, order))
             rec = pipeline.reconcile(run.run_id, lltp)
             counts = pipeline.finish_run(run.run_id, lltp)
+            backends += _backend_cpu(lltp, dancu) - driver_backends0
             seconds = time.perf_counter() - t0
     finally:
         lltp.close()
@@ -158,6 +175,14 @@ def run_ours(workers: int) -> dict:
         "seconds": round(seconds, 3),
         "peak_rss_mb": round(rss.peak_mb, 1),
         "peak_rss_total_mb": round(rss.peak_total_mb, 1),
+        "cpu_seconds": {
+            # the driver and its worker processes (the kernel's count of the reaped workers)
+            "python": rss.cpu()["tree"],
+            # the backends serving the driver and the workers, read from each before it closes
+            "postgres_backends": round(backends, 1),
+            # every process on the machine (PostgreSQL's WAL writer, autovacuum, ... included)
+            "machine": rss.cpu()["machine"],
+        },
         "reconcile": rec,
         "counts": counts,
     }
@@ -333,6 +358,7 @@ def run(
         "records_per_s": round(q["records"] / ours["seconds"], 1) if ours["seconds"] else None,
         "peak_rss_mb": ours["peak_rss_mb"],
         "peak_rss_total_mb": ours["peak_rss_total_mb"],
+        "cpu_seconds": ours["cpu_seconds"],
         "precision": round(q["precision"], 6),
         "recall": round(q["recall"], 6),
         "review_rate": round(q["review_rate"], 6),

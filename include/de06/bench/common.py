@@ -68,7 +68,11 @@ def write_result(
 class PeakRss:
     """Sample the resident set of a process (``root_pid``, default this one), its children and
     extra pids (e.g. the PostgreSQL backends doing the work) every ``interval`` seconds;
-    ``peak_mb`` is the largest single-process RSS seen and ``peak_total_mb`` the largest sum."""
+    ``peak_mb`` is the largest single-process RSS seen and ``peak_total_mb`` the largest sum.
+
+    CPU seconds used inside the block are kept too (:meth:`cpu`): the process tree's (the root's
+    own and its reaped children's, as the kernel counts them) and the whole machine's user, system
+    and idle time."""
 
     def __init__(
         self, interval: float = 0.2, extra_pids: list[int] | None = None, root_pid: int | None = None
@@ -80,6 +84,10 @@ class PeakRss:
         self.peak_total_mb = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+        self._tree0: float | None = None
+        self._tree_cpu: float | None = None
+        self._machine0 = None
+        self._machine: dict[str, float] = {}
 
     def _procs(self):
         try:
@@ -107,10 +115,32 @@ class PeakRss:
             self.peak_total_mb = max(self.peak_total_mb, total)
             self._stop.wait(self.interval)
 
+    def _tree_seconds(self) -> float | None:
+        try:
+            t = psutil.Process(self.root_pid).cpu_times()
+        except psutil.NoSuchProcess:
+            return None
+        return t.user + t.system + t.children_user + t.children_system
+
+    def cpu(self) -> dict[str, Any]:
+        """CPU seconds inside the block: ``tree`` (root and reaped children; None when the root
+        is another process that has ended) and ``machine`` (user, system, idle of all cores)."""
+        return {
+            "tree": None if self._tree_cpu is None else round(self._tree_cpu, 1),
+            "machine": {k: round(v, 1) for k, v in self._machine.items()},
+        }
+
     def __enter__(self) -> PeakRss:
+        self._tree0 = self._tree_seconds()
+        self._machine0 = psutil.cpu_times()
         self._thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
+        tree = self._tree_seconds()
+        if tree is not None and self._tree0 is not None:
+            self._tree_cpu = tree - self._tree0
+        m1 = psutil.cpu_times()
+        self._machine = {k: getattr(m1, k) - getattr(self._machine0, k) for k in ("user", "system", "idle")}
