@@ -360,3 +360,16 @@ def test_incremental_reads_new_changed_and_unresolved_records_only(world, pg):
                 "UPDATE judicial_record SET updated_at = %s WHERE record_id = %s", (old_updated, changed)
             )
         lltp.commit()
+
+
+def test_bench_runs_the_pipeline_over_worker_processes_and_reports_its_cpu(world, pg):
+    """`de06 bench cleanse`'s own run: every record once, and where its CPU went."""
+    from de06.bench.cleanse import run_ours
+
+    out = run_ours(2)
+    with pg("lltp").cursor() as cur:
+        cur.execute("SELECT count(*) FROM judicial_record")
+        assert out["reconcile"]["input"] == out["reconcile"]["outcomes"] == cur.fetchone()[0]
+    cpu = out["cpu_seconds"]
+    assert cpu["python"] > 0 and cpu["postgres_backends"] > 0
+    assert cpu["python"] + cpu["postgres_backends"] <= cpu["machine"]["user"] + cpu["machine"]["system"] + 1.0

@@ -70,20 +70,29 @@ def clear_history() -> dict:
     return {"earlier_outcome_rows_dropped": n}
 
 
-def _backend_cpu(*conns) -> float:
-    """CPU seconds the PostgreSQL backends serving ``conns`` have used since they started (the
-    embedded server runs on this machine)."""
+def _backend_cpu(*conns) -> float | None:
+    """CPU seconds the PostgreSQL backends serving ``conns`` have used since they started; None
+    unless the server is the embedded one (an external server's processes are not on this
+    machine)."""
     import psutil
 
+    from de06.db import server
+
+    if server.info(start=False).kind != "embedded":
+        return None
     total = 0.0
     for c in conns:
-        t = psutil.Process(c.get_backend_pid()).cpu_times()
+        try:
+            t = psutil.Process(c.get_backend_pid()).cpu_times()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            return None
         total += t.user + t.system
     return total
 
 
-def _worker(args: tuple[int, list[str]]) -> float:
-    """Cleanse the partitions of a run; returns the CPU seconds of this worker's two backends."""
+def _worker(args: tuple[int, list[str]]) -> float | None:
+    """Cleanse the partitions of a run; returns the CPU seconds of this worker's two backends
+    (None when they cannot be read, see :func:`_backend_cpu`)."""
     from de06.cleanse import pipeline
     from de06.db import connect
 
@@ -160,12 +169,12 @@ def run_ours(workers: int) -> dict:
                     while not res.ready():
                         rss.extra = _server_children()
                         res.wait(0.5)
-                    backends = sum(res.get())
+                    per_worker = res.get()
             else:
-                backends = _worker((run.run_id, order))
+                per_worker = [_worker((run.run_id, order))]
             rec = pipeline.reconcile(run.run_id, lltp)
             counts = pipeline.finish_run(run.run_id, lltp)
-            backends += _backend_cpu(lltp, dancu) - driver_backends0
+            driver_backends1 = _backend_cpu(lltp, dancu)
             seconds = time.perf_counter() - t0
     finally:
         lltp.close()
@@ -179,7 +188,9 @@ def run_ours(workers: int) -> dict:
             # the driver and its worker processes (the kernel's count of the reaped workers)
             "python": rss.cpu()["tree"],
             # the backends serving the driver and the workers, read from each before it closes
-            "postgres_backends": round(backends, 1),
+            "postgres_backends": None
+            if None in (*per_worker, driver_backends0, driver_backends1)
+            else round(sum(per_worker) + driver_backends1 - driver_backends0, 1),
             # every process on the machine (PostgreSQL's WAL writer, autovacuum, ... included)
             "machine": rss.cpu()["machine"],
         },
