@@ -164,7 +164,7 @@ def run_ours(workers: int) -> dict:
             if workers > 1:
                 ctx = multiprocessing.get_context("fork")
                 with ctx.Pool(workers) as pool:
-                    # the PostgreSQL backends serving the workers are sampled too
+                    # the PostgreSQL backends serving the workers count in the peak RSS too
                     res = pool.map_async(_worker, [(run.run_id, [p]) for p in order], chunksize=1)
                     while not res.ready():
                         rss.extra = _server_children()
@@ -179,6 +179,7 @@ def run_ours(workers: int) -> dict:
     finally:
         lltp.close()
         dancu.close()
+    cpu = rss.cpu()
     return {
         "run_id": run.run_id,
         "seconds": round(seconds, 3),
@@ -186,13 +187,13 @@ def run_ours(workers: int) -> dict:
         "peak_rss_total_mb": round(rss.peak_total_mb, 1),
         "cpu_seconds": {
             # the driver and its worker processes (the kernel's count of the reaped workers)
-            "python": rss.cpu()["tree"],
+            "python": cpu["tree"],
             # the backends serving the driver and the workers, read from each before it closes
             "postgres_backends": None
             if None in (*per_worker, driver_backends0, driver_backends1)
             else round(sum(per_worker) + driver_backends1 - driver_backends0, 1),
             # every process on the machine (PostgreSQL's WAL writer, autovacuum, ... included)
-            "machine": rss.cpu()["machine"],
+            "machine": cpu["machine"],
         },
         "reconcile": rec,
         "counts": counts,

@@ -57,8 +57,9 @@ _INSERT_SQL = (
 def enqueue_reviews(
     conn_lltp, source: str, entries: Sequence[ReviewEntry], *, run_id: int | None = None
 ) -> dict[str, tuple[int, str]]:
-    """Queue doubtful records in three statements whatever their number; per key, (item_id,
-    "inserted" | "refreshed" | "kept_decided"). A new key is inserted, an open item refreshed with
+    """Queue doubtful records with one select of their live items, then one update of the open ones
+    and one insert of the new ones per 1,000; per key, (item_id, "inserted" | "refreshed" |
+    "kept_decided"). A new key is inserted, an open item refreshed with
     the new candidates, reasons and score, a decided item never touched. A key given twice counts
     once, with its last entry. Does not commit."""
     if source not in SOURCES:

@@ -91,15 +91,15 @@ def enqueue_reviews(
     todo = [r for r in resolutions if r.outcome != "linked" and r.result is not None]
     if not todo:
         return 0
-    from de06.cleanse.review import ReviewEntry, enqueue_reviews
+    from de06.cleanse import review  # the shared queue (this function's namesake there does the writing)
     from de06.domain.provinces import lookup
 
     entries = []
     for r in todo:
         s = sheets.get(r.key, {})
         ident = {k: s.get(k) for k in IDENTITY_FIELDS}
-        entries.append(ReviewEntry(r.key, r.result, lookup(s.get("birth_place")), ident))
-    enqueue_reviews(conn_lltp, SOURCE, entries, run_id=run_id)
+        entries.append(review.ReviewEntry(r.key, r.result, lookup(s.get("birth_place")), ident))
+    review.enqueue_reviews(conn_lltp, SOURCE, entries, run_id=run_id)
     return len(todo)
 
 
