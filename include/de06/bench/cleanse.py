@@ -163,13 +163,20 @@ def run_ours(workers: int) -> dict:
             order = pipeline.largest_first(lltp, run.partitions)
             if workers > 1:
                 ctx = multiprocessing.get_context("fork")
-                with ctx.Pool(workers) as pool:
+                pool = ctx.Pool(workers)
+                try:
                     # the PostgreSQL backends serving the workers count in the peak RSS too
                     res = pool.map_async(_worker, [(run.run_id, [p]) for p in order], chunksize=1)
                     while not res.ready():
                         rss.extra = _server_children()
                         res.wait(0.5)
                     per_worker = res.get()
+                finally:
+                    # close and join, not the context manager's terminate(): a forked worker keeps
+                    # its parent's SIGTERM handler (pytest under Airflow's fixtures has one), so
+                    # one waiting on the task queue's lock survives terminate() and join() hangs
+                    pool.close()
+                    pool.join()
             else:
                 per_worker = [_worker((run.run_id, order))]
             rec = pipeline.reconcile(run.run_id, lltp)
