@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 MIN_YEAR = 1900
 
@@ -26,13 +26,25 @@ class DateParse:
     flags: tuple[str, ...] = field(default=())
     error: str | None = None  # why it could not be parsed
 
-    @property
-    def ok(self) -> bool:
-        return self.year is not None
+    # Derived once, when the parse is made: parse_dob's results are shared through its cache, and
+    # the scorer reads them once per candidate (plain attributes, not properties: no call each time).
+    ok: bool = field(init=False, repr=False, compare=False)
+    year_only: bool = field(init=False, repr=False, compare=False)
+    _date: date | None = field(init=False, repr=False, compare=False)
+    _swapped: date | None = field(init=False, repr=False, compare=False)
 
-    @property
-    def year_only(self) -> bool:
-        return "year_only" in self.flags
+    def __post_init__(self) -> None:
+        put = object.__setattr__
+        put(self, "ok", self.year is not None)
+        put(self, "year_only", "year_only" in self.flags)
+        put(self, "_date", date.fromisoformat(self.iso) if self.iso else None)
+        swapped = None
+        if "day_month_swappable" in self.flags and self.day is not None and self.month is not None:
+            try:
+                swapped = date(self.year, self.day, self.month)
+            except ValueError:
+                swapped = None
+        put(self, "_swapped", swapped)
 
     def as_date(self) -> date | None:
         return self._date
@@ -40,21 +52,6 @@ class DateParse:
     def swapped(self) -> date | None:
         """The day/month-swapped date when the swap is possible."""
         return self._swapped
-
-    # computed once per parse (parse_dob's results are shared through its cache, and the scorer
-    # asks for both dates once per candidate)
-    @cached_property
-    def _date(self) -> date | None:
-        return date.fromisoformat(self.iso) if self.iso else None
-
-    @cached_property
-    def _swapped(self) -> date | None:
-        if "day_month_swappable" not in self.flags or self.day is None or self.month is None:
-            return None
-        try:
-            return date(self.year, self.day, self.month)
-        except ValueError:
-            return None
 
 
 _DMY = re.compile(r"^(\d{1,2})[/.\-\s](\d{1,2})[/.\-\s](\d{2}|\d{4})$")

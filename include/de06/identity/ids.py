@@ -68,6 +68,13 @@ def cccd_structure(number: str, birth_year: int | None, sex: str | None) -> list
     return cccd_mod.check(number, birth_year=birth_year, sex=sex)
 
 
+@lru_cache(maxsize=65_536)
+def cccd_structure_flags(prefix: str, birth_year: int | None, sex: str | None) -> tuple[str, ...]:
+    """``cccd:<problem>`` flags of a normalised 12-digit CCCD, from its first six digits (place,
+    century/sex digit, year: the parts the structure check reads; the serial is never checked)."""
+    return tuple(f"cccd:{p}" for p in cccd_structure(prefix + "000000", birth_year, sex))
+
+
 def hamming1(a: str, b: str) -> bool:
     """Same length and exactly one position differs, or one adjacent transposition."""
     if len(a) != len(b) or a == b:

@@ -8,7 +8,7 @@ last word is a common family name and its first is not.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from de06.identity.text import clean, fold
 
@@ -33,10 +33,12 @@ class NameParts:
     folded: str  # whole name, diacritic-free
     rules: tuple[str, ...] = field(default=())  # rules applied (for the trail)
 
-    @cached_property
-    def tokens(self) -> list[str]:
-        """Folded words (computed once: split_name's results are shared through its cache)."""
-        return self.folded.split()
+    #: folded words, derived once when the parts are made (split_name's results are shared
+    #: through its cache; the scorer reads them once per candidate)
+    tokens: list[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tokens", self.folded.split())
 
 
 @lru_cache(maxsize=200_000)

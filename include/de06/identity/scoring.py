@@ -302,45 +302,18 @@ def _id_weights(n: int) -> dict[str, float]:
 NO_EVIDENCE = -99.0
 
 
-def score_pair(rec: StdIdentity, cand: dict, tf: TermFrequencies) -> PairScore:
-    n = max(tf.population, 2)
-    levels = {"name": name_level(rec, cand), "id": id_level(rec, cand)}
-    if levels["name"] == "mismatch" and levels["id"] not in ("cccd_exact", "cmnd", "cccd_one_digit"):
-        # a blocking hit on a shared word only (a middle name that is someone's given name)
-        return PairScore(int(cand["citizen_id"]), "fuzzy", NO_EVIDENCE, NO_EVIDENCE, levels,
-                         ["name:mismatch", f"id:{levels['id']}"], False, bool(cand.get("is_deceased")))
-    levels = {"name": levels["name"], "dob": dob_level(rec, cand), "id": levels["id"]}
-    u_name = tf.f_family(_family_key(cand["family_name"])) * tf.f_given(_given_key(cand["given_name"]))
-    if levels["name"] in FULL_NAME_LEVELS:
-        # the whole name agrees, middle name included: its frequency counts too
-        u_name *= tf.f_middle(fold(cand.get("middle_name") or ""))
-    weight = 0.0
-    nl = levels["name"]
-    if nl == "mismatch":
-        weight += _w(0.01, 1.0)
-    else:
-        # a slip away: u several times the exact agreement's (lan/lam/tan are all names)
-        weight += _w(M[f"name_{nl}"], u_name if nl != "fuzzy" else u_name * 5)
-    dl = levels["dob"]
-    weight += _W_DOB[dl]
-    il = levels["id"]
-    weight += _id_weights(n)[il]
-    if rec.sex and cand.get("sex"):
-        levels["sex"] = sl = "agree" if rec.sex == cand["sex"] else "differs"
-        weight += _W_SEX[sl]
-    if rec.province and cand.get("birth_province"):
-        levels["province"] = pl = "agree" if rec.province == cand["birth_province"] else "differs"
-        weight += _W_PROVINCE[pl]
-    if rec.residence and cand.get("residence_province"):
-        levels["residence"] = "agree" if rec.residence == cand["residence_province"] else "differs"
-        weight += (
-            _w(M["residence_agree"], tf.f_residence(rec.residence))
-            if levels["residence"] == "agree"
-            else _w(M["residence_differs"], 1 - tf.f_residence(rec.residence))
-        )
-    log_odds = weight - math.log2(n)
-    tier = il if il in _ID_TIERS else "fuzzy"
-    reasons = [f"{k}:{v}" for k, v in levels.items()]
+_ID_TIERS = frozenset({"cccd_exact", "cmnd", "cccd_one_digit"})
+_W_NAME_MISMATCH = _w(0.01, 1.0)
+_LEVEL_NAMES = ("name", "dob", "id", "sex", "province", "residence")
+
+
+@lru_cache(maxsize=8_192)
+def _verdict(nl: str, dl: str, il: str, sl: str | None, pl: str | None, rl: str | None) -> tuple:
+    """What the levels of a pair decide by themselves: (levels as (name, level) pairs, reasons,
+    can_link, tier). Levels that were not compared (a side lacks the field) are None."""
+    compared = zip(_LEVEL_NAMES, (nl, dl, il, sl, pl, rl), strict=True)
+    levels = tuple((k, v) for k, v in compared if v is not None)
+    reasons = [f"{k}:{v}" for k, v in levels]
     # Gates: every tier confirms with name and date of birth; an ID alone is not proof.
     can_link = nl != "mismatch" and dl in ("exact", "swapped", "year")
     if dl == "year" and il not in ("cccd_exact", "cmnd"):
@@ -349,16 +322,71 @@ def score_pair(rec: StdIdentity, cand: dict, tf: TermFrequencies) -> PairScore:
     if il == "conflict":
         can_link = False
         reasons.append("gate:id_conflict")
-    if nl in ("regional_family",):
+    if nl == "regional_family":
         can_link = False
         reasons.append("gate:regional_family_name")
     if nl == "mismatch" or dl in ("differs", "unknown"):
         reasons.append("gate:name_and_dob_must_agree")
+    return levels, tuple(reasons), can_link, il if il in _ID_TIERS else "fuzzy"
+
+
+def _no_evidence(cand: dict, il: str) -> PairScore:
+    """A pair whose name and ID both disagree: never plausible, not scored further."""
+    levels = {"name": "mismatch", "id": il}
+    reasons = ["name:mismatch", "id:" + il]
+    return PairScore(
+        int(cand["citizen_id"]),
+        "fuzzy",
+        NO_EVIDENCE,
+        NO_EVIDENCE,
+        levels,
+        reasons,
+        False,
+        bool(cand.get("is_deceased")),
+    )
+
+
+def score_pair(rec: StdIdentity, cand: dict, tf: TermFrequencies) -> PairScore:
+    nl = name_level(rec, cand)
+    il = id_level(rec, cand)
+    if nl == "mismatch" and il not in _ID_TIERS:
+        # a blocking hit on a shared word only (a middle name that is someone's given name)
+        return _no_evidence(cand, il)
+    n = max(tf.population, 2)
+    dl = dob_level(rec, cand)
+    # weights are added in one fixed order: name, dob, id, sex, province, residence
+    if nl == "mismatch":
+        weight = _W_NAME_MISMATCH
+    else:
+        u_name = tf.f_family(_family_key(cand["family_name"])) * tf.f_given(_given_key(cand["given_name"]))
+        if nl in FULL_NAME_LEVELS:
+            # the whole name agrees, middle name included: its frequency counts too
+            u_name *= tf.f_middle(fold(cand.get("middle_name") or ""))
+        # a slip away: u several times the exact agreement's (lan/lam/tan are all names)
+        weight = _w(M[f"name_{nl}"], u_name if nl != "fuzzy" else u_name * 5)
+    weight += _W_DOB[dl]
+    weight += _id_weights(n)[il]
+    sl = pl = rl = None
+    if rec.sex and cand.get("sex"):
+        sl = "agree" if rec.sex == cand["sex"] else "differs"
+        weight += _W_SEX[sl]
+    if rec.province and cand.get("birth_province"):
+        pl = "agree" if rec.province == cand["birth_province"] else "differs"
+        weight += _W_PROVINCE[pl]
+    res = rec.residence
+    if res and cand.get("residence_province"):
+        if res == cand["residence_province"]:
+            rl = "agree"
+            weight += _w(M["residence_agree"], tf.f_residence(res))
+        else:
+            rl = "differs"
+            weight += _w(M["residence_differs"], 1 - tf.f_residence(res))
+    levels, reasons, can_link, tier = _verdict(nl, dl, il, sl, pl, rl)
+    log_odds = weight - math.log2(n)
     deceased = bool(cand.get("is_deceased"))
-    return PairScore(int(cand["citizen_id"]), tier, weight, log_odds, levels, reasons, can_link, deceased)
-
-
-_ID_TIERS = frozenset({"cccd_exact", "cmnd", "cccd_one_digit"})
+    return PairScore(
+        int(cand["citizen_id"]), tier, weight, log_odds, dict(levels), list(reasons), can_link, deceased
+    )
 
 
 @dataclass

@@ -167,6 +167,24 @@ def test_standardize_cccd_structure_and_trail():
     assert "cccd:sex_mismatch" in bad.flags
 
 
+def test_standardize_shares_parsed_fields_but_not_a_records_own_lists():
+    """Fields repeat from record to record and their parses are cached; each record still gets its
+    own flags and trail (with its own ID), and a change to one record's lists reaches no other."""
+    a = standardize("1", "NGUYEN VAN DUC", "3/5/89", "1089012345", "Nam", "HN")
+    a.flags.append("changed")
+    a.trail.clear()
+    b = standardize("2", "NGUYEN VAN DUC", "3/5/89", "2089012345", "Nam", "HN")
+    assert b.name is a.name and b.dob is a.dob  # the parses are shared
+    assert "changed" not in b.flags and b.flags.count("id:leading_zeros_restored") == 1
+    rules = [t.rule for t in b.trail]
+    assert rules == ["dob_parse", "id_normalize", "sex_code", "province_lookup"], rules
+    assert [t.after for t in b.trail] == ["1989-05-03", "002089012345", "M", "001"]
+    # a CCCD whose structure disagrees is flagged from its own digits, not a cached neighbour's
+    assert "cccd:unknown_place_code" not in b.flags
+    c = standardize("3", "NGUYEN VAN DUC", "3/5/89", "001189012345", "Nam", "HN")
+    assert "cccd:sex_mismatch" in c.flags and "cccd:sex_mismatch" not in b.flags
+
+
 @pytest.mark.parametrize(
     "name, dob, idn, reject",
     [
