@@ -43,7 +43,10 @@ class StdIdentity:
 
 #: Per-field results are cached by the field's text: names, dates, sexes and places repeat from
 #: record to record (1.2M judicial records hold about 300k distinct names and 120k distinct date
-#: texts), IDs do not. The cached pieces are immutable (tuples, frozen dataclasses).
+#: texts), IDs do not. The cached pieces are immutable (tuples, frozen dataclasses). Memory: one
+#: process standardising all 1.2M records of the 10M world grew by 651 MB with these caches against
+#: 405 MB without them (4 Dec); in the full-scale DAG run, whose tasks each see one province, the
+#: largest Airflow process peaked at 1.26 GB (1.25 GB before).
 _FIELD_CACHE = 262_144
 
 
