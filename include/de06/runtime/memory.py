@@ -23,15 +23,25 @@ def gc_paused() -> Iterator[None]:
 
     No collection is forced at the end: a full one walks every object the process holds, the
     normalisers' caches included (measured: 0.7 s after one partition, more as the caches fill),
-    and there is no cyclic garbage worth it. Nested use is safe: only the outermost block
+    and there is no cyclic garbage worth it. What survives a block that ends normally is frozen
+    (``gc.freeze``: moved out of the collector's view) before the collector is back on. Those
+    survivors are the normalisers' cache entries, which hold no cycles and die, if ever, by
+    reference counting; left in view, every later collection would walk them again (measured on
+    four partitions of the 10M world, 234,815 records in one process: 49 collections took 1.3 s
+    of 25.3 s of Python CPU). A block that ends with an exception freezes nothing, so the
+    traceback's frames stay collectable. Nested use is safe: only the outermost block freezes and
     re-enables the collector.
     """
     was_enabled = gc.isenabled()
     gc.disable()
+    finished = False
     try:
         yield
+        finished = True
     finally:
         if was_enabled:
+            if finished:
+                gc.freeze()
             gc.enable()
 
 

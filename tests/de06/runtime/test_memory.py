@@ -1,4 +1,5 @@
-"""gc_paused: the collector is off inside, back on after (even on error), nesting keeps it off."""
+"""gc_paused: the collector is off inside, back on after (even on error), nesting keeps it off;
+what survives a finished block is frozen, nothing is after an error."""
 
 from __future__ import annotations
 
@@ -29,3 +30,24 @@ def test_gc_paused_leaves_a_disabled_collector_disabled():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_survivors_of_a_finished_block_leave_the_collectors_view_and_an_error_freezes_nothing():
+    gc.collect()
+    gc.unfreeze()
+    try:
+        before = gc.get_freeze_count()
+        with pytest.raises(RuntimeError), gc_paused():
+            doomed = [[i] for i in range(1000)]
+            raise RuntimeError("boom")
+        assert gc.get_freeze_count() == before  # the traceback's frames stay collectable
+        del doomed
+        with gc_paused():
+            kept = [[i] for i in range(1000)]  # like cache entries: containers that live on
+        assert len(kept) == 1000
+        frozen = gc.get_freeze_count()
+        assert frozen >= before + 1000
+        gc.collect()  # a later collection does not walk them: the permanent generation stays
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
