@@ -18,6 +18,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 from de06.health import mapping, resolve
 from de06.health.client import Outcome, VneidClient, backoff
@@ -479,14 +480,14 @@ def drain(
         ingester.start()
     try:
         with ThreadPoolExecutor(max_workers=cfg.concurrency, thread_name_prefix="push") as pool:
-            loop = (bhxh, dancu, client, stats, cfg, pool, who, before, deadline)
-            _push_until_done(*loop, ingester=ingester, should_stop=should_stop, idle_exit_s=cfg.idle_exit_s)
+            push = partial(_push_until_done, bhxh, dancu, client, stats, cfg, pool, who, before, deadline)
+            push(ingester=ingester, should_stop=should_stop, idle_exit_s=cfg.idle_exit_s)
             if ingester:
                 ingester.stop.set()
                 ingester.join()
                 if ingester.error:
                     raise ingester.error
-                _push_until_done(*loop)  # the last sequential pass (see docstring)
+                push()  # the last sequential pass (see docstring)
     finally:
         if ingester and ingester.is_alive():
             ingester.stop.set()
