@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import time
 import uuid
 
 import psutil
-from de06.bench.cleanse import _worker, clear_history
+from de06.bench.cleanse import clear_history, run_partitions
 from de06.cleanse import pipeline
 from de06.db import connect
 
@@ -37,12 +36,7 @@ def _run(processes: int) -> dict:
         lltp.close()
         dancu.close()
     c0, t0 = psutil.cpu_times(), time.perf_counter()
-    pool = multiprocessing.get_context("fork").Pool(processes)
-    try:
-        pool.map(_worker, [(run.run_id, [p]) for p in order], chunksize=1)
-    finally:
-        pool.close()
-        pool.join()
+    run_partitions(run.run_id, order, processes)
     wall, c1 = time.perf_counter() - t0, psutil.cpu_times()
     return {
         "seconds": round(wall, 1),

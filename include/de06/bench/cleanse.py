@@ -147,6 +147,29 @@ def warm_cache() -> dict:
     return {"mb": round(total / 2**20, 1), "seconds": round(time.perf_counter() - t0, 1)}
 
 
+def run_partitions(run_id: int, order: list[str], workers: int, rss: PeakRss | None = None) -> list:
+    """Cleanse the partitions of a run in ``order``, each to the next free one of ``workers``
+    forked processes (as Airflow hands mapped tasks to free worker slots); one process runs them
+    in turn. Returns what :func:`_worker` returns per task (the backends' CPU seconds). With
+    ``rss``, the PostgreSQL backends serving the workers count in its peak RSS too."""
+    if workers <= 1:
+        return [_worker((run_id, order))]
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        res = pool.map_async(_worker, [(run_id, [p]) for p in order], chunksize=1)
+        while not res.ready():
+            if rss is not None:
+                rss.extra = _server_children()
+            res.wait(0.5)
+        return res.get()
+    finally:
+        # close and join, not the context manager's terminate(): a forked worker keeps its
+        # parent's SIGTERM handler (pytest under Airflow's fixtures has one), so one waiting on
+        # the task queue's lock survives terminate() and join() hangs
+        pool.close()
+        pool.join()
+
+
 def run_ours(workers: int) -> dict:
     """One full run, partitions over ``workers`` processes; seconds, peak RSS, run id."""
     from de06.cleanse import pipeline
@@ -161,24 +184,7 @@ def run_ours(workers: int) -> dict:
             # biggest partitions first, each to the next free process (as the DAG's start task
             # orders them and Airflow hands mapped tasks to free worker slots)
             order = pipeline.largest_first(lltp, run.partitions)
-            if workers > 1:
-                ctx = multiprocessing.get_context("fork")
-                pool = ctx.Pool(workers)
-                try:
-                    # the PostgreSQL backends serving the workers count in the peak RSS too
-                    res = pool.map_async(_worker, [(run.run_id, [p]) for p in order], chunksize=1)
-                    while not res.ready():
-                        rss.extra = _server_children()
-                        res.wait(0.5)
-                    per_worker = res.get()
-                finally:
-                    # close and join, not the context manager's terminate(): a forked worker keeps
-                    # its parent's SIGTERM handler (pytest under Airflow's fixtures has one), so
-                    # one waiting on the task queue's lock survives terminate() and join() hangs
-                    pool.close()
-                    pool.join()
-            else:
-                per_worker = [_worker((run.run_id, order))]
+            per_worker = run_partitions(run.run_id, order, workers, rss)
             rec = pipeline.reconcile(run.run_id, lltp)
             counts = pipeline.finish_run(run.run_id, lltp)
             driver_backends1 = _backend_cpu(lltp, dancu)
