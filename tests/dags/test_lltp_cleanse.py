@@ -373,3 +373,92 @@ def test_bench_runs_the_pipeline_over_worker_processes_and_reports_its_cpu(world
     cpu = out["cpu_seconds"]
     assert cpu["python"] > 0 and cpu["postgres_backends"] > 0
     assert cpu["python"] + cpu["postgres_backends"] <= cpu["machine"]["user"] + cpu["machine"]["system"] + 1.0
+
+
+def _run_rows(lltp, run_id: int) -> tuple[set, set]:
+    with lltp.cursor() as cur:
+        cur.execute("SELECT record_id FROM record_outcome WHERE run_id = %s", (run_id,))
+        outcomes = {r[0] for r in cur.fetchall()}
+        cur.execute("SELECT record_id FROM record_cleaned WHERE run_id = %s", (run_id,))
+        cleaned = {r[0] for r in cur.fetchall()}
+    return outcomes, cleaned
+
+
+def test_prune_deletes_only_what_no_reader_needs(world, pg):
+    """Past the window: a dry run's rows go, a finished run keeps only the rows no later run
+    superseded; the latest run stays whole, the current state does not move, a dry prune deletes
+    nothing, and a pruned run can no longer be reverted."""
+    from datetime import timedelta
+
+    from de06.cleanse import pipeline
+    from de06.cleanse.retention import prune_history
+    from de06.errors import De06Error
+
+    lltp, dancu = pg("lltp"), pg("dancu")
+    old = pipeline.run_all(lltp, dancu, "test:prune:old", "full", PROVINCES)["run_id"]
+    dry = pipeline.run_all(lltp, dancu, "test:prune:dry", "full", PROVINCES, dry_run=True)["run_id"]
+    new = pipeline.run_all(lltp, dancu, "test:prune:new", "full", PROVINCES[:1])["run_id"]
+    old_rows, new_rows = _run_rows(lltp, old)[0], _run_rows(lltp, new)[0]
+    assert old_rows and new_rows and new_rows < old_rows  # the new run read one partition of three
+    before = _current(lltp)
+    with lltp.cursor() as cur:
+        cur.execute("SELECT finished_at FROM cleanse_run WHERE run_id = %s", (new,))
+        new_finished = cur.fetchone()[0]
+    # the window ends exactly at the newest run: it stays whole, the two before it are pruned
+    now = new_finished + timedelta(days=7)
+
+    trial = prune_history(lltp, 7, dry_run=True, now=now)
+    assert old in trial["runs"] and dry in trial["runs"] and new not in trial["runs"]
+    assert trial["record_outcome"] >= len(new_rows) + len(_run_rows(lltp, dry)[0])
+    assert _run_rows(lltp, old)[0] == old_rows  # rolled back
+    done = prune_history(lltp, 7, now=now)
+    assert {k: done[k] for k in ("runs", "record_outcome", "record_cleaned")} == {
+        k: trial[k] for k in ("runs", "record_outcome", "record_cleaned")
+    }
+
+    assert _run_rows(lltp, old) == (old_rows - new_rows, old_rows - new_rows)
+    assert _run_rows(lltp, dry) == (set(), set())
+    assert _run_rows(lltp, new) == (new_rows, new_rows)
+    assert _current(lltp) == before
+    with lltp.cursor() as cur:
+        cur.execute("SELECT counts FROM cleanse_run WHERE run_id = %s AND pruned_at IS NOT NULL", (old,))
+        assert sum(cur.fetchone()[0].values()) == len(old_rows)  # the run's counts stay
+    assert prune_history(lltp, 7, now=now)["record_outcome"] == 0  # nothing more to do
+    with pytest.raises(De06Error, match="was pruned"):
+        pipeline.revert_run(old, lltp)
+    assert _run_rows(lltp, old)[0] == old_rows - new_rows
+    # inside the window the newest run can still be reverted: its records are then read again by
+    # the next incremental run (their superseded outcomes are gone)
+    pipeline.revert_run(new, lltp)
+    pipeline.run_all(lltp, dancu, "test:prune:after", "incremental", PROVINCES)
+    with lltp.cursor() as cur:
+        cur.execute("SELECT count(*) FROM record_current WHERE partition = ANY (%s)", (PROVINCES,))
+        n_current = cur.fetchone()[0]
+        cur.execute("SELECT count(*) FROM judicial_record WHERE office_province = ANY (%s)", (PROVINCES,))
+        assert n_current == cur.fetchone()[0]  # every record has a current outcome again
+
+
+def test_prune_refuses_a_window_under_a_day():
+    from de06.cleanse.retention import prune_history
+    from de06.errors import InputError
+
+    for bad in (0, -3, True, 1.5):
+        with pytest.raises(InputError, match="keep_days"):
+            prune_history(None, bad)
+
+
+def test_retention_dag_dry_run_deletes_nothing(world, pg):
+    import importlib.util as iu
+
+    lltp = pg("lltp")
+    with lltp.cursor() as cur:
+        cur.execute("SELECT count(*) FROM record_outcome")
+        n = cur.fetchone()[0]
+    spec = iu.spec_from_file_location("lltp_retention", ROOT / "dags" / "lltp_retention.py")
+    mod = iu.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    dr = mod.dag.test(run_conf={"keep_days": 1, "dry_run": True})
+    assert str(dr.state).endswith("success")
+    with lltp.cursor() as cur:
+        cur.execute("SELECT count(*) FROM record_outcome")
+        assert cur.fetchone()[0] == n

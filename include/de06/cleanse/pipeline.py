@@ -396,9 +396,22 @@ def finish_run(run_id: int, lltp) -> dict:
 
 
 def revert_run(run_id: int, lltp) -> dict:
-    """Undo a run: its outcomes, cleaned values and trail are deleted, its open review items withdrawn."""
+    """Undo a run: its outcomes, cleaned values and trail are deleted, its open review items withdrawn.
+
+    A pruned run (:mod:`de06.cleanse.retention`) is refused: the earlier outcomes it superseded are
+    gone, so undoing it could not bring back the state before it."""
     run_info(lltp, run_id)
     with lltp.cursor() as cur:
+        cur.execute("SELECT pruned_at FROM cleanse_run WHERE run_id = %s", (run_id,))
+        (pruned_at,) = cur.fetchone()
+        if pruned_at is not None:
+            lltp.rollback()
+            when = pruned_at.astimezone(UTC)
+            raise De06Error(
+                f"run {run_id} was pruned on {when:%Y-%m-%d %H:%M} UTC and cannot be reverted",
+                "only runs inside the retention window can be reverted; to redo its records,"
+                " start a new full run (`de06 cleanse run --mode full`)",
+            )
         counts = {}
         # the rule trail is part of record_cleaned (lltp/014; rule_trail is a view of it)
         for table in ("record_cleaned", "record_outcome", "cleanse_partition"):

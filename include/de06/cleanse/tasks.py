@@ -50,3 +50,14 @@ def reconcile(run_id: int) -> dict:
 def finish(run_id: int) -> dict:
     with _conn("lltp") as lltp:
         return {"run_id": run_id, **pipeline.finish_run(run_id, lltp)}
+
+
+def prune(params: dict) -> dict:
+    """Task body of ``lltp_retention``: counts and run ids only."""
+    from de06.cleanse.retention import KEEP_DAYS, prune_history
+
+    keep = params.get("keep_days")
+    with _conn("lltp") as lltp:
+        return prune_history(
+            lltp, KEEP_DAYS if keep is None else int(keep), dry_run=bool(params.get("dry_run"))
+        )

@@ -69,13 +69,14 @@ def runs_cmd(limit: int) -> None:
     try:
         with conn.cursor() as cur:
             cur.execute(
-                "SELECT run_id, run_key, mode, dry_run, status, started_at, counts FROM cleanse_run"
-                " ORDER BY run_id DESC LIMIT %s",
+                "SELECT run_id, run_key, mode, dry_run, status, started_at, counts, pruned_at"
+                " FROM cleanse_run ORDER BY run_id DESC LIMIT %s",
                 (limit,),
             )
-            for rid, key, mode, dry, status, started, counts in cur.fetchall():
+            for rid, key, mode, dry, status, started, counts, pruned in cur.fetchall():
                 click.echo(
-                    f"{rid}\t{status}\t{mode}{' dry-run' if dry else ''}\t{started:%Y-%m-%d %H:%M}\t"
+                    f"{rid}\t{status}{' pruned' if pruned else ''}\t{mode}{' dry-run' if dry else ''}\t"
+                    f"{started:%Y-%m-%d %H:%M}\t"
                     f"{json.dumps(counts or {})}\t{key}"
                 )
     finally:
@@ -92,6 +93,31 @@ def revert_cmd(run_id: int) -> None:
     conn = connect("lltp")
     try:
         click.echo(json.dumps({"run_id": run_id, **pipeline.revert_run(run_id, conn)}))
+    finally:
+        conn.close()
+
+
+@cleanse.command("prune")
+@click.option(
+    "--keep-days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Runs finished within this many days stay whole (default 30).",
+)
+@click.option("--dry-run", is_flag=True, help="Count what would be deleted; delete nothing.")
+def prune_cmd(keep_days: int | None, dry_run: bool) -> None:
+    """Delete history no reader needs from runs older than the retention window.
+
+    Dry runs' rows, and rows a later finished run superseded, go; every record's current outcome,
+    each run's counts and the review queue stay. A pruned run can no longer be reverted.
+    """
+    from de06.cleanse.retention import KEEP_DAYS, prune_history
+    from de06.db import connect
+
+    conn = connect("lltp")
+    try:
+        out = prune_history(conn, KEEP_DAYS if keep_days is None else keep_days, dry_run=dry_run)
+        click.echo(json.dumps(out))
     finally:
         conn.close()
 

@@ -1,0 +1,55 @@
+"""Retention of the judicial cleansing history (weekly, Sunday 03:00 Hanoi time).
+
+Every `lltp_cleanse` run writes one outcome row and one cleaned row (with its rule trail) per
+record it reads, and the daily incremental run re-reads every record still in review or unmatched,
+so `lltp.record_outcome` and `lltp.record_cleaned` grow with every run. This DAG's one task,
+`prune`, deletes from the runs finished more than `keep_days` ago:
+
+- every row of a dry run (never current);
+- the rows a later finished run has superseded (never shown by `lltp.record_current` again).
+
+Every record's current outcome, each run's row and counts, its partition rows, the review queue and
+the data-quality results stay. A pruned run can no longer be reverted (`de06 cleanse revert`
+refuses it); runs inside the window stay whole and revertible. `dry_run` counts what would go and
+deletes nothing. The same step by hand: `de06 cleanse prune --keep-days N [--dry-run]`. The task's
+return value (XCom) holds run ids and counts only.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import Param, dag, task
+from de06.alerts import failure_notifier
+
+
+@dag(
+    dag_id="lltp_retention",
+    schedule="0 3 * * 0",
+    start_date=pendulum.datetime(2024, 10, 6, tz="Asia/Ho_Chi_Minh"),
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    tags=["lltp", "cleansing", "retention", "issue-4"],
+    params={
+        "keep_days": Param(
+            30, type="integer", minimum=1, description="runs finished within this many days stay whole"
+        ),
+        "dry_run": Param(False, type="boolean", description="count what would be deleted; delete nothing"),
+    },
+    default_args={"owner": "de06-cleansing", "retries": 2, "retry_delay": timedelta(minutes=5)},
+    on_failure_callback=failure_notifier(),
+)
+def lltp_retention():
+    @task
+    def prune(params=None) -> dict:
+        """Delete the history no reader needs from runs older than `keep_days` (one transaction)."""
+        from de06.cleanse import tasks
+
+        return tasks.prune(dict(params))
+
+    prune()
+
+
+dag = lltp_retention()
