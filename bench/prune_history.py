@@ -26,7 +26,7 @@ from de06.cleanse import pipeline
 from de06.cleanse.retention import KEEP_DAYS, prune_history
 from de06.db import connect
 
-_KEYS = ("runs", "record_outcome", "record_cleaned")
+_KEYS = ("runs_past_window", "record_outcome", "record_cleaned", "deleted_by_run")
 
 
 def _prune(lltp, dry_run: bool = False) -> dict:

@@ -3,16 +3,18 @@
 Every `lltp_cleanse` run writes one outcome row and one cleaned row (with its rule trail) per
 record it reads, and the daily incremental run re-reads every record still in review or unmatched,
 so `lltp.record_outcome` and `lltp.record_cleaned` grow with every run. This DAG's one task,
-`prune`, deletes from the runs finished more than `keep_days` ago:
+`prune`, works on the runs finished more than `keep_days` ago (past the window) and deletes:
 
-- every row of a dry run (never current);
-- the rows a later finished run has superseded (never shown by `lltp.record_current` again).
+- every row of a dry or failed run (never current);
+- the rows a later run, also past the window, has superseded (never shown by
+  `lltp.record_current` again).
 
 Every record's current outcome, each run's row and counts, its partition rows, the review queue and
-the data-quality results stay. A pruned run can no longer be reverted (`de06 cleanse revert`
-refuses it); runs inside the window stay whole and revertible. `dry_run` counts what would go and
+the data-quality results stay. Runs inside the window stay whole, and so do the rows they
+superseded, so reverting one still brings back exactly the state before it. Runs past the window
+are stamped pruned and can no longer be reverted or rerun. `dry_run` counts what would go and
 deletes nothing. The same step by hand: `de06 cleanse prune --keep-days N [--dry-run]`. The task's
-return value (XCom) holds run ids and counts only.
+return value (XCom) holds counts per run id only.
 """
 
 from __future__ import annotations

@@ -385,9 +385,10 @@ def _run_rows(lltp, run_id: int) -> tuple[set, set]:
 
 
 def test_prune_deletes_only_what_no_reader_needs(world, pg):
-    """Past the window: a dry run's rows go, a finished run keeps only the rows no later run
-    superseded; the latest run stays whole, the current state does not move, a dry prune deletes
-    nothing, and a pruned run can no longer be reverted."""
+    """Runs past the window: a dry or failed run's rows go, a finished run keeps only the rows no
+    later run past the window superseded; a run inside the window stays whole and still reverts
+    to exactly the state before it; the current state does not move; a dry prune deletes nothing;
+    a pruned run can no longer be reverted or rerun."""
     from datetime import timedelta
 
     from de06.cleanse import pipeline
@@ -395,70 +396,127 @@ def test_prune_deletes_only_what_no_reader_needs(world, pg):
     from de06.errors import De06Error
 
     lltp, dancu = pg("lltp"), pg("dancu")
-    old = pipeline.run_all(lltp, dancu, "test:prune:old", "full", PROVINCES)["run_id"]
-    dry = pipeline.run_all(lltp, dancu, "test:prune:dry", "full", PROVINCES, dry_run=True)["run_id"]
-    new = pipeline.run_all(lltp, dancu, "test:prune:new", "full", PROVINCES[:1])["run_id"]
-    old_rows, new_rows = _run_rows(lltp, old)[0], _run_rows(lltp, new)[0]
-    assert old_rows and new_rows and new_rows < old_rows  # the new run read one partition of three
-    before = _current(lltp)
+    p0, p1 = PROVINCES[:2]
+    sizes = pipeline.partition_sizes(lltp)
+    p2 = max((p for p in sizes if p not in (p0, p1)), key=sizes.get)  # a third one with records
+    parts = [p0, p1, p2]
+    old = pipeline.run_all(lltp, dancu, "test:prune:old", "full", parts)["run_id"]
+    dry = pipeline.run_all(lltp, dancu, "test:prune:dry", "full", parts, dry_run=True)["run_id"]
+    # a run that wrote one partition and failed: its rows supersede nothing
+    failed = pipeline.start_run(lltp, "test:prune:failed", "full", [p2], dancu=dancu).run_id
+    pipeline.process_partition(failed, p2, lltp, dancu)
     with lltp.cursor() as cur:
-        cur.execute("SELECT finished_at FROM cleanse_run WHERE run_id = %s", (new,))
-        new_finished = cur.fetchone()[0]
-    # the window ends exactly at the newest run: it stays whole, the two before it are pruned
-    now = new_finished + timedelta(days=7)
+        cur.execute(
+            "UPDATE cleanse_run SET status = 'failed', finished_at = now() WHERE run_id = %s", (failed,)
+        )
+    lltp.commit()
+    mid = pipeline.run_all(lltp, dancu, "test:prune:mid", "full", [p0])["run_id"]
+    before_newest = _current(lltp)
+    newest = pipeline.run_all(lltp, dancu, "test:prune:newest", "full", [p1])["run_id"]
+    rows = {r: _run_rows(lltp, r)[0] for r in (old, dry, failed, mid, newest)}
+    with lltp.cursor() as cur:
+        cur.execute("SELECT record_id, partition FROM record_outcome WHERE run_id = %s", (old,))
+        part_of = dict(cur.fetchall())
+        cur.execute("SELECT finished_at FROM cleanse_run WHERE run_id = %s", (newest,))
+        newest_finished = cur.fetchone()[0]
+    in_p0 = {r for r in rows[old] if part_of[r] == p0}
+    assert in_p0 and rows[mid] == in_p0 and rows[failed] and rows[newest], {
+        r: len(v) for r, v in rows.items()
+    }
+    before = _current(lltp)
+    # the window starts exactly at the newest run: it stays whole, every run before it is past
+    now = newest_finished + timedelta(days=7)
 
     trial = prune_history(lltp, 7, dry_run=True, now=now)
-    assert old in trial["runs"] and dry in trial["runs"] and new not in trial["runs"]
-    assert trial["record_outcome"] >= len(new_rows) + len(_run_rows(lltp, dry)[0])
-    assert _run_rows(lltp, old)[0] == old_rows  # rolled back
+    assert _run_rows(lltp, old)[0] == rows[old]  # rolled back
     done = prune_history(lltp, 7, now=now)
-    assert {k: done[k] for k in ("runs", "record_outcome", "record_cleaned")} == {
-        k: trial[k] for k in ("runs", "record_outcome", "record_cleaned")
-    }
+    keys = ("runs_past_window", "record_outcome", "record_cleaned", "deleted_by_run")
+    assert {k: done[k] for k in keys} == {k: trial[k] for k in keys}
+    by_run = done["deleted_by_run"]
+    assert by_run[str(old)] == {"record_outcome": len(in_p0), "record_cleaned": len(in_p0)}
+    assert by_run[str(dry)]["record_outcome"] == len(rows[dry])
+    assert by_run[str(failed)]["record_outcome"] == len(rows[failed])
+    assert str(mid) not in by_run and str(newest) not in by_run
 
-    assert _run_rows(lltp, old) == (old_rows - new_rows, old_rows - new_rows)
-    assert _run_rows(lltp, dry) == (set(), set())
-    assert _run_rows(lltp, new) == (new_rows, new_rows)
+    # superseded by a run past the window: gone; superseded only by the newest run (inside the
+    # window), by a dry or by a failed run: kept
+    assert _run_rows(lltp, old) == (rows[old] - in_p0, rows[old] - in_p0)
+    for r in (dry, failed):
+        assert _run_rows(lltp, r) == (set(), set())
+    assert _run_rows(lltp, mid) == (rows[mid], rows[mid])
+    assert _run_rows(lltp, newest) == (rows[newest], rows[newest])
     assert _current(lltp) == before
     with lltp.cursor() as cur:
-        cur.execute("SELECT counts FROM cleanse_run WHERE run_id = %s AND pruned_at IS NOT NULL", (old,))
-        assert sum(cur.fetchone()[0].values()) == len(old_rows)  # the run's counts stay
-    assert prune_history(lltp, 7, now=now)["record_outcome"] == 0  # nothing more to do
-    with pytest.raises(De06Error, match="was pruned"):
-        pipeline.revert_run(old, lltp)
-    assert _run_rows(lltp, old)[0] == old_rows - new_rows
-    # inside the window the newest run can still be reverted: its records are then read again by
-    # the next incremental run (their superseded outcomes are gone)
-    pipeline.revert_run(new, lltp)
-    pipeline.run_all(lltp, dancu, "test:prune:after", "incremental", PROVINCES)
+        cur.execute("SELECT counts, pruned_at FROM cleanse_run WHERE run_id = %s", (old,))
+        counts, first_pruned = cur.fetchone()
+        assert sum(counts.values()) == len(rows[old])  # the run's counts stay
+        cur.execute("SELECT pruned_at FROM cleanse_run WHERE run_id = %s", (newest,))
+        assert cur.fetchone()[0] is None
+    again = prune_history(lltp, 7, now=now)
+    assert again["record_outcome"] == again["record_cleaned"] == 0 and again["deleted_by_run"] == {}
     with lltp.cursor() as cur:
-        cur.execute("SELECT count(*) FROM record_current WHERE partition = ANY (%s)", (PROVINCES,))
-        n_current = cur.fetchone()[0]
-        cur.execute("SELECT count(*) FROM judicial_record WHERE office_province = ANY (%s)", (PROVINCES,))
-        assert n_current == cur.fetchone()[0]  # every record has a current outcome again
+        cur.execute("SELECT pruned_at FROM cleanse_run WHERE run_id = %s", (old,))
+        assert cur.fetchone()[0] == first_pruned  # the first prune's time is kept
+    lltp.commit()
+
+    with pytest.raises(De06Error, match="was pruned"):
+        pipeline.revert_run(mid, lltp)
+    with pytest.raises(De06Error, match="pruned"):
+        pipeline.start_run(lltp, "test:prune:mid", "full", [p0])
+    assert _run_rows(lltp, mid)[0] == rows[mid]
+    # the run inside the window reverts to exactly the state before it
+    pipeline.revert_run(newest, lltp)
+    assert _current(lltp) == before_newest
 
 
-def test_prune_refuses_a_window_under_a_day():
+def test_prune_refuses_bad_arguments():
+    from datetime import datetime
+
     from de06.cleanse.retention import prune_history
     from de06.errors import InputError
 
-    for bad in (0, -3, True, 1.5):
+    for bad in (0, -3, True, 1.5, "30"):
         with pytest.raises(InputError, match="keep_days"):
             prune_history(None, bad)
+    with pytest.raises(InputError, match="dry_run"):
+        prune_history(None, 30, dry_run="false")
+    with pytest.raises(InputError, match="time zone"):
+        prune_history(None, 30, now=datetime(2026, 1, 1))
 
 
-def test_retention_dag_dry_run_deletes_nothing(world, pg):
+def test_retention_dag_dry_run_counts_and_deletes_nothing(world, pg):
+    """The DAG's task reports what a prune would delete (a dry run superseded nothing and sits
+    past the window here) and, as a dry run, deletes none of it."""
     import importlib.util as iu
 
-    lltp = pg("lltp")
+    from airflow.models import TaskInstance
+    from airflow.utils.session import create_session
+    from de06.cleanse import pipeline
+
+    lltp, dancu = pg("lltp"), pg("dancu")
+    dry = pipeline.run_all(lltp, dancu, "test:retention:dag", "full", PROVINCES[:1], dry_run=True)
     with lltp.cursor() as cur:
-        cur.execute("SELECT count(*) FROM record_outcome")
-        n = cur.fetchone()[0]
+        cur.execute(
+            "UPDATE cleanse_run SET finished_at = finished_at - interval '10 days' WHERE run_id = %s",
+            (dry["run_id"],),
+        )
+    lltp.commit()
+    n_rows = _run_rows(lltp, dry["run_id"])
+    assert n_rows[0]
     spec = iu.spec_from_file_location("lltp_retention", ROOT / "dags" / "lltp_retention.py")
     mod = iu.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    dr = mod.dag.test(run_conf={"keep_days": 1, "dry_run": True})
+    dr = mod.dag.test(run_conf={"keep_days": 5, "dry_run": True})
     assert str(dr.state).endswith("success")
+    with create_session() as s:
+        ti = s.query(TaskInstance).filter_by(dag_id="lltp_retention", run_id=dr.run_id, task_id="prune").one()
+        out = ti.xcom_pull(task_ids="prune", session=s)
+    assert out["dry_run"] is True
+    assert out["deleted_by_run"][str(dry["run_id"])] == {
+        "record_outcome": len(n_rows[0]),
+        "record_cleaned": len(n_rows[1]),
+    }
+    assert _run_rows(lltp, dry["run_id"]) == n_rows
     with lltp.cursor() as cur:
-        cur.execute("SELECT count(*) FROM record_outcome")
-        assert cur.fetchone()[0] == n
+        cur.execute("SELECT pruned_at FROM cleanse_run WHERE run_id = %s", (dry["run_id"],))
+        assert cur.fetchone()[0] is None

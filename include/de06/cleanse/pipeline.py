@@ -82,10 +82,11 @@ def start_run(
             (run_key, mode, parts if provinces else None, dry_run),
         )
         cur.execute(
-            "SELECT run_id, mode, provinces, dry_run, started_at, status FROM cleanse_run WHERE run_key = %s",
+            "SELECT run_id, mode, provinces, dry_run, started_at, status, pruned_at FROM cleanse_run"
+            " WHERE run_key = %s",
             (run_key,),
         )
-        run_id, mode, stored, dry, started, status = cur.fetchone()
+        run_id, mode, stored, dry, started, status, pruned_at = cur.fetchone()
         if dancu is not None:
             cur.execute("SELECT tf IS NULL FROM cleanse_run WHERE run_id = %s", (run_id,))
             if cur.fetchone()[0]:
@@ -97,6 +98,11 @@ def start_run(
     conn.commit()
     if status == "reverted":
         raise De06Error(f"run {run_id} was reverted", "start a new run instead of rerunning a reverted one")
+    if pruned_at is not None:
+        raise De06Error(
+            f"run {run_id} is past the retention window and was pruned",
+            "start a new run instead of rerunning a pruned one",
+        )
     return RunInfo(run_id, list(stored) if stored else list(ALL_PARTITIONS), mode, dry, started)
 
 
@@ -104,9 +110,7 @@ def partition_sizes(conn, until: datetime | None = None) -> dict[str, int]:
     """Source records per partition created up to ``until`` (now when None); partitions without
     records are absent. Does not commit."""
     with conn.cursor() as cur:
-        cur.execute(
-            sql("partition_sizes"), {"codes": list(CODES), "until": until or datetime.now(tz=UTC)}
-        )
+        cur.execute(sql("partition_sizes"), {"codes": list(CODES), "until": until or datetime.now(tz=UTC)})
         return {p: int(n) for p, n in cur.fetchall()}
 
 
@@ -402,7 +406,8 @@ def revert_run(run_id: int, lltp) -> dict:
     gone, so undoing it could not bring back the state before it."""
     run_info(lltp, run_id)
     with lltp.cursor() as cur:
-        cur.execute("SELECT pruned_at FROM cleanse_run WHERE run_id = %s", (run_id,))
+        # locked: a prune that is deciding about this run finishes first (and is then seen here)
+        cur.execute("SELECT pruned_at FROM cleanse_run WHERE run_id = %s FOR UPDATE", (run_id,))
         (pruned_at,) = cur.fetchone()
         if pruned_at is not None:
             lltp.rollback()

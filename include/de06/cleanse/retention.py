@@ -5,17 +5,18 @@ full run adds 2.4M rows at 1.2M records, and the daily incremental run re-reads 
 in review or unmatched, so without retention the per-run tables grow without bound, and so do
 the index each COPY inserts into and the history ``record_current`` reads.
 
-:func:`prune_history` deletes, for the runs finished before the retention window:
+:func:`prune_history` works on the runs **past the window** (finished before it) and deletes:
 
 - every row of a **dry** or failed run (never current);
-- the rows of a finished run that a **later finished run has superseded** (the same record has an
-  outcome in a later done, non-dry run, so ``record_current`` never shows them again).
+- the rows of a finished run that a **later finished run, also past the window,** has superseded
+  (the same record has an outcome in it, so ``record_current`` never shows them again).
 
-What stays: every row of the runs inside the window (so a recent run can still be reverted to the
-state before it), every row that is still some record's current outcome, each run's row with its
-counts and partition rows, the review queue and the data-quality results. A pruned run is stamped
-(``cleanse_run.pruned_at``) and can no longer be reverted. Counts only; nothing here reads or
-logs personal data.
+What stays: every row of the runs inside the window, and every row they superseded, so reverting
+a recent run still brings back exactly the state before it; every row that is still some record's
+current outcome; each run's row with its counts and partition rows; the review queue and the
+data-quality results. Runs past the window are stamped (``cleanse_run.pruned_at``, the first
+time) and can no longer be reverted or rerun. Counts only; nothing here reads or logs personal
+data.
 """
 
 from __future__ import annotations
@@ -41,25 +42,34 @@ def prune_history(
     """Prune the runs finished more than ``keep_days`` days before ``now`` (default: the clock).
 
     One transaction; with ``dry_run`` it is rolled back, so the counts say what a real prune would
-    delete. Returns ``{"cutoff", "runs", "record_outcome", "record_cleaned", "dry_run"}``.
+    delete. Returns ``{"cutoff", "runs_past_window", "record_outcome", "record_cleaned",
+    "deleted_by_run", "dry_run"}``; ``deleted_by_run`` lists only the runs that lost rows.
     """
     if isinstance(keep_days, bool) or not isinstance(keep_days, int) or keep_days < 1:
         raise InputError(
             f"keep_days must be a whole number of days >= 1, got {keep_days!r}",
             f"pass e.g. --keep-days {KEEP_DAYS} (runs finished within that many days stay whole)",
         )
+    if not isinstance(dry_run, bool):
+        raise InputError(f"dry_run must be true or false, got {dry_run!r}", "pass a boolean")
+    if now is not None and now.tzinfo is None:
+        raise InputError("now must carry a time zone", "pass e.g. datetime.now(UTC)")
     cutoff = (now or datetime.now(UTC)) - timedelta(days=keep_days)
+    deleted: dict[int, dict[str, int]] = {}
     try:
         with lltp.cursor() as cur:
             cur.execute(_sql("prune_runs"), {"cutoff": cutoff})
             runs = [r[0] for r in cur.fetchall()]
-            counts = {"record_outcome": 0, "record_cleaned": 0}
             if runs:
-                cur.execute(_sql("prune_outcomes"), {"runs": runs})
-                counts["record_outcome"] = cur.rowcount
-                cur.execute(_sql("prune_cleaned"), {"runs": runs})
-                counts["record_cleaned"] = cur.rowcount
-                cur.execute("UPDATE cleanse_run SET pruned_at = now() WHERE run_id = ANY (%s)", (runs,))
+                for table in ("record_outcome", "record_cleaned"):
+                    name = "prune_outcomes" if table == "record_outcome" else "prune_cleaned"
+                    cur.execute(_sql(name), {"runs": runs})
+                    for run_id, n in cur.fetchall():
+                        deleted.setdefault(run_id, {"record_outcome": 0, "record_cleaned": 0})[table] = n
+                cur.execute(
+                    "UPDATE cleanse_run SET pruned_at = coalesce(pruned_at, now()) WHERE run_id = ANY (%s)",
+                    (runs,),
+                )
     except BaseException:
         lltp.rollback()
         raise
@@ -67,14 +77,22 @@ def prune_history(
         lltp.rollback()
     else:
         lltp.commit()
-    out = {"cutoff": cutoff.isoformat(), "runs": runs, **counts, "dry_run": dry_run}
+    out = {
+        "cutoff": cutoff.isoformat(),
+        "runs_past_window": len(runs),
+        "record_outcome": sum(d["record_outcome"] for d in deleted.values()),
+        "record_cleaned": sum(d["record_cleaned"] for d in deleted.values()),
+        "deleted_by_run": {str(k): deleted[k] for k in sorted(deleted)},
+        "dry_run": dry_run,
+    }
     log.info(
-        "prune%s: %d run(s) finished before %s; %d outcome and %d cleaned row(s)",
+        "prune%s: %d run(s) finished before %s; %d outcome and %d cleaned row(s) from %d run(s)",
         " (dry run, rolled back)" if dry_run else "",
         len(runs),
         out["cutoff"],
-        counts["record_outcome"],
-        counts["record_cleaned"],
+        out["record_outcome"],
+        out["record_cleaned"],
+        len(deleted),
     )
     return out
 

@@ -53,11 +53,9 @@ def finish(run_id: int) -> dict:
 
 
 def prune(params: dict) -> dict:
-    """Task body of ``lltp_retention``: counts and run ids only."""
+    """Task body of ``lltp_retention``: counts and run ids only. The params go through as given
+    (``prune_history`` refuses what is not a whole number of days or a boolean)."""
     from de06.cleanse.retention import KEEP_DAYS, prune_history
 
-    keep = params.get("keep_days")
     with _conn("lltp") as lltp:
-        return prune_history(
-            lltp, KEEP_DAYS if keep is None else int(keep), dry_run=bool(params.get("dry_run"))
-        )
+        return prune_history(lltp, params.get("keep_days", KEEP_DAYS), dry_run=params.get("dry_run", False))

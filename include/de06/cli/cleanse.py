@@ -1,4 +1,4 @@
-"""``de06 cleanse`` (run, runs, revert, link) and ``de06 review`` (list, show, decide).
+"""``de06 cleanse`` (run, runs, revert, prune, link) and ``de06 review`` (list, show, decide).
 
 Personal data is masked on screen (IDs ``001*******45``, names as initials) unless
 ``review show --reveal --reason "..."``, which is logged in ``lltp.review_reveal``.
