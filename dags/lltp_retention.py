@@ -5,7 +5,9 @@ record it reads, and the daily incremental run re-reads every record still in re
 so `lltp.record_outcome` and `lltp.record_cleaned` grow with every run. This DAG's one task,
 `prune`, works on the runs finished more than `keep_days` ago (past the window) and deletes:
 
-- every row of a dry or failed run (never current);
+- every row of a dry or failed run (never current), a run still marked running that made no
+  progress since before the window (its Airflow run failed and was never cleared) counting as
+  failed;
 - the rows a later run, also past the window, has superseded (never shown by
   `lltp.record_current` again).
 

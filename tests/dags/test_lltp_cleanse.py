@@ -410,19 +410,25 @@ def test_prune_deletes_only_what_no_reader_needs(world, pg):
             "UPDATE cleanse_run SET status = 'failed', finished_at = now() WHERE run_id = %s", (failed,)
         )
     lltp.commit()
+    # a run that wrote one partition and then stalled (its Airflow run failed, never cleared)
+    stalled = pipeline.start_run(lltp, "test:prune:stalled", "full", [p1, p2], dancu=dancu).run_id
+    pipeline.process_partition(stalled, p1, lltp, dancu)
     mid = pipeline.run_all(lltp, dancu, "test:prune:mid", "full", [p0])["run_id"]
     before_newest = _current(lltp)
     newest = pipeline.run_all(lltp, dancu, "test:prune:newest", "full", [p1])["run_id"]
-    rows = {r: _run_rows(lltp, r)[0] for r in (old, dry, failed, mid, newest)}
+    # a run still making progress after the window's start: never touched
+    active = pipeline.start_run(lltp, "test:prune:active", "full", [p1, p2], dancu=dancu).run_id
+    pipeline.process_partition(active, p1, lltp, dancu)
+    rows = {r: _run_rows(lltp, r)[0] for r in (old, dry, failed, stalled, mid, newest, active)}
     with lltp.cursor() as cur:
         cur.execute("SELECT record_id, partition FROM record_outcome WHERE run_id = %s", (old,))
         part_of = dict(cur.fetchall())
         cur.execute("SELECT finished_at FROM cleanse_run WHERE run_id = %s", (newest,))
         newest_finished = cur.fetchone()[0]
     in_p0 = {r for r in rows[old] if part_of[r] == p0}
-    assert in_p0 and rows[mid] == in_p0 and rows[failed] and rows[newest], {
-        r: len(v) for r, v in rows.items()
-    }
+    sizes_of = {r: len(v) for r, v in rows.items()}
+    assert in_p0 and rows[mid] == in_p0, sizes_of
+    assert all(rows[r] for r in (failed, stalled, newest, active)), sizes_of
     before = _current(lltp)
     # the window starts exactly at the newest run: it stays whole, every run before it is past
     now = newest_finished + timedelta(days=7)
@@ -436,15 +442,31 @@ def test_prune_deletes_only_what_no_reader_needs(world, pg):
     assert by_run[str(old)] == {"record_outcome": len(in_p0), "record_cleaned": len(in_p0)}
     assert by_run[str(dry)]["record_outcome"] == len(rows[dry])
     assert by_run[str(failed)]["record_outcome"] == len(rows[failed])
-    assert str(mid) not in by_run and str(newest) not in by_run
+    assert by_run[str(stalled)]["record_outcome"] == len(rows[stalled])
+    # (earlier tests may have left stalled runs of their own)
+    assert stalled in done["stalled_marked_failed"] and active not in done["stalled_marked_failed"]
+    assert str(mid) not in by_run and str(newest) not in by_run and str(active) not in by_run
 
     # superseded by a run past the window: gone; superseded only by the newest run (inside the
     # window), by a dry or by a failed run: kept
     assert _run_rows(lltp, old) == (rows[old] - in_p0, rows[old] - in_p0)
-    for r in (dry, failed):
+    for r in (dry, failed, stalled):
         assert _run_rows(lltp, r) == (set(), set())
-    assert _run_rows(lltp, mid) == (rows[mid], rows[mid])
-    assert _run_rows(lltp, newest) == (rows[newest], rows[newest])
+    for r in (mid, newest, active):
+        assert _run_rows(lltp, r) == (rows[r], rows[r])
+    with lltp.cursor() as cur:
+        cur.execute(
+            "SELECT run_id, status, pruned_at IS NOT NULL FROM cleanse_run WHERE run_id = ANY (%s)"
+            " ORDER BY run_id",
+            ([stalled, active],),
+        )
+        assert cur.fetchall() == [(stalled, "failed", True), (active, "running", False)]
+    lltp.commit()
+    # the stalled run cannot finish into the current state, nor be resumed
+    with pytest.raises(De06Error, match="failed: its outcomes were not made current"):
+        pipeline.finish_run(stalled, lltp)
+    with pytest.raises(De06Error, match="pruned"):
+        pipeline.start_run(lltp, "test:prune:stalled", "full", [p1, p2])
     assert _current(lltp) == before
     with lltp.cursor() as cur:
         cur.execute("SELECT counts, pruned_at FROM cleanse_run WHERE run_id = %s", (old,))

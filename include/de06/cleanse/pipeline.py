@@ -395,6 +395,15 @@ def finish_run(run_id: int, lltp) -> dict:
             " WHERE run_id = %s AND status IN ('running', 'done')",
             (json.dumps(counts), run_id),
         )
+        if cur.rowcount == 0:
+            # reverted, or given up by the retention prune while it stalled
+            cur.execute("SELECT status FROM cleanse_run WHERE run_id = %s", (run_id,))
+            row = cur.fetchone()
+            lltp.rollback()
+            raise De06Error(
+                f"run {run_id} is {row[0] if row else 'missing'}: its outcomes were not made current",
+                "start a new run for these records",
+            )
     lltp.commit()
     return counts
 

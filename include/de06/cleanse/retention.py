@@ -7,7 +7,9 @@ the index each COPY inserts into and the history ``record_current`` reads.
 
 :func:`prune_history` works on the runs **past the window** (finished before it) and deletes:
 
-- every row of a **dry** or failed run (never current);
+- every row of a **dry** or failed run (never current), a run still marked running that made no
+  progress since before the window (an Airflow run that failed and was never cleared) counting as
+  failed;
 - the rows of a finished run that a **later finished run, also past the window,** has superseded
   (the same record has an outcome in it, so ``record_current`` never shows them again).
 
@@ -39,11 +41,13 @@ def _sql(name: str) -> str:
 def prune_history(
     lltp, keep_days: int = KEEP_DAYS, *, dry_run: bool = False, now: datetime | None = None
 ) -> dict:
-    """Prune the runs finished more than ``keep_days`` days before ``now`` (default: the clock).
+    """Prune the runs finished more than ``keep_days`` days before ``now`` (default: the clock),
+    and the runs still marked running that made no progress since then (they are marked failed).
 
     One transaction; with ``dry_run`` it is rolled back, so the counts say what a real prune would
     delete. Returns ``{"cutoff", "runs_past_window", "record_outcome", "record_cleaned",
-    "deleted_by_run", "dry_run"}``; ``deleted_by_run`` lists only the runs that lost rows.
+    "deleted_by_run", "stalled_marked_failed", "dry_run"}``; ``deleted_by_run`` lists only the
+    runs that lost rows.
     """
     if isinstance(keep_days, bool) or not isinstance(keep_days, int) or keep_days < 1:
         raise InputError(
@@ -59,7 +63,12 @@ def prune_history(
     try:
         with lltp.cursor() as cur:
             cur.execute(_sql("prune_runs"), {"cutoff": cutoff})
-            runs = [r[0] for r in cur.fetchall()]
+            found = cur.fetchall()
+            runs = [r for r, _ in found]
+            stalled = [r for r, is_stalled in found if is_stalled]
+            if stalled:
+                # no progress since before the window: given up, its rows are never current
+                cur.execute("UPDATE cleanse_run SET status = 'failed' WHERE run_id = ANY (%s)", (stalled,))
             if runs:
                 for table in ("record_outcome", "record_cleaned"):
                     name = "prune_outcomes" if table == "record_outcome" else "prune_cleaned"
@@ -83,6 +92,7 @@ def prune_history(
         "record_outcome": sum(d["record_outcome"] for d in deleted.values()),
         "record_cleaned": sum(d["record_cleaned"] for d in deleted.values()),
         "deleted_by_run": {str(k): deleted[k] for k in sorted(deleted)},
+        "stalled_marked_failed": stalled,
         "dry_run": dry_run,
     }
     log.info(
