@@ -8,15 +8,16 @@ so `lltp.record_outcome` and `lltp.record_cleaned` grow with every run. This DAG
 - every row of a dry or failed run (never current), a run still marked running that made no
   progress since before the window (its Airflow run failed and was never cleared) counting as
   failed;
-- the rows a later run, also past the window, has superseded (never shown by
+- the rows a later finished, non-dry run, also past the window, has superseded (never shown by
   `lltp.record_current` again).
 
-Every record's current outcome, each run's row and counts, its partition rows, the review queue and
-the data-quality results stay. Runs inside the window stay whole, and so do the rows they
-superseded, so reverting one still brings back exactly the state before it. Runs past the window
-are stamped pruned and can no longer be reverted or rerun. `dry_run` counts what would go and
-deletes nothing. The same step by hand: `de06 cleanse prune --keep-days N [--dry-run]`. The task's
-return value (XCom) holds counts per run id only.
+Every record's current outcome, each run's row and counts, its partition rows, the review queue
+(but for a stalled run's open items, withdrawn as a revert would) and the data-quality results
+stay. Runs inside the window stay whole, and so do the rows they superseded, so reverting one
+still brings back exactly the state before it. Runs past the window are stamped pruned and can no
+longer be reverted or rerun. `dry_run` counts what would go and deletes nothing. The same step by
+hand: `de06 cleanse prune --keep-days N [--dry-run]`. The task's return value (XCom) holds counts
+per run id only.
 """
 
 from __future__ import annotations

@@ -411,13 +411,14 @@ def test_prune_deletes_only_what_no_reader_needs(world, pg):
         )
     lltp.commit()
     # a run that wrote one partition and then stalled (its Airflow run failed, never cleared)
-    stalled = pipeline.start_run(lltp, "test:prune:stalled", "full", [p1, p2], dancu=dancu).run_id
-    pipeline.process_partition(stalled, p1, lltp, dancu)
+    # (p2: no later run refreshes the review items it left open)
+    stalled = pipeline.start_run(lltp, "test:prune:stalled", "full", [p2, p1], dancu=dancu).run_id
+    pipeline.process_partition(stalled, p2, lltp, dancu)
+    # a run started before the window but still making progress after its start: never touched
+    active = pipeline.start_run(lltp, "test:prune:active", "full", [p1, p0], dancu=dancu).run_id
     mid = pipeline.run_all(lltp, dancu, "test:prune:mid", "full", [p0])["run_id"]
     before_newest = _current(lltp)
     newest = pipeline.run_all(lltp, dancu, "test:prune:newest", "full", [p1])["run_id"]
-    # a run still making progress after the window's start: never touched
-    active = pipeline.start_run(lltp, "test:prune:active", "full", [p1, p2], dancu=dancu).run_id
     pipeline.process_partition(active, p1, lltp, dancu)
     rows = {r: _run_rows(lltp, r)[0] for r in (old, dry, failed, stalled, mid, newest, active)}
     with lltp.cursor() as cur:
@@ -429,6 +430,13 @@ def test_prune_deletes_only_what_no_reader_needs(world, pg):
     sizes_of = {r: len(v) for r, v in rows.items()}
     assert in_p0 and rows[mid] == in_p0, sizes_of
     assert all(rows[r] for r in (failed, stalled, newest, active)), sizes_of
+    with lltp.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM review_item WHERE source = 'lltp' AND status = 'open' AND run_id = %s",
+            (stalled,),
+        )
+        stalled_items = cur.fetchone()[0]
+    assert stalled_items > 0
     before = _current(lltp)
     # the window starts exactly at the newest run: it stays whole, every run before it is past
     now = newest_finished + timedelta(days=7)
@@ -445,6 +453,7 @@ def test_prune_deletes_only_what_no_reader_needs(world, pg):
     assert by_run[str(stalled)]["record_outcome"] == len(rows[stalled])
     # (earlier tests may have left stalled runs of their own)
     assert stalled in done["stalled_marked_failed"] and active not in done["stalled_marked_failed"]
+    assert done["review_withdrawn"] >= stalled_items
     assert str(mid) not in by_run and str(newest) not in by_run and str(active) not in by_run
 
     # superseded by a run past the window: gone; superseded only by the newest run (inside the
@@ -462,9 +471,21 @@ def test_prune_deletes_only_what_no_reader_needs(world, pg):
         )
         assert cur.fetchall() == [(stalled, "failed", True), (active, "running", False)]
     lltp.commit()
-    # the stalled run cannot finish into the current state, nor be resumed
-    with pytest.raises(De06Error, match="failed: its outcomes were not made current"):
+    # the stalled run cannot finish into the current state, nor be resumed, and its open review
+    # items are withdrawn as a revert would; a pruned finished run cannot finish again either
+    with lltp.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM review_item WHERE source = 'lltp' AND status = 'open' AND run_id = %s",
+            (stalled,),
+        )
+        assert cur.fetchone()[0] == 0
+    lltp.commit()
+    with pytest.raises(De06Error, match="not cleansed any more"):
+        pipeline.process_partition(stalled, p1, lltp, dancu)
+    with pytest.raises(De06Error, match="failed and pruned: its outcomes were not made current"):
         pipeline.finish_run(stalled, lltp)
+    with pytest.raises(De06Error, match="done and pruned"):
+        pipeline.finish_run(mid, lltp)
     with pytest.raises(De06Error, match="pruned"):
         pipeline.start_run(lltp, "test:prune:stalled", "full", [p1, p2])
     assert _current(lltp) == before

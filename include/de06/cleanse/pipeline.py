@@ -314,9 +314,14 @@ def process_partition(run_id: int, partition: str, lltp, dancu, batch: int = BAT
         lltp.rollback()
         return {**done[0], "skipped": True}
     with lltp.cursor() as cur:
-        cur.execute("SELECT tf FROM cleanse_run WHERE run_id = %s", (run_id,))
-        stored_tf = cur.fetchone()[0]
+        cur.execute("SELECT tf, status FROM cleanse_run WHERE run_id = %s", (run_id,))
+        stored_tf, status = cur.fetchone()
     lltp.rollback()
+    if status not in ("running", "done"):
+        raise De06Error(
+            f"run {run_id} is {status}: its partitions are not cleansed any more",
+            "start a new run for these records",
+        )
     tf = TermFrequencies.from_json(stored_tf) if stored_tf else term_frequencies(dancu)
     totals = {
         "input": 0,
@@ -392,16 +397,18 @@ def finish_run(run_id: int, lltp) -> dict:
         counts = {o: n for o, n in cur.fetchall()}
         cur.execute(
             "UPDATE cleanse_run SET status = 'done', finished_at = COALESCE(finished_at, now()), counts = %s"
-            " WHERE run_id = %s AND status IN ('running', 'done')",
+            " WHERE run_id = %s AND status IN ('running', 'done') AND pruned_at IS NULL",
             (json.dumps(counts), run_id),
         )
         if cur.rowcount == 0:
-            # reverted, or given up by the retention prune while it stalled
-            cur.execute("SELECT status FROM cleanse_run WHERE run_id = %s", (run_id,))
+            # reverted, or past the retention window (its rows partly deleted, or given up by the
+            # prune while it stalled): its counts stay as they were
+            cur.execute("SELECT status, pruned_at IS NOT NULL FROM cleanse_run WHERE run_id = %s", (run_id,))
             row = cur.fetchone()
             lltp.rollback()
+            state = "missing" if row is None else row[0] + (" and pruned" if row[1] else "")
             raise De06Error(
-                f"run {run_id} is {row[0] if row else 'missing'}: its outcomes were not made current",
+                f"run {run_id} is {state}: its outcomes were not made current",
                 "start a new run for these records",
             )
     lltp.commit()

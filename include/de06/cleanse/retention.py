@@ -10,15 +10,15 @@ the index each COPY inserts into and the history ``record_current`` reads.
 - every row of a **dry** or failed run (never current), a run still marked running that made no
   progress since before the window (an Airflow run that failed and was never cleared) counting as
   failed;
-- the rows of a finished run that a **later finished run, also past the window,** has superseded
-  (the same record has an outcome in it, so ``record_current`` never shows them again).
+- the rows of a finished run that a **later finished, non-dry run, also past the window,** has
+  superseded (the same record has an outcome in it, so ``record_current`` never shows them again).
 
 What stays: every row of the runs inside the window, and every row they superseded, so reverting
 a recent run still brings back exactly the state before it; every row that is still some record's
-current outcome; each run's row with its counts and partition rows; the review queue and the
-data-quality results. Runs past the window are stamped (``cleanse_run.pruned_at``, the first
-time) and can no longer be reverted or rerun. Counts only; nothing here reads or logs personal
-data.
+current outcome; each run's row with its counts and partition rows; the review queue (but for a
+stalled run's open items, withdrawn as a revert would) and the data-quality results. Runs past
+the window are stamped (``cleanse_run.pruned_at``, the first time) and can no longer be reverted
+or rerun. Counts only; nothing here reads or logs personal data.
 """
 
 from __future__ import annotations
@@ -46,8 +46,9 @@ def prune_history(
 
     One transaction; with ``dry_run`` it is rolled back, so the counts say what a real prune would
     delete. Returns ``{"cutoff", "runs_past_window", "record_outcome", "record_cleaned",
-    "deleted_by_run", "stalled_marked_failed", "dry_run"}``; ``deleted_by_run`` lists only the
-    runs that lost rows.
+    "deleted_by_run", "stalled_marked_failed", "review_withdrawn", "dry_run"}``;
+    ``deleted_by_run`` lists only the runs that lost rows; ``review_withdrawn`` counts the open
+    review items of the stalled runs, withdrawn as a revert would.
     """
     if isinstance(keep_days, bool) or not isinstance(keep_days, int) or keep_days < 1:
         raise InputError(
@@ -66,9 +67,18 @@ def prune_history(
             found = cur.fetchall()
             runs = [r for r, _ in found]
             stalled = [r for r, is_stalled in found if is_stalled]
+            withdrawn = 0
             if stalled:
-                # no progress since before the window: given up, its rows are never current
+                # no progress since before the window: given up, its rows are never current, and
+                # its open review items go as a revert's do (a later run refreshes the items it
+                # still finds doubtful, so these are the ones no later run has seen)
                 cur.execute("UPDATE cleanse_run SET status = 'failed' WHERE run_id = ANY (%s)", (stalled,))
+                cur.execute(
+                    "UPDATE review_item SET status = 'withdrawn', updated_at = now()"
+                    " WHERE source = 'lltp' AND status = 'open' AND run_id = ANY (%s)",
+                    (stalled,),
+                )
+                withdrawn = cur.rowcount
             if runs:
                 for table in ("record_outcome", "record_cleaned"):
                     name = "prune_outcomes" if table == "record_outcome" else "prune_cleaned"
@@ -93,6 +103,7 @@ def prune_history(
         "record_cleaned": sum(d["record_cleaned"] for d in deleted.values()),
         "deleted_by_run": {str(k): deleted[k] for k in sorted(deleted)},
         "stalled_marked_failed": stalled,
+        "review_withdrawn": withdrawn,
         "dry_run": dry_run,
     }
     log.info(

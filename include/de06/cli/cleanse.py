@@ -108,9 +108,10 @@ def revert_cmd(run_id: int) -> None:
 def prune_cmd(keep_days: int | None, dry_run: bool) -> None:
     """Delete history no reader needs from runs older than the retention window.
 
-    Rows of dry, failed and stalled runs, and rows a later run past the window superseded, go;
-    every record's current outcome, the runs inside the window (still revertible), each run's
-    counts and the review queue stay. A pruned run can no longer be reverted or rerun.
+    Rows of dry, failed and stalled runs, and rows a later finished run past the window
+    superseded, go; every record's current outcome, the runs inside the window (still
+    revertible), each run's counts and the review queue stay (a stalled run's open items are
+    withdrawn, as a revert would). A pruned run can no longer be reverted or rerun.
     """
     from de06.cleanse.retention import KEEP_DAYS, prune_history
     from de06.db import connect
