@@ -486,6 +486,11 @@ def test_prune_deletes_only_what_no_reader_needs(world, pg):
         pipeline.finish_run(stalled, lltp)
     with pytest.raises(De06Error, match="done and pruned"):
         pipeline.finish_run(mid, lltp)
+    from de06.cleanse.evaluate import evaluate_run
+
+    with pytest.raises(De06Error, match="pruned: its outcomes may be partly deleted"):
+        evaluate_run(lltp, pg("truth"), old)
+    assert evaluate_run(lltp, pg("truth"), newest)["records"] == len(rows[newest])
     with pytest.raises(De06Error, match="pruned"):
         pipeline.start_run(lltp, "test:prune:stalled", "full", [p1, p2])
     assert _current(lltp) == before

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from de06.errors import De06Error
+
 
 def metrics_from_pairs(pairs: list[tuple[str, int | None, int | None, list[str]]]) -> dict:
     """pairs: (outcome, linked citizen, true citizen, noise kinds) per record."""
@@ -49,6 +51,14 @@ def metrics_from_pairs(pairs: list[tuple[str, int | None, int | None, list[str]]
 
 def run_pairs(lltp, truth, run_id: int) -> list[tuple]:
     with lltp.cursor() as cur:
+        cur.execute("SELECT pruned_at FROM cleanse_run WHERE run_id = %s", (run_id,))
+        row = cur.fetchone()
+        if row is not None and row[0] is not None:
+            raise De06Error(
+                f"run {run_id} was pruned: its outcomes may be partly deleted, so its quality"
+                " cannot be measured",
+                "evaluate a run inside the retention window (de06 cleanse runs lists them)",
+            )
         cur.execute("SELECT record_id, outcome, citizen_id FROM record_outcome WHERE run_id = %s", (run_id,))
         got = {r: (o, c) for r, o, c in cur.fetchall()}
     with truth.cursor() as cur:
