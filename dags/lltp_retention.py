@@ -27,6 +27,7 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Param, dag, task
 from de06.alerts import failure_notifier
+from de06.cleanse.retention import KEEP_DAYS
 
 
 @dag(
@@ -39,7 +40,7 @@ from de06.alerts import failure_notifier
     tags=["lltp", "cleansing", "retention", "issue-4"],
     params={
         "keep_days": Param(
-            30, type="integer", minimum=1, description="runs finished within this many days stay whole"
+            KEEP_DAYS, type="integer", minimum=1, description="runs finished within this many days stay whole"
         ),
         "dry_run": Param(False, type="boolean", description="count what would be deleted; delete nothing"),
     },

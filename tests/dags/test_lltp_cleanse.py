@@ -480,12 +480,11 @@ def test_prune_deletes_only_what_no_reader_needs(world, pg):
         )
         assert cur.fetchone()[0] == 0
     lltp.commit()
-    with pytest.raises(De06Error, match="not cleansed any more"):
-        pipeline.process_partition(stalled, p1, lltp, dancu)
-    with pytest.raises(De06Error, match="failed and pruned: its outcomes were not made current"):
-        pipeline.finish_run(stalled, lltp)
-    with pytest.raises(De06Error, match="done and pruned"):
-        pipeline.finish_run(mid, lltp)
+    for r in (stalled, mid):  # one gate (pipeline.ensure_open) for every step of a run
+        with pytest.raises(De06Error, match=f"run {r} is past the retention window and was pruned"):
+            pipeline.process_partition(r, p1, lltp, dancu)
+        with pytest.raises(De06Error, match=f"run {r} is past the retention window and was pruned"):
+            pipeline.finish_run(r, lltp)
     from de06.cleanse.evaluate import evaluate_run
 
     with pytest.raises(De06Error, match="pruned: its outcomes may be partly deleted"):
@@ -514,6 +513,9 @@ def test_prune_deletes_only_what_no_reader_needs(world, pg):
     assert _run_rows(lltp, mid)[0] == rows[mid]
     # the run inside the window reverts to exactly the state before it
     pipeline.revert_run(newest, lltp)
+    assert _current(lltp) == before_newest
+    with pytest.raises(De06Error, match="was reverted"):
+        pipeline.finish_run(newest, lltp)  # a reverted run is never made current again
     assert _current(lltp) == before_newest
 
 

@@ -35,6 +35,32 @@ def sql(name: str) -> str:
     return resources.files("de06.cleanse").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
 
 
+def ensure_open(run_id: int, status: str, pruned_at) -> None:
+    """A run takes more work (rerun, partitions, being finished) only while it is running or done
+    and not pruned; otherwise a clear error. The one gate for :func:`start_run`,
+    :func:`process_partition` and :func:`finish_run`."""
+    if status == "reverted":
+        raise De06Error(f"run {run_id} was reverted", "start a new run instead of rerunning a reverted one")
+    if pruned_at is not None:
+        raise De06Error(
+            f"run {run_id} is past the retention window and was pruned",
+            "start a new run instead of rerunning a pruned one",
+        )
+    if status not in ("running", "done"):
+        raise De06Error(f"run {run_id} is {status}", "start a new run for these records")
+
+
+def withdraw_open_reviews(cur, run_ids: list[int]) -> int:
+    """Withdraw the open review items these runs left (a later run refreshes an item it still finds
+    doubtful, so the items still carrying a run's id are the ones no later run has seen)."""
+    cur.execute(
+        "UPDATE review_item SET status = 'withdrawn', updated_at = now()"
+        " WHERE source = 'lltp' AND status = 'open' AND run_id = ANY (%s)",
+        (list(run_ids),),
+    )
+    return cur.rowcount
+
+
 def resolve_partitions(provinces: list[str] | None) -> list[str]:
     """Partitions for a province subset (codes, names or 'none'); all 64 when empty."""
     if not provinces:
@@ -96,13 +122,7 @@ def start_run(
                     "UPDATE cleanse_run SET tf = %s WHERE run_id = %s", (json.dumps(tf.as_json()), run_id)
                 )
     conn.commit()
-    if status == "reverted":
-        raise De06Error(f"run {run_id} was reverted", "start a new run instead of rerunning a reverted one")
-    if pruned_at is not None:
-        raise De06Error(
-            f"run {run_id} is past the retention window and was pruned",
-            "start a new run instead of rerunning a pruned one",
-        )
+    ensure_open(run_id, status, pruned_at)
     return RunInfo(run_id, list(stored) if stored else list(ALL_PARTITIONS), mode, dry, started)
 
 
@@ -314,14 +334,10 @@ def process_partition(run_id: int, partition: str, lltp, dancu, batch: int = BAT
         lltp.rollback()
         return {**done[0], "skipped": True}
     with lltp.cursor() as cur:
-        cur.execute("SELECT tf, status FROM cleanse_run WHERE run_id = %s", (run_id,))
-        stored_tf, status = cur.fetchone()
+        cur.execute("SELECT tf, status, pruned_at FROM cleanse_run WHERE run_id = %s", (run_id,))
+        stored_tf, status, pruned_at = cur.fetchone()
     lltp.rollback()
-    if status not in ("running", "done"):
-        raise De06Error(
-            f"run {run_id} is {status}: its partitions are not cleansed any more",
-            "start a new run for these records",
-        )
+    ensure_open(run_id, status, pruned_at)
     tf = TermFrequencies.from_json(stored_tf) if stored_tf else term_frequencies(dancu)
     totals = {
         "input": 0,
@@ -391,26 +407,26 @@ def reconcile(run_id: int, lltp) -> dict:
 
 def finish_run(run_id: int, lltp) -> dict:
     with lltp.cursor() as cur:
+        # locked: a prune or a revert deciding about this run finishes first (and is seen here)
+        cur.execute("SELECT status, pruned_at FROM cleanse_run WHERE run_id = %s FOR UPDATE", (run_id,))
+        row = cur.fetchone()
+        if row is None:
+            lltp.rollback()
+            raise InputError(f"cleanse run {run_id} does not exist", "list runs with `de06 cleanse runs`")
+        try:
+            ensure_open(run_id, *row)
+        except De06Error:
+            lltp.rollback()
+            raise
         cur.execute(
             "SELECT outcome, count(*) FROM record_outcome WHERE run_id = %s GROUP BY outcome", (run_id,)
         )
         counts = {o: n for o, n in cur.fetchall()}
         cur.execute(
             "UPDATE cleanse_run SET status = 'done', finished_at = COALESCE(finished_at, now()), counts = %s"
-            " WHERE run_id = %s AND status IN ('running', 'done') AND pruned_at IS NULL",
+            " WHERE run_id = %s",
             (json.dumps(counts), run_id),
         )
-        if cur.rowcount == 0:
-            # reverted, or past the retention window (its rows partly deleted, or given up by the
-            # prune while it stalled): its counts stay as they were
-            cur.execute("SELECT status, pruned_at IS NOT NULL FROM cleanse_run WHERE run_id = %s", (run_id,))
-            row = cur.fetchone()
-            lltp.rollback()
-            state = "missing" if row is None else row[0] + (" and pruned" if row[1] else "")
-            raise De06Error(
-                f"run {run_id} is {state}: its outcomes were not made current",
-                "start a new run for these records",
-            )
     lltp.commit()
     return counts
 
@@ -438,12 +454,7 @@ def revert_run(run_id: int, lltp) -> dict:
         for table in ("record_cleaned", "record_outcome", "cleanse_partition"):
             cur.execute(f"DELETE FROM {table} WHERE run_id = %s", (run_id,))
             counts[table] = cur.rowcount
-        cur.execute(
-            "UPDATE review_item SET status = 'withdrawn', updated_at = now()"
-            " WHERE source = 'lltp' AND run_id = %s AND status = 'open'",
-            (run_id,),
-        )
-        counts["review_withdrawn"] = cur.rowcount
+        counts["review_withdrawn"] = withdraw_open_reviews(cur, [run_id])
         cur.execute(
             "UPDATE cleanse_run SET status = 'reverted', reverted_at = now() WHERE run_id = %s", (run_id,)
         )

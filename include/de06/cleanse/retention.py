@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from importlib import resources
 
 from de06.errors import InputError
 
@@ -33,9 +32,9 @@ log = logging.getLogger(__name__)
 #: Days of history kept whole (a month of daily runs, four Friday reviews).
 KEEP_DAYS = 30
 
-
-def _sql(name: str) -> str:
-    return resources.files("de06.cleanse").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+#: The per-run tables, each with the statement that deletes its rows no reader needs (in order:
+#: cleaned rows go when their outcome row has gone).
+_PRUNED_TABLES = (("record_outcome", "prune_outcomes"), ("record_cleaned", "prune_cleaned"))
 
 
 def prune_history(
@@ -59,30 +58,27 @@ def prune_history(
         raise InputError(f"dry_run must be true or false, got {dry_run!r}", "pass a boolean")
     if now is not None and now.tzinfo is None:
         raise InputError("now must carry a time zone", "pass e.g. datetime.now(UTC)")
+    # here, not at the top: the DAG file and the CLI import this module for KEEP_DAYS at parse
+    # time, and the pipeline brings the matcher with it
+    from de06.cleanse.pipeline import sql, withdraw_open_reviews
+
     cutoff = (now or datetime.now(UTC)) - timedelta(days=keep_days)
     deleted: dict[int, dict[str, int]] = {}
     try:
         with lltp.cursor() as cur:
-            cur.execute(_sql("prune_runs"), {"cutoff": cutoff})
+            cur.execute(sql("prune_runs"), {"cutoff": cutoff})
             found = cur.fetchall()
             runs = [r for r, _ in found]
             stalled = [r for r, is_stalled in found if is_stalled]
             withdrawn = 0
             if stalled:
                 # no progress since before the window: given up, its rows are never current, and
-                # its open review items go as a revert's do (a later run refreshes the items it
-                # still finds doubtful, so these are the ones no later run has seen)
+                # its open review items go as a revert's do
                 cur.execute("UPDATE cleanse_run SET status = 'failed' WHERE run_id = ANY (%s)", (stalled,))
-                cur.execute(
-                    "UPDATE review_item SET status = 'withdrawn', updated_at = now()"
-                    " WHERE source = 'lltp' AND status = 'open' AND run_id = ANY (%s)",
-                    (stalled,),
-                )
-                withdrawn = cur.rowcount
+                withdrawn = withdraw_open_reviews(cur, stalled)
             if runs:
-                for table in ("record_outcome", "record_cleaned"):
-                    name = "prune_outcomes" if table == "record_outcome" else "prune_cleaned"
-                    cur.execute(_sql(name), {"runs": runs})
+                for table, statement in _PRUNED_TABLES:
+                    cur.execute(sql(statement), {"runs": runs})
                     for run_id, n in cur.fetchall():
                         deleted.setdefault(run_id, {"record_outcome": 0, "record_cleaned": 0})[table] = n
                 cur.execute(

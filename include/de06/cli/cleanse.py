@@ -14,6 +14,8 @@ import uuid
 
 import click
 
+from de06.cleanse.retention import KEEP_DAYS
+
 
 def _who() -> str:
     return os.environ.get("DE06_USER") or getpass.getuser()
@@ -101,11 +103,12 @@ def revert_cmd(run_id: int) -> None:
 @click.option(
     "--keep-days",
     type=click.IntRange(min=1),
-    default=None,
-    help="Runs finished within this many days stay whole (default 30).",
+    default=KEEP_DAYS,
+    show_default=True,
+    help="Runs finished within this many days stay whole.",
 )
 @click.option("--dry-run", is_flag=True, help="Count what would be deleted; delete nothing.")
-def prune_cmd(keep_days: int | None, dry_run: bool) -> None:
+def prune_cmd(keep_days: int, dry_run: bool) -> None:
     """Delete history no reader needs from runs older than the retention window.
 
     Rows of dry, failed and stalled runs, and rows a later finished run past the window
@@ -113,12 +116,12 @@ def prune_cmd(keep_days: int | None, dry_run: bool) -> None:
     revertible), each run's counts and the review queue stay (a stalled run's open items are
     withdrawn, as a revert would). A pruned run can no longer be reverted or rerun.
     """
-    from de06.cleanse.retention import KEEP_DAYS, prune_history
+    from de06.cleanse.retention import prune_history
     from de06.db import connect
 
     conn = connect("lltp")
     try:
-        out = prune_history(conn, KEEP_DAYS if keep_days is None else keep_days, dry_run=dry_run)
+        out = prune_history(conn, keep_days, dry_run=dry_run)
         click.echo(json.dumps(out))
     finally:
         conn.close()
