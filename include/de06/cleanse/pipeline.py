@@ -17,6 +17,7 @@ from importlib import resources
 
 from de06.cleanse.review import ReviewEntry, enqueue_reviews
 from de06.db.copyrows import copy_rows
+from de06.db.errors import values_hidden
 from de06.domain.provinces import CODES
 from de06.errors import De06Error, InputError
 from de06.identity.matcher import MatchResult, match_std, term_frequencies
@@ -349,7 +350,12 @@ def process_partition(run_id: int, partition: str, lltp, dancu, batch: int = BAT
         "decided": 0,
     }
     params = {"codes": list(CODES), "partition": partition, "started_at": run.started_at, "mode": run.mode}
-    with lltp.cursor(name=f"cleanse_{run_id}_{partition}") as src, gc_paused():
+    refused = values_hidden(
+        f"run {run_id} partition {partition}: a row was refused",
+        "nothing of the partition was kept; correct the source record or the rule named by the"
+        " table, column and line above (values are not shown: personal data) and rerun the run",
+    )
+    with refused, lltp.cursor(name=f"cleanse_{run_id}_{partition}") as src, gc_paused():
         src.itersize = batch
         src.execute(sql("select_records"), params)
         while True:

@@ -8,6 +8,7 @@ applies it. Identity data is stored unmasked in the DB and masked on display.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -135,6 +136,36 @@ def mask_name(name: str | None) -> str:
     return " ".join(w[0] + "." for w in str(name).split() if w)
 
 
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
+_DIGIT = re.compile(r"\d")
+
+
+def mask_dob(text: str) -> str:
+    """A date of birth as written, every digit starred but those of its year, when a 4-digit year
+    can be told apart: '12/05/1990' -> '**/**/1990', '19900512' -> '1990****', '12051990' ->
+    '****1990', '12/5/90' -> '**/*/**' (day and month never show)."""
+    if len(text) == 8 and text.isdigit():  # compact: the year first or last
+        if _YEAR.fullmatch(text[:4]):
+            return text[:4] + "****"
+        if _YEAR.fullmatch(text[4:]):
+            return "****" + text[4:]
+    m = _YEAR.search(text)
+    if m is None:
+        return _DIGIT.sub("*", text)
+    a, b = m.span()
+    return _DIGIT.sub("*", text[:a]) + text[a:b] + _DIGIT.sub("*", text[b:])
+
+
+def mask_place(text: str | None) -> str | None:
+    """A place as written, shown only as the province code it names ('***' when it names none):
+    free text may hold a street address."""
+    if not text:
+        return text
+    from de06.identity.fields import parse_province
+
+    return parse_province(text) or "***"
+
+
 def mask_identity(ident: dict) -> dict:
     out = {}
     for k, v in ident.items():
@@ -145,8 +176,7 @@ def mask_identity(ident: dict) -> dict:
         elif k in ("id_number", "cccd", "cmnd", "bhyt"):
             out[k] = mask(str(v))
         elif k in ("dob_text", "dob"):
-            s = str(v)
-            out[k] = "****" + s[-4:] if len(s) >= 4 and s[-4:].isdigit() else s[:4] + "-**-**"
+            out[k] = mask_dob(str(v))
         else:
             out[k] = v
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from de06.cleanse.review import mask_identity
+from de06.cleanse.review import mask_identity, mask_place
 from de06.errors import InputError
 
 FIELDS = ("full_name", "dob", "sex", "id", "birth_province", "deceased")
@@ -106,7 +106,13 @@ def show_item(item_id: int, reveal: bool, reason: str | None, who: str) -> str:
         if reveal:
             return d
         m = mask_identity({"full_name": d.get("full_name"), "dob": d.get("dob"), "id_number": d.get("id")})
-        return {**d, "full_name": m["full_name"], "dob": m["dob"], "id": m["id_number"]}
+        return {
+            **d,
+            "full_name": m["full_name"],
+            "dob": m["dob"],
+            "id": m["id_number"],
+            "birth_province": mask_place(d.get("birth_province")),
+        }
 
     cols = [("record", view(rec))] + [(f"citizen {cid}", view(people.get(cid, {}))) for cid in ids]
     width = 24

@@ -6,19 +6,14 @@ Personal data is masked on screen (IDs ``001*******45``, names as initials) unle
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 import sys
 import uuid
 
 import click
 
 from de06.cleanse.retention import KEEP_DAYS
-
-
-def _who() -> str:
-    return os.environ.get("DE06_USER") or getpass.getuser()
+from de06.cli import who
 
 
 @click.group()
@@ -187,7 +182,7 @@ def show_cmd(item_id: int, reveal: bool, reason: str | None) -> None:
     """Show one item: the record and its candidates side by side (masked unless --reveal)."""
     from de06.cleanse.review_cli import show_item
 
-    click.echo(show_item(item_id, reveal, reason, _who()))
+    click.echo(show_item(item_id, reveal, reason, who()))
 
 
 @review.command("decide")
@@ -207,9 +202,9 @@ def decide_cmd(item_id: int, citizen_id: int | None, not_match: bool, note: str 
         )
     conn = connect("lltp")
     try:
-        rv.decide(conn, item_id, "link" if citizen_id else "not_match", _who(), citizen_id, note)
+        rv.decide(conn, item_id, "link" if citizen_id else "not_match", who(), citizen_id, note)
     finally:
         conn.close()
     click.echo(
-        f"item {item_id}: {'link ' + str(citizen_id) if citizen_id else 'not a match'} recorded by {_who()}"
+        f"item {item_id}: {'link ' + str(citizen_id) if citizen_id else 'not a match'} recorded by {who()}"
     )

@@ -150,16 +150,26 @@ def certificate() -> None:
     show_default=True,
     help="1: omits expunged convictions; 2: full history with expungement dates and parents.",
 )
-@click.option("--reveal", is_flag=True, help="Show personal data unmasked.")
-def preview_cmd(citizen: str, form: str, reveal: bool) -> None:
-    """Print the certificate preview."""
+@click.option("--reveal", is_flag=True, help="Show personal data unmasked (needs --reason; logged).")
+@click.option("--reason", help="Why the data is revealed (stored with who and when).")
+def preview_cmd(citizen: str, form: str, reveal: bool, reason: str | None) -> None:
+    """Print the certificate preview (personal data masked unless --reveal)."""
+    from de06.cli import who
     from de06.db import connect
+    from de06.errors import InputError
     from de06.sync import certificate as cert
 
+    if reveal and not (reason or "").strip():
+        raise InputError(
+            "--reveal needs --reason", 'say why, e.g. --reveal --reason "certificate request 2024-117"'
+        )
     dancu, lltp = connect("dancu"), connect("lltp")
     try:
         cid = cert.resolve_citizen(dancu, citizen)
-        click.echo(cert.render(cert.build(dancu, lltp, cid, int(form)), reveal=reveal))
+        built = cert.build(dancu, lltp, cid, int(form))
+        if reveal:
+            cert.log_reveal(lltp, cid, int(form), who(), reason)
+        click.echo(cert.render(built, reveal=reveal))
     finally:
         dancu.close()
         lltp.close()

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 
+from de06.db.errors import values_hidden
 from de06.health import mapping, resolve
 from de06.health.client import Outcome, VneidClient, backoff
 from de06.health.validate import check_submission
@@ -222,7 +223,13 @@ def ingest(
                 received_at,
             )
         )
-    with bhxh.cursor() as cur:
+    refused = values_hidden(
+        "ingesting a batch of health-book submissions: a row was refused",
+        "nothing of the batch was kept and its submissions are claimed again when their lease ends;"
+        " correct the code or the schema named by the table and column above (values are not"
+        " shown: personal data)",
+    )
+    with refused, bhxh.cursor() as cur:
         if rows:
             inserted = execute_values(
                 cur, INSERT_ITEMS, rows, template=ITEM_TEMPLATE, page_size=1000, fetch=True

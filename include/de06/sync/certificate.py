@@ -157,6 +157,16 @@ def penalty_text(c: dict[str, Any]) -> str:
     return text
 
 
+def log_reveal(lltp, citizen_id: int, form: int, who: str, reason: str) -> None:
+    """Record an unmasked preview (who, when, why; the citizen by internal key). Commits."""
+    with lltp.cursor() as cur:
+        cur.execute(
+            "INSERT INTO certificate_reveal (citizen_id, form, revealed_by, reason) VALUES (%s, %s, %s, %s)",
+            (citizen_id, form, who, reason.strip()),
+        )
+    lltp.commit()
+
+
 def render(cert: Certificate, reveal: bool = False) -> str:
     i = cert.identity
     name = i["full_name"] if reveal else initials(i["full_name"])

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import psycopg2
 
+from de06.db.errors import values_hidden
 from de06.errors import DatabaseUnavailable, De06Error
 from de06.sync import apply, cursor, extract, lock, reconciliation, resolve
 from de06.sync.mapping import load_refs
@@ -119,7 +120,12 @@ def run_sync(opts: SyncOptions, connector: Connector = _default_connector) -> Sy
             match_cache: dict = {}
             if high is not None and high > start:
                 for i, rows in enumerate(extract.chunks(qp, start, high, opts.chunk_size)):
-                    dancu = _chunk(lltp, rows, refs, run_id, result, dancu, connector, match_cache)
+                    with values_hidden(
+                        f"qp sync run {run_id} chunk {i + 1}: a row was refused",
+                        "the chunk was not kept and the next attempt resumes from the cursor; correct"
+                        " the code or the schema named above (values are not shown: personal data)",
+                    ):
+                        dancu = _chunk(lltp, rows, refs, run_id, result, dancu, connector, match_cache)
                     result.chunks += 1
                     if opts.after_chunk is not None:
                         opts.after_chunk(i)

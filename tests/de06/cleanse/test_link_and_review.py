@@ -143,7 +143,12 @@ def test_review_enqueue_decide_and_reveal_log(pg, capsys):
             {"citizen_id": 102, "tier": "fuzzy", "score": 4.0, "reasons": []},
         ],
     )
-    ident = {"full_name": "Hoàng Văn Hùng", "dob_text": "01/12/1978", "id_number": "040078654321"}
+    ident = {
+        "full_name": "Hoàng Văn Hùng",
+        "dob_text": "01/12/1978",
+        "id_number": "040078654321",
+        "birth_place": "Số 12 ngõ 5 Trần Phú",
+    }
     item, how = rv.enqueue_reviews(lltp, "qp", [rv.ReviewEntry(key, res, "040", ident)])[key]
     lltp.commit()
     assert how == "inserted"
@@ -152,6 +157,10 @@ def test_review_enqueue_decide_and_reveal_log(pg, capsys):
     assert main(["review", "show", str(item)]) == 0
     shown = capsys.readouterr().out
     assert "Hoàng Văn Hùng" not in shown and "H. V. H." in shown and "040*******21" in shown
+    # day and month of birth and a free-text birthplace (an address, maybe) stay hidden too
+    assert "01/12" not in shown and "**/**/1978" in shown
+    place = next(line for line in shown.splitlines() if line.startswith("birth_province"))
+    assert "Trần Phú" not in shown and place[16:].split()[0] == "***"
     assert main(["review", "decide", str(item), "--link", "999"]) == 1  # not a candidate
     assert "not a candidate" in capsys.readouterr().err
     assert main(["review", "decide", str(item), "--link", "102"]) == 0
@@ -220,3 +229,16 @@ def test_enqueue_reviews_inserts_refreshes_and_keeps_decided_in_one_call(pg):
     assert rows[keys[1]] == ("open", 1, "001", ["weak_score"], 1.0, "1.0")
     assert rows[keys[2]] == ("decided", 1, "001", ["weak_score"], 1.0, "1.0")
     assert rows[keys[3]] == ("open", 2, None, [], 2.0, "2.0")
+
+
+@pytest.mark.unit
+def test_masked_dates_of_birth_show_at_most_the_year():
+    from de06.cleanse.review import mask_dob, mask_place
+
+    assert mask_dob("12/05/1990") == "**/**/1990"
+    assert mask_dob("1990-05-12") == "1990-**-**"
+    assert mask_dob("19900512") == "1990****"  # compact, year first
+    assert mask_dob("12051990") == "****1990"  # compact, year last
+    assert mask_dob("12/5/90") == "**/*/**"  # no 4-digit year: every digit hidden
+    assert mask_dob("ngày 5 tháng 3 năm 1975") == "ngày * tháng * năm 1975"
+    assert mask_place("Hà Nội") == "001" and mask_place("Số 12 ngõ 5 Trần Phú") == "***"

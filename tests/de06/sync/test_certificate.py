@@ -42,3 +42,19 @@ def test_certificate_forms_follow_expungement(fresh, citizens, pg, capsys):
     assert main(["certificate", "preview", "--citizen", "12ab"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "12-digit" in err[0]
+
+    # unmasked only with a reason, and every unmasked preview is recorded (who, why, form)
+    assert main(["certificate", "preview", "--citizen", cccd, "--reveal"]) == 1
+    assert "--reveal needs --reason" in capsys.readouterr().err
+    with lltp.cursor() as cur:
+        cur.execute("DELETE FROM certificate_reveal WHERE citizen_id = %s", (cid,))
+    lltp.commit()
+    args = ["certificate", "preview", "--citizen", cccd, "--form", "2", "--reveal", "--reason", "request 7"]
+    assert main(args) == 0
+    assert name in capsys.readouterr().out
+    with lltp.cursor() as cur:
+        cur.execute(
+            "SELECT form, reason, revealed_by <> '' FROM certificate_reveal WHERE citizen_id = %s", (cid,)
+        )
+        assert cur.fetchall() == [(2, "request 7", True)]
+    lltp.commit()
