@@ -36,11 +36,22 @@ class Outcome:
 
 
 _ID_LIKE = re.compile(r"\d{9,15}")
+_QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
 
 
-def _masked(text: str) -> str:
-    """An API message may echo the request (422): mask anything that looks like an ID."""
-    return _ID_LIKE.sub(lambda m: mask(m.group()), text)
+def _masked(detail) -> str:
+    """An API message may echo the request (422): a validation error list is cut to where and
+    what (``loc: msg``, never its ``input``); quoted text is dropped and anything that looks like
+    an ID masked. At most 200 characters."""
+    if isinstance(detail, list):
+        detail = "; ".join(
+            f"{'.'.join(str(x) for x in d.get('loc') or ())}: {d.get('msg', '')}"
+            if isinstance(d, dict)
+            else "…"
+            for d in detail
+        )
+    text = _QUOTED.sub("…", str(detail or ""))
+    return _ID_LIKE.sub(lambda m: mask(m.group()), text)[:200]
 
 
 def backoff(attempt: int, base_s: float, cap_s: float, rng: random.Random | None = None) -> float:
@@ -59,7 +70,7 @@ def entry_outcome(res: dict) -> Outcome:
         return Outcome("retry", s, reason="throttled (429)", retry_after_s=float(ra if ra is not None else 1))
     if s >= 500 or s == 0:
         return Outcome("retry", s or None, reason=f"server error {s}")
-    detail = _masked(str(res.get("detail") or "")[:200])
+    detail = _masked(res.get("detail"))
     return Outcome("dead", s, reason=f"HTTP {s}: {detail}".rstrip(": "))
 
 
@@ -282,7 +293,7 @@ class VneidClient:
         self.breaker.success()
         detail = ""
         try:
-            detail = _masked(str(r.json().get("detail", ""))[:200])
+            detail = _masked(r.json().get("detail", ""))
         except ValueError:
             pass
         return Outcome("dead", s, reason=f"HTTP {s}{scope}: {detail}".rstrip(": "))

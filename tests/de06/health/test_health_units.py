@@ -36,7 +36,13 @@ def test_breaker_opens_after_threshold_and_lets_one_probe_through():
 
 
 def test_api_messages_are_masked():
-    assert _masked("bad citizen_id '001188012345'") == "bad citizen_id '001*******45'"
+    assert _masked("citizen 001188012345 unknown") == "citizen 001*******45 unknown"
+    # quoted text may be a name or an address the API echoed: dropped
+    assert _masked("bad citizen_id '001188012345' for \"Nguyễn Văn An\"") == "bad citizen_id … for …"
+    # a validation error list keeps where and what, never the input
+    errors = [{"loc": ["body", "identity", "full_name"], "msg": "too long", "input": "Nguyễn Văn An"}]
+    assert _masked(errors) == "body.identity.full_name: too long"
+    assert len(_masked("x" * 500)) == 200
 
 
 def test_idempotency_key_is_stable_and_content_sensitive():
