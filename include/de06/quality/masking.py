@@ -44,6 +44,7 @@ RESULT_FORMAT: dict[str, Any] = {
 }
 _DIGITS = re.compile(r"(?<![\w*])\d{9,12}(?![\w*])")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_PUNCT = "'\"`‘’“”()[]{}<>,.;:!?"
 
 
 def initials(name: str | None) -> str:
@@ -90,8 +91,12 @@ class Sensitive:
         while i < len(words):
             for n in range(min(self.max_words, len(words) - i), 0, -1):
                 run = " ".join(words[i : i + n])
-                if run.casefold() in self.names:
-                    out.append(initials(run))
+                # a name may be quoted or end a clause: 'Nguyễn Văn An', (Lê Văn Cường).
+                core = run.strip(_PUNCT)
+                if core and core.casefold() in self.names:
+                    lead = run[: len(run) - len(run.lstrip(_PUNCT))]
+                    trail = run[len(run.rstrip(_PUNCT)) :]
+                    out.append(lead + initials(core) + trail)
                     i += n
                     changed = True
                     break

@@ -26,7 +26,7 @@ def test_scrub_masks_values_inside_text_and_drops_samples():
                     "unexpected_count": 1,
                 },
                 "exception_info": {
-                    "exception_message": "bad value Lê Văn Cường near 079301004567",
+                    "exception_message": "bad value Lê Văn Cường near 079301004567 ('Trần Thị Bình'),",
                     "exception_traceback": "Traceback ... Trần Thị Bình",
                 },
             },
@@ -43,6 +43,7 @@ def test_scrub_masks_values_inside_text_and_drops_samples():
     assert r["result"]["unexpected_count"] == 1
     assert r["exception_info"]["exception_traceback"] is None
     assert "L.V.C." in r["exception_info"]["exception_message"]
+    assert "('T.T.B.')," in r["exception_info"]["exception_message"]  # quoted: masked, quotes kept
     assert "079*******67" in r["exception_info"]["exception_message"]
 
 
