@@ -8,6 +8,7 @@ input record.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from de06.cleanse.files import (
@@ -15,6 +16,7 @@ from de06.cleanse.files import (
     POPULATION_OPTIONAL,
     RECORD_COLUMNS,
     RECORD_OPTIONAL,
+    check_out_path,
     read_rows,
     write_rows,
 )
@@ -25,18 +27,32 @@ from de06.identity.matcher import IdentityInput, match_identities
 BATCH = 5_000
 
 
-def link_rows(conn, population: list[dict], records: list[dict], progress=None) -> list[dict]:
-    keys = [r["record_id"] for r in records]
-    dup = {k for k in keys if keys.count(k) > 1} if len(keys) < 50_000 else set()
-    if len(set(keys)) != len(keys):
+def check_records(records: list[dict]) -> None:
+    """Every record has a record_id, and no two the same (rows numbered from the first data row)."""
+    blank = next((i for i, r in enumerate(records, start=1) if not (r["record_id"] or "").strip()), None)
+    if blank is not None:
         raise InputError(
-            f"records file has duplicated record_id values ({len(keys) - len(set(keys))} extra)",
-            "make record_id unique" + (f", e.g. {sorted(dup)[0]}" if dup else ""),
+            f"records file has rows without record_id (first: row {blank})", "give every row a record_id"
         )
-    if any(not (k or "").strip() for k in keys):
-        raise InputError("records file has rows without record_id", "give every row a record_id")
+    seen: set[str] = set()
+    dup = [k for k in (r["record_id"] for r in records) if k in seen or seen.add(k)]
+    if dup:
+        raise InputError(
+            f"records file has duplicated record_id values ({len(dup)} extra)",
+            f"make record_id unique, e.g. {sorted(set(dup))[0]}",
+        )
+
+
+def link_rows(
+    conn, population: list[dict], records: list[dict], progress_factory=None, ignored: Counter | None = None
+) -> list[dict]:
+    """Match ``records`` to ``population``; ``progress_factory(total)`` is called once both are
+    checked and loaded (so an error is never printed onto a progress bar) and returns a callable
+    advanced by the number of records done."""
+    check_records(records)
     out: list[dict] = []
-    with scratch_population(conn, population) as ids:
+    with scratch_population(conn, population, ignored=ignored) as ids:
+        progress = progress_factory(len(records)) if progress_factory else None
         for i in range(0, len(records), BATCH):
             chunk = records[i : i + BATCH]
             inputs = [
@@ -68,20 +84,24 @@ def link_rows(conn, population: list[dict], records: list[dict], progress=None) 
 
 
 def link_files(population: str | Path, records: str | Path, out: str | Path, progress_factory=None) -> dict:
-    """Read and check both files first (clear errors), then match; ``progress_factory(total)``
-    returns a callable advanced by the number of records done."""
+    """Check the output path and read and check both files first (clear errors), then match;
+    ``progress_factory(total)`` returns a callable advanced by the number of records done. The
+    counts returned include ``population_values_ignored`` (by column) when the population held
+    values the match had to leave out."""
     from de06.db import connect
 
+    check_out_path(out, (population, records))
     pop = read_rows(population, POPULATION_COLUMNS, "population", POPULATION_OPTIONAL)
     recs = read_rows(records, RECORD_COLUMNS, "records", RECORD_OPTIONAL)
-    progress = progress_factory(len(recs)) if progress_factory else None
+    ignored: Counter = Counter()
     conn = connect("lltp")
     try:
-        rows = link_rows(conn, pop, recs, progress)
+        rows = link_rows(conn, pop, recs, progress_factory, ignored)
     finally:
         conn.close()
     write_rows(out, rows)
-    counts: dict[str, int] = {}
+    counts: dict = {}
     for r in rows:
         counts[r["outcome"]] = counts.get(r["outcome"], 0) + 1
-    return {"records": len(rows), **counts}
+    extra = {"population_values_ignored": dict(sorted(ignored.items()))} if ignored else {}
+    return {"records": len(rows), **counts, **extra}

@@ -7,7 +7,9 @@ points at it, so :func:`de06.identity.matcher.match_identities` runs exactly as 
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -42,32 +44,63 @@ POPULATION_TABLE_COLS = (
 )
 
 
-def population_rows(rows: list[dict]) -> tuple[list[list], list[str]]:
-    """Validate and convert population rows to scratch-table rows; returns (rows, problems)."""
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _cmnd(value: str | None) -> str | None:
+    v = (value or "").strip()
+    return v if v.isdigit() and len(v) == 9 else None
+
+
+def population_rows(rows: list[dict], ignored: Counter | None = None) -> tuple[list[list], list[str]]:
+    """Validate and convert population rows to scratch-table rows; returns (rows, problems).
+
+    A row the matcher cannot use (no key, no name, no date of birth, a malformed CCCD, a NUL
+    character) is a problem; a value it can do without (a CMND that is not 9 digits, an unknown sex
+    or province) is left out of the match and counted in ``ignored`` by column. Rows are numbered
+    from the first data row (line 2 of a CSV)."""
     out, problems = [], []
+    ignored = ignored if ignored is not None else Counter()
     seen: set[str] = set()
     for i, r in enumerate(rows, start=1):
+        nul = [c for c, v in r.items() if v and "\x00" in v]
+        if nul:
+            problems.append(f"row {i}: {', '.join(nul)} holds a NUL character")
+            continue
         key = (r.get("citizen_id") or "").strip()
         if not key or key in seen:
             problems.append(f"row {i}: citizen_id {'missing' if not key else 'duplicated'}")
             continue
         seen.add(key)
         name = split_name(r.get("full_name"))
+        dob_text = (r.get("dob") or "").strip()
         try:
-            dob = date.fromisoformat((r.get("dob") or "").strip())
+            dob = date.fromisoformat(dob_text)
         except ValueError:
-            problems.append(f"row {i}: dob is not YYYY-MM-DD")
+            well_formed = _ISO_DATE.fullmatch(dob_text)
+            problems.append(
+                f"row {i}: dob " + ("is no calendar date" if well_formed else "is not YYYY-MM-DD")
+            )
             continue
         if name is None:
             problems.append(f"row {i}: full_name empty")
             continue
         cccd = (r.get("cccd") or "").strip() or None
-        cmnd = (r.get("cmnd") or "").strip() or None
         if cccd and not (cccd.isdigit() and len(cccd) == 12):
             problems.append(f"row {i}: cccd is not 12 digits")
             continue
-        if cmnd and not (cmnd.isdigit() and len(cmnd) == 9):
-            cmnd = None
+        cmnd = _cmnd(r.get("cmnd"))
+        if (r.get("cmnd") or "").strip() and cmnd is None:
+            ignored["cmnd (not 9 digits)"] += 1
+        sex = parse_sex(r.get("sex"))
+        if (r.get("sex") or "").strip() and sex is None:
+            ignored["sex (not M/F)"] += 1
+        province = parse_province(r.get("birth_province"))
+        if (r.get("birth_province") or "").strip() and province is None:
+            ignored["birth_province (unknown)"] += 1
+        residence = parse_province(r.get("residence_province")) if r.get("residence_province") else None
+        if (r.get("residence_province") or "").strip() and residence is None:
+            ignored["residence_province (unknown)"] += 1
         precision = "Y" if (r.get("dob_precision") or "").strip().upper() == "Y" else "D"
         dead = (r.get("deceased") or "").strip().lower() in ("true", "t", "1", "yes")
         out.append(
@@ -82,10 +115,10 @@ def population_rows(rows: list[dict]) -> tuple[list[list], list[str]]:
                 name.given,
                 dob.isoformat(),
                 precision,
-                parse_sex(r.get("sex")),
-                parse_province(r.get("birth_province")),
+                sex,
+                province,
                 dead,
-                parse_province(r.get("residence_province")) if r.get("residence_province") else None,
+                residence,
             ]
         )
     return out, problems
@@ -93,20 +126,28 @@ def population_rows(rows: list[dict]) -> tuple[list[list], list[str]]:
 
 @contextmanager
 def scratch_population(
-    conn, rows: list[dict], old_cmnd: list[tuple[str, str]] = ()
+    conn, rows: list[dict], old_cmnd: list[tuple[str, str]] = (), ignored: Counter | None = None
 ) -> Iterator[dict[int, str]]:
     """Load ``rows`` into a fresh schema on ``conn`` (lltp); yields {surrogate id: citizen_id text}.
 
     The session's search_path points at the schema while inside; the schema is dropped after.
+    Values left out of the match are counted in ``ignored`` (see :func:`population_rows`).
     """
-    table_rows, problems = population_rows(rows)
-    old_cmnd = list(old_cmnd) + [
-        (r["citizen_id"], c.strip()) for r in rows for c in (r.get("cmnd_old") or "").split(";") if c.strip()
+    if not rows:
+        raise InputError("the population extract has no rows", "export the population with its data rows")
+    ignored = ignored if ignored is not None else Counter()
+    table_rows, problems = population_rows(rows, ignored)
+    given_old = [
+        (r["citizen_id"], c) for r in rows for c in (r.get("cmnd_old") or "").split(";") if c.strip()
     ]
+    usable_old = [(k, _cmnd(c)) for k, c in given_old if _cmnd(c)]
+    if len(usable_old) < len(given_old):
+        ignored["cmnd_old (not 9 digits)"] += len(given_old) - len(usable_old)
+    old_cmnd = list(old_cmnd) + usable_old
     if problems:
         raise InputError(
             f"population extract has {len(problems)} bad row(s), first: {problems[0]}",
-            "fix those rows (citizen_id unique, full_name, dob YYYY-MM-DD, cccd 12 digits)",
+            "fix those rows (citizen_id unique, full_name, dob YYYY-MM-DD, cccd 12 digits, no NUL)",
         )
     schema = "scratch_" + uuid.uuid4().hex[:12]
     ids = {r[0]: r[1] for r in table_rows}

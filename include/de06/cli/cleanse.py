@@ -146,9 +146,11 @@ def link_cmd(population: str, records: str, out: str) -> None:
         bars.append(tqdm(total=total, desc="records", unit="rec", file=sys.stderr))
         return bars[-1].update
 
-    counts = link_files(population, records, out, progress_factory=factory)
-    for b in bars:
-        b.close()
+    try:
+        counts = link_files(population, records, out, progress_factory=factory)
+    finally:
+        for b in bars:
+            b.close()
     click.echo(json.dumps(counts))
     click.echo(out)
 

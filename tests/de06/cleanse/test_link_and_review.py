@@ -242,3 +242,165 @@ def test_masked_dates_of_birth_show_at_most_the_year():
     assert mask_dob("12/5/90") == "**/*/**"  # no 4-digit year: every digit hidden
     assert mask_dob("ngày 5 tháng 3 năm 1975") == "ngày * tháng * năm 1975"
     assert mask_place("Hà Nội") == "001" and mask_place("Số 12 ngõ 5 Trần Phú") == "***"
+
+
+POP_HEAD = "citizen_id,cccd,cmnd,full_name,dob,sex,birth_province"
+POP_ROW = "C1,001090012345,,Nguyễn Văn An,1990-03-15,M,001"
+REC_HEAD = "record_id,full_name,dob_text,id_number,sex,birth_province"
+REC_ROW = "R1,Nguyễn Văn An,15/03/1990,001090012345,Nam,Hà Nội"
+
+
+def _write(path: Path, text: str | bytes) -> Path:
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _float_ids(tmp_path: Path) -> Path:
+    import pandas as pd
+
+    p = tmp_path / "rec.parquet"
+    pd.DataFrame(
+        {
+            "record_id": ["R1"],
+            "full_name": ["Nguyễn Văn An"],
+            "dob_text": ["15/03/1990"],
+            "id_number": [1090012345.0],  # the leading zeros are already gone
+            "sex": ["Nam"],
+            "birth_province": ["Hà Nội"],
+        }
+    ).to_parquet(p)
+    return p
+
+
+BAD_LINK_INPUT = [
+    # (case, population text, records text or builder, out name, expected words in the one-line error)
+    ("out folder missing", None, None, "nodir/o.csv", "for the output does not exist"),
+    ("out not csv/parquet", None, None, "o.xlsx", "neither .csv nor .parquet"),
+    ("out is the records file", None, None, "rec.csv", "is one of the input files"),
+    (
+        "NUL in a name",
+        f"{POP_HEAD}\nC1,001090012345,,Nguyễn\x00 An,1990-03-15,M,001\n",
+        None,
+        "o.csv",
+        "full_name holds a NUL character",
+    ),
+    (
+        "impossible date",
+        f"{POP_HEAD}\nC1,001090012345,,Nguyễn Văn An,1990-02-30,M,001\n",
+        None,
+        "o.csv",
+        "row 1: dob is no calendar date",
+    ),
+    ("numeric ID column", None, _float_ids, "o.csv", "column id_number holds numbers"),
+    ("empty population", "", None, "o.csv", "population file pop.csv is empty"),
+    ("header-only population", f"{POP_HEAD}\n", None, "o.csv", "the population extract has no rows"),
+    (
+        "Windows-1258 bytes",
+        None,
+        f"{REC_HEAD}\n{REC_ROW}\n".encode("cp1258", "replace"),
+        "o.csv",
+        "is not UTF-8 (byte 69, line 2)",  # the "ă" of Văn: "ễ" has no cp1258 byte,
+    ),
+    (
+        "ragged line",
+        None,
+        f"{REC_HEAD}\n{REC_ROW}\nR2,a,b,c,d,e,f,g\n",
+        "o.csv",
+        "Expected 6 fields in line 3, saw 8",
+    ),
+    (
+        "semicolons",
+        None,
+        f"{REC_HEAD.replace(',', ';')}\n{REC_ROW.replace(',', ';')}\n",
+        "o.csv",
+        "separate the fields with commas",
+    ),
+    (
+        "blank record_id",
+        None,
+        f"{REC_HEAD}\n{REC_ROW}\n ,X,1990,,Nam,\n",
+        "o.csv",
+        "rows without record_id (first: row 2)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "pop", "rec", "out", "expected"), BAD_LINK_INPUT, ids=[c[0] for c in BAD_LINK_INPUT]
+)
+def test_link_bad_input_is_one_clear_line(migrated, tmp_path, capsys, case, pop, rec, out, expected):
+    pop_path = _write(tmp_path / "pop.csv", f"{POP_HEAD}\n{POP_ROW}\n" if pop is None else pop)
+    rec_path = (
+        rec(tmp_path)
+        if callable(rec)
+        else _write(tmp_path / "rec.csv", f"{REC_HEAD}\n{REC_ROW}\n" if rec is None else rec)
+    )
+    before = rec_path.read_bytes()
+    rc = main(
+        [
+            "cleanse",
+            "link",
+            "--population",
+            str(pop_path),
+            "--records",
+            str(rec_path),
+            "--out",
+            str(tmp_path / out),
+        ]
+    )
+    err = capsys.readouterr().err.strip()
+    assert rc == 1, case
+    assert "Traceback" not in err and len(err.splitlines()) == 1 and expected in err, err
+    assert "Nguyễn" not in err and "001090012345" not in err  # no values in the message
+    assert rec_path.read_bytes() == before  # an input is never overwritten
+
+
+def test_link_counts_population_values_it_leaves_out(migrated, tmp_path, capsys):
+    """Values the match can do without (a CMND that is not 9 digits, sex X, an unknown province)
+    are left out and counted, not dropped silently; the records all get their row."""
+    import pandas as pd
+
+    pop = _write(
+        tmp_path / "pop.csv",
+        f"{POP_HEAD},cmnd_old\n"
+        "C1,001090012345,12345,Nguyễn Văn An,1990-03-15,X,zzz,0123456789012345;123456789\n",
+    )
+    rec = _write(tmp_path / "rec.csv", f"{REC_HEAD}\n{REC_ROW}\nR2,Lê Thị Hoa,1/1/1980,,Nữ,\n")
+    out = tmp_path / "o.parquet"
+    assert main(["cleanse", "link", "--population", str(pop), "--records", str(rec), "--out", str(out)]) == 0
+    counts = json.loads(capsys.readouterr().out.strip().splitlines()[0])
+    assert counts["records"] == 2 and len(pd.read_parquet(out)) == 2
+    assert counts["population_values_ignored"] == {
+        "birth_province (unknown)": 1,
+        "cmnd (not 9 digits)": 1,
+        "cmnd_old (not 9 digits)": 1,
+        "sex (not M/F)": 1,
+    }
+
+
+def test_link_reads_parquet_dates_and_timestamps(migrated, tmp_path, capsys):
+    import datetime as dt
+
+    import pandas as pd
+
+    base = {
+        "citizen_id": ["C1"],
+        "cccd": ["001090012345"],
+        "cmnd": [None],
+        "full_name": ["Nguyễn Văn An"],
+        "sex": ["M"],
+        "birth_province": ["001"],
+    }
+    rec = _write(tmp_path / "rec.csv", f"{REC_HEAD}\n{REC_ROW}\n")
+    for dob in ([dt.date(1990, 3, 15)], pd.to_datetime(["1990-03-15"])):
+        pop = tmp_path / "pop.parquet"
+        pd.DataFrame({**base, "dob": dob}).to_parquet(pop)
+        out = tmp_path / "o.csv"
+        assert (
+            main(["cleanse", "link", "--population", str(pop), "--records", str(rec), "--out", str(out)]) == 0
+        )
+        assert pd.read_csv(out, dtype=str)["outcome"].tolist() == ["linked"]
+    capsys.readouterr()
