@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 from pathlib import Path
 
@@ -221,10 +222,19 @@ def test_dry_run_is_never_current_and_revert_restores(world, pg):
     assert counts["record_outcome"] == real["reconcile"]["input"]
     assert _current(lltp) == before
     with lltp.cursor() as cur:
-        cur.execute("SELECT status FROM cleanse_run WHERE run_id = %s", (real["run_id"],))
-        assert cur.fetchone()[0] == "reverted"
+        cur.execute("SELECT status, reverted_at FROM cleanse_run WHERE run_id = %s", (real["run_id"],))
+        status, reverted_at = cur.fetchone()
+        assert status == "reverted"
         cur.execute("SELECT count(*) FROM judicial_record")
         assert cur.fetchone()[0] == n_source  # source rows untouched
+    lltp.rollback()
+    # a second revert changes nothing and says when the first one was
+    again = pipeline.revert_run(real["run_id"], lltp)
+    assert again == {"already_reverted_at": reverted_at.astimezone(dt.UTC).isoformat(timespec="seconds")}
+    with lltp.cursor() as cur:
+        cur.execute("SELECT reverted_at FROM cleanse_run WHERE run_id = %s", (real["run_id"],))
+        assert cur.fetchone()[0] == reverted_at
+    lltp.rollback()
 
 
 def test_cleaned_values_trail_and_population_values_of_a_run(world, pg):

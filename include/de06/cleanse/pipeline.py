@@ -441,12 +441,18 @@ def revert_run(run_id: int, lltp) -> dict:
     """Undo a run: its outcomes, cleaned values and trail are deleted, its open review items withdrawn.
 
     A pruned run (:mod:`de06.cleanse.retention`) is refused: the earlier outcomes it superseded are
-    gone, so undoing it could not bring back the state before it."""
+    gone, so undoing it could not bring back the state before it. Reverting a reverted run changes
+    nothing and says when it was reverted."""
     run_info(lltp, run_id)
     with lltp.cursor() as cur:
         # locked: a prune that is deciding about this run finishes first (and is then seen here)
-        cur.execute("SELECT pruned_at FROM cleanse_run WHERE run_id = %s FOR UPDATE", (run_id,))
-        (pruned_at,) = cur.fetchone()
+        cur.execute(
+            "SELECT pruned_at, status, reverted_at FROM cleanse_run WHERE run_id = %s FOR UPDATE", (run_id,)
+        )
+        pruned_at, status, reverted_at = cur.fetchone()
+        if status == "reverted":  # nothing left to undo; the first revert's time stays
+            lltp.rollback()
+            return {"already_reverted_at": reverted_at.astimezone(UTC).isoformat(timespec="seconds")}
         if pruned_at is not None:
             lltp.rollback()
             when = pruned_at.astimezone(UTC)

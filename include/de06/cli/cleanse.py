@@ -57,7 +57,7 @@ def run_cmd(mode: str, provinces: tuple[str, ...], dry_run: bool) -> None:
 
 
 @cleanse.command("runs")
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 100_000))
 def runs_cmd(limit: int) -> None:
     """List recent cleansing runs with their outcome counts."""
     from de06.db import connect
@@ -97,7 +97,7 @@ def revert_cmd(run_id: int) -> None:
 @cleanse.command("prune")
 @click.option(
     "--keep-days",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, 36_500),
     default=KEEP_DAYS,
     show_default=True,
     help="Runs finished within this many days stay whole.",
@@ -167,7 +167,7 @@ def review() -> None:
 @click.option(
     "--status", type=click.Choice(["open", "decided", "withdrawn"]), default="open", show_default=True
 )
-@click.option("--limit", default=50, show_default=True)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
 def list_cmd(province: str | None, source: str | None, status: str, limit: int) -> None:
     """List review items by province and age (oldest first)."""
     from de06.cleanse.review_cli import list_items
@@ -188,8 +188,13 @@ def show_cmd(item_id: int, reveal: bool, reason: str | None) -> None:
 
 
 @review.command("decide")
-@click.argument("item_id", type=int)
-@click.option("--link", "citizen_id", type=int, help="Link the record to this candidate citizen_id.")
+@click.argument("item_id", type=click.IntRange(1, 2**63 - 1))
+@click.option(
+    "--link",
+    "citizen_id",
+    type=click.IntRange(0, 2**63 - 1),
+    help="Link the record to this candidate citizen_id.",
+)
 @click.option("--not-match", is_flag=True, help="None of the candidates is the person.")
 @click.option("--note", help="Free-text note kept with the decision.")
 def decide_cmd(item_id: int, citizen_id: int | None, not_match: bool, note: str | None) -> None:
@@ -198,15 +203,16 @@ def decide_cmd(item_id: int, citizen_id: int | None, not_match: bool, note: str 
     from de06.db import connect
     from de06.errors import InputError
 
-    if bool(citizen_id) == bool(not_match):
+    if (citizen_id is not None) == bool(not_match):
         raise InputError(
             "give exactly one of --link CITIZEN_ID or --not-match", "e.g. de06 review decide 12 --link 345"
         )
     conn = connect("lltp")
     try:
-        rv.decide(conn, item_id, "link" if citizen_id else "not_match", who(), citizen_id, note)
+        linking = citizen_id is not None
+        rv.decide(conn, item_id, "link" if linking else "not_match", who(), citizen_id, note)
     finally:
         conn.close()
     click.echo(
-        f"item {item_id}: {'link ' + str(citizen_id) if citizen_id else 'not a match'} recorded by {who()}"
+        f"item {item_id}: {'link ' + str(citizen_id) if linking else 'not a match'} recorded by {who()}"
     )

@@ -13,6 +13,9 @@ import click
 def _files(paths: tuple[str, ...]) -> tuple[list[Path], list[str]]:
     files, unreadable = [], []
     for raw in paths:
+        if not raw.strip():
+            unreadable.append(raw)  # "" would be read as the current folder
+            continue
         p = Path(raw)
         if p.is_dir():
             try:
@@ -63,8 +66,12 @@ def validate(paths: tuple[str, ...], as_json: bool) -> None:
             )
     for u in unreadable:
         click.echo(
-            f"de06: error: cannot read {Path(u).name} — fix: check the path exists and is readable", err=True
+            f"de06: error: cannot read {Path(u).name or repr(u)} — fix: check the path exists and is readable",
+            err=True,
         )
+    if not files and not unreadable:
+        click.echo("de06: error: no files in the folder(s) given — fix: point at submission files", err=True)
+        sys.exit(2)
     code = 2 if unreadable else (1 if any(r["outcome"] == "rejected" for r in results) else 0)
     if code:  # SystemExit: the top-level CLI ignores the return code of click's Exit
         sys.exit(code)
@@ -141,7 +148,7 @@ def dlq() -> None:
 
 
 @dlq.command("list")
-@click.option("--limit", default=100, show_default=True)
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000))
 @click.option("--all", "include_replayed", is_flag=True, help="Include already replayed ones.")
 @click.option("--json", "as_json", is_flag=True)
 def list_cmd(limit: int, include_replayed: bool, as_json: bool) -> None:
@@ -166,8 +173,19 @@ def list_cmd(limit: int, include_replayed: bool, as_json: bool) -> None:
 
 
 @dlq.command()
-@click.option("--item", "items", multiple=True, type=int, help="Replay only these item ids (repeatable).")
-@click.option("--http-status", type=int, default=None, help="Replay only those refused with this status.")
+@click.option(
+    "--item",
+    "items",
+    multiple=True,
+    type=click.IntRange(1, 2**63 - 1),
+    help="Replay only these item ids (repeatable).",
+)
+@click.option(
+    "--http-status",
+    type=click.IntRange(100, 599),
+    default=None,
+    help="Replay only those refused with this status.",
+)
 @click.option("--drain/--no-drain", "run_drain", default=False, help="Drain right after replaying.")
 @click.option("--api-url", default=None)
 def replay(items: tuple[int, ...], http_status: int | None, run_drain: bool, api_url: str | None) -> None:
@@ -181,6 +199,15 @@ def replay(items: tuple[int, ...], http_status: int | None, run_drain: bool, api
     finally:
         conn.close()
     click.echo(f"replayed {n} item(s)")
+    asked = len(set(items))
+    if asked and n < asked:
+        click.echo(
+            f"de06: error: {asked - n} of the {asked} item id(s) given are not open dead letters"
+            " — fix: list them with `de06 dlq list` (an item already replayed or delivered is not)",
+            err=True,
+        )
+        if n == 0:
+            sys.exit(1)
     if run_drain and n:
         ctx = click.get_current_context()
         ctx.invoke(drain, api_url=api_url)

@@ -28,11 +28,11 @@ def suites_cmd() -> None:
         click.echo(f"{name:20s} {counts:32s} fail_below: {thr}")
 
 
-def _parse_params(items: tuple[str, ...]) -> dict[str, object]:
+def _parse_params(items: tuple[str, ...], flag: str = "--param") -> dict[str, object]:
     out: dict[str, object] = {}
     for item in items:
         if "=" not in item:
-            raise InputError(f"--param {item!r} is not NAME=VALUE", "write e.g. --param input_count=1200")
+            raise InputError(f"{flag} {item!r} is not NAME=VALUE", f"write e.g. {flag} input_count=1200")
         k, v = item.split("=", 1)
         try:
             out[k] = json.loads(v)
@@ -68,7 +68,12 @@ def validate_cmd(
             sql_text = sql_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read {sql_file}: {exc}", "pass a readable UTF-8 .sql file") from exc
-    query_params: dict[str, object] | None = _parse_params(qparams) or None
+    if sql_text is not None and not sql_text.strip():
+        raise InputError(
+            "the query given with --sql/--sql-file is empty",
+            "give a SELECT, or neither option to use the dataset's packaged query",
+        )
+    query_params: dict[str, object] | None = _parse_params(qparams, "--qparam") or None
     if not sql_text:
         packaged_conn, sql_text = dataset_query(dataset)
         conn_id = conn_id or packaged_conn
@@ -90,7 +95,14 @@ def validate_cmd(
 
 
 @quality.command("scorecard")
-@click.option("--last", "per_dataset", default=20, show_default=True, help="Runs per dataset in the trend.")
+@click.option(
+    "--last",
+    "per_dataset",
+    default=20,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Runs per dataset in the trend.",
+)
 def scorecard_cmd(per_dataset: int) -> None:
     """Build the scorecard (HTML + PNG charts) and print its path."""
     from de06.quality import scorecard

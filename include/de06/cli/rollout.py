@@ -94,8 +94,20 @@ def simulate(seed: int, profile: str, out: Path, truth: Path | None, encoding: s
     """Write a realistic messy province status TSV (OCR of a scanned letter)."""
     from de06.report.rollout_sim import generate
 
+    from de06.errors import InputError
+
+    for target, flag in ((out, "--out"), (truth, "--truth")):
+        if target is None:
+            continue
+        if not target.name or target.is_dir():
+            raise InputError(f"{flag} {str(target)!r} is not a file path", f"give {flag} a file name")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(
+                f"cannot create the folder of {flag} {target}: {exc.strerror}", f"choose another {flag}"
+            ) from None
     text, t = generate(seed, profile)
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(text.encode(encoding))
     if truth:
         truth.write_text(json.dumps(t, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -122,6 +134,17 @@ def report(file: Path | None, report_date: str | None, no_gx: bool) -> None:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    if report_date is not None:
+        from datetime import date
+
+        from de06.errors import InputError
+
+        try:
+            report_date = date.fromisoformat(report_date.strip()).isoformat()
+        except ValueError:
+            raise InputError(
+                f"--date {report_date[:20]!r} is not a date YYYY-MM-DD", "e.g. --date 2026-12-04"
+            ) from None
     report_date = report_date or datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
     out = friday.report_dir(report_date)
     try:

@@ -15,8 +15,14 @@ def sync() -> None:
 
 @sync.command("run")
 @click.option("--full", is_flag=True, help="Re-read the whole source (catches rows later than the lookback).")
-@click.option("--lookback-minutes", default=60, show_default=True, help="Re-read window behind the cursor.")
-@click.option("--chunk-size", default=5000, show_default=True)
+@click.option(
+    "--lookback-minutes",
+    default=60,
+    show_default=True,
+    type=click.IntRange(0, 525_600),
+    help="Re-read window behind the cursor.",
+)
+@click.option("--chunk-size", default=5000, show_default=True, type=click.IntRange(1, 1_000_000))
 @click.option("--wait", "wait_seconds", default=0.0, help="Seconds to wait if another sync runs (0 = skip).")
 @click.option(
     "--run-key", default=None, help="Run identity; a failed run resumes when rerun with the same key."
@@ -41,7 +47,7 @@ def run_cmd(
 
 
 @sync.command("status")
-@click.option("--limit", default=10, show_default=True)
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100_000))
 def status_cmd(limit: int) -> None:
     """The last runs, the cursor and open quarantine/parked counts."""
     from de06.db import connect
@@ -104,7 +110,7 @@ def quarantine() -> None:
 
 @quarantine.command("list")
 @click.option("--all", "include_resolved", is_flag=True, help="Include resolved items.")
-@click.option("--limit", default=100, show_default=True)
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000))
 def list_cmd(include_resolved: bool, limit: int) -> None:
     """Open quarantine items: sheet, reason, first/last seen, retries."""
     from de06.db import connect
@@ -142,7 +148,9 @@ def certificate() -> None:
 
 
 @certificate.command("preview")
-@click.option("--citizen", required=True, help="12-digit personal ID or citizen_id.")
+@click.option(
+    "--citizen", required=True, help="12-digit personal ID, or the citizen_id (id:NNN; bare digits too)."
+)
 @click.option(
     "--form",
     type=click.Choice(["1", "2"]),

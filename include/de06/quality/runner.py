@@ -247,13 +247,27 @@ def validate_dataframe(
 def read_query(conn_id: str, sql: str, params: dict[str, Any] | tuple | None = None) -> pd.DataFrame:
     """Rows of a query as a DataFrame (psycopg2, read-only use)."""
     import pandas as pd
+    import psycopg2
 
     from de06.db import connect
+    from de06.db.errors import describe
 
     conn = connect(conn_id)
     try:
         with conn.cursor() as cur:
-            cur.execute(sql, params)
+            try:
+                cur.execute(sql, params)
+            except psycopg2.Error as exc:
+                if exc.pgcode is None or exc.pgcode.startswith("08"):
+                    raise  # the connection, not the query
+                raise InputError(
+                    f"the query on {conn_id} failed: {describe(exc)}", "correct the SELECT and validate again"
+                ) from None
+            if cur.description is None:
+                raise InputError(
+                    f"the query on {conn_id} returns no rows (not a SELECT)",
+                    "give a SELECT that returns the suite's columns",
+                )
             cols = [d.name for d in cur.description]
             rows = cur.fetchall()
         conn.rollback()

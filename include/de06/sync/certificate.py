@@ -68,7 +68,10 @@ class Certificate:
 def resolve_citizen(conn_dancu, text: str) -> int:
     """``--citizen``: a 12-digit personal ID (looked up in dancu) or a citizen_id."""
     t = (text or "").strip()
-    if re.fullmatch(r"\d{12}", t):
+    explicit = t.lower().startswith("id:")
+    if explicit:
+        t = t[3:].strip()
+    if not explicit and re.fullmatch(r"[0-9]{12}", t):
         with conn_dancu.cursor() as cur:
             cur.execute(BY_CCCD_SQL, (t,))
             row = cur.fetchone()
@@ -78,11 +81,16 @@ def resolve_citizen(conn_dancu, text: str) -> int:
                 "check the 12 digits, or pass the citizen_id",
             )
         return int(row[0])
-    if re.fullmatch(r"\d{1,11}", t):
+    if not explicit and re.fullmatch(r"[0-9]{9}", t):
+        raise InputError(
+            "--citizen has 9 digits, which look like an old CMND number, not a citizen_id",
+            "pass the 12-digit personal ID, or the citizen_id written as id:NNN",
+        )
+    if re.fullmatch(r"[0-9]{1,18}", t):
         return int(t)
     raise InputError(
         f"--citizen {t[:3]}... is neither a 12-digit personal ID nor a citizen_id",
-        "pass the 12-digit ID (e.g. 001099012345) or the numeric citizen_id",
+        "pass the 12-digit ID (e.g. 001099012345) or the citizen_id (e.g. 345 or id:345)",
     )
 
 
