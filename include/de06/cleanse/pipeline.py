@@ -74,7 +74,8 @@ def resolve_partitions(provinces: list[str] | None) -> list[str]:
         (out if code else bad).append(code or str(p))
     if bad:
         raise InputError(
-            f"unknown province(s) in the subset: {', '.join(bad)}",
+            f"unknown province(s) in the subset: {', '.join(b[:30] for b in bad[:5])}"
+            + (f" and {len(bad) - 5} more" if len(bad) > 5 else ""),
             "use 3-digit codes (001..096), province names, or 'none'",
         )
     return sorted(set(out), key=ALL_PARTITIONS.index)

@@ -1,0 +1,22 @@
+"""Province subsets of a cleansing run: codes, names and 'none'; unknown ones named, briefly."""
+
+from __future__ import annotations
+
+import pytest
+from de06.cleanse.pipeline import ALL_PARTITIONS, resolve_partitions
+from de06.errors import InputError
+
+pytestmark = pytest.mark.unit
+
+
+def test_subset_by_code_name_and_none_in_partition_order():
+    assert resolve_partitions(["none", "Hà Nội", "079", "001"]) == ["001", "079", "none"]
+    assert resolve_partitions(None) == list(ALL_PARTITIONS) and len(ALL_PARTITIONS) == 64
+
+
+def test_unknown_provinces_are_named_without_echoing_a_whole_input():
+    with pytest.raises(InputError) as err:
+        resolve_partitions(["001", "x" * 5000, "Atlantis", "q1", "q2", "q3", "q4"])
+    msg = str(err.value)
+    assert "x" * 30 in msg and "x" * 31 not in msg and "Atlantis" in msg and "and 1 more" in msg
+    assert len(msg) < 300 and "fix: use 3-digit codes" in msg
