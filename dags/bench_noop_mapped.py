@@ -24,7 +24,7 @@ from airflow.sdk import Param, dag, task
     max_active_runs=1,
     max_active_tasks=64,
     params={
-        "n": Param(1000, type="integer", minimum=1, maximum=100_000),
+        "n": Param(1000, type="integer", minimum=1, maximum=1024),  # Airflow's max_map_length
         "sleep_s": Param(0.0, type="number", minimum=0, maximum=60),
     },
     default_args={"owner": "de06-platform", "retries": 2, "retry_delay": timedelta(seconds=2)},

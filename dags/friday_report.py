@@ -44,7 +44,12 @@ LOCAL_TZ = "Asia/Ho_Chi_Minh"
             True, type="boolean", description="Run the GX suite province_status on the cleaned rows."
         ),
     },
-    default_args={"owner": "de06-report", "retries": 2, "retry_delay": timedelta(seconds=30)},
+    default_args={
+        "owner": "de06-report",
+        "retries": 2,
+        "retry_delay": timedelta(seconds=30),
+        "execution_timeout": timedelta(minutes=30),
+    },
     on_failure_callback=failure_notifier(dataset="province_status"),
 )
 def friday_report():

@@ -2,8 +2,12 @@
 
 Dead letters are permanent API refusals (404 no book, 409 conflict, 422 invalid) or items whose
 retries ran out. After the cause is fixed (e.g. the citizen opened a VNeID account), trigger this
-DAG: it puts the open dead letters back to pending (all, or ``item_ids`` / ``http_status``) and
-runs one drain (mode ``replay``). Same as ``de06 dlq replay``.
+DAG: it puts the open dead letters back to pending and runs one drain (mode ``replay``). Same as
+``de06 dlq replay``.
+
+Params: ``item_ids`` (dead-letter item ids; empty = every open one; ids none of which is an open
+dead letter fail the run), ``http_status`` (only those refused with this status, 400-599),
+``api_url`` and ``max_run_s`` as in ``health_push``.
 """
 
 from __future__ import annotations
@@ -23,10 +27,12 @@ from de06.alerts import failure_notifier
     doc_md=__doc__,
     tags=["health", "dlq"],
     params={
-        "item_ids": Param([], type="array"),
-        "http_status": Param(None, type=["null", "integer"]),
+        "item_ids": Param(
+            [], type="array", items={"type": "integer", "minimum": 1}, description="empty = every open one"
+        ),
+        "http_status": Param(None, type=["null", "integer"], minimum=400, maximum=599),
         "api_url": Param(None, type=["null", "string"]),
-        "max_run_s": Param(120, type="number", minimum=1),
+        "max_run_s": Param(120, type="number", minimum=1, maximum=1080),
     },
     default_args={
         "owner": "de06-health",

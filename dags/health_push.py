@@ -20,12 +20,15 @@ one run (``max_active_runs=1``, a paused DAG, a restarted triggerer) strand noth
    codes, completeness, duplicates, freshness) into the data-quality store and Data Docs; a breach is
    reported there and does not undo or fail the push (param ``quality`` false skips it).
 
-Params: ``api_url`` (default env ``DE06_VNEID_API_URL`` or http://127.0.0.1:8600), ``max_run_s``,
-``batch_size``, ``concurrency``, ``api_batch`` (entries per call to the API's batch endpoint, 0: one
-call per entry), ``retry_base_s``, ``idle_exit_s`` (a run lingers this long for
-more work before it ends, default 5 s: cheaper than starting a new run). The Airflow Variable
-``health_push_overrides`` (a JSON object of these params) overrides them for every run, asset-triggered
-runs included (they carry no conf).
+Params: ``api_url`` (default: the workers' env ``DE06_VNEID_API_URL``, else http://127.0.0.1:8600;
+another URL only if listed in the workers' ``DE06_VNEID_ALLOWED_URLS``, so whoever triggers a run
+cannot send health data and the client secret elsewhere; the credentials come from the workers'
+``DE06_VNEID_CLIENT_ID`` / ``DE06_VNEID_CLIENT_SECRET``, never from a run), ``max_run_s`` (at most
+1080, under the 20-minute task timeout), ``batch_size``, ``concurrency``, ``api_batch`` (entries per
+call to the API's batch endpoint, 0: one call per entry), ``retry_base_s``, ``idle_exit_s`` (a run
+lingers this long for more work before it ends, default 5 s: cheaper than starting a new run). The
+Airflow Variable ``health_push_overrides`` (a JSON object of these params, each checked against the
+same bounds) overrides them for every run, asset-triggered runs included (they carry no conf).
 """
 
 from __future__ import annotations
@@ -58,12 +61,12 @@ health_work = Asset(
     tags=["health", "bhxh", "vneid", "event-driven"],
     params={
         "api_url": Param(None, type=["null", "string"]),
-        "max_run_s": Param(300, type="number", minimum=1),
+        "max_run_s": Param(300, type="number", minimum=1, maximum=1080),
         "batch_size": Param(200, type="integer", minimum=1),
         "concurrency": Param(8, type="integer", minimum=1, maximum=64),
         "api_batch": Param(100, type="integer", minimum=0, maximum=500),
         "retry_base_s": Param(1.0, type="number", minimum=0),
-        "idle_exit_s": Param(5.0, type="number", minimum=0),
+        "idle_exit_s": Param(5.0, type="number", minimum=0, maximum=1080),
         "quality": Param(True, type="boolean"),
     },
     default_args={

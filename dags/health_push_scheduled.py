@@ -3,6 +3,8 @@
 Same task as ``health_push`` (drain inbox and outbox, push, record ``push_run`` with
 mode ``scheduled``); only the schedule differs. Both may run side by side: rows are claimed with
 ``FOR UPDATE SKIP LOCKED``. Kept for the benchmark's latency ratio; paused by default.
+
+Params: ``api_url`` and ``max_run_s`` as in ``health_push``.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from de06.alerts import failure_notifier
     tags=["health", "bhxh", "vneid", "scheduled"],
     params={
         "api_url": Param(None, type=["null", "string"]),
-        "max_run_s": Param(240, type="number", minimum=1),
+        "max_run_s": Param(240, type="number", minimum=1, maximum=1080),
     },
     default_args={
         "owner": "de06-health",

@@ -45,7 +45,14 @@ from de06.alerts import failure_notifier
         "mode": Param("incremental", enum=["incremental", "full"]),
         "dry_run": Param(False, type="boolean"),
     },
-    default_args={"owner": "de06-cleansing", "retries": 2, "retry_delay": timedelta(seconds=10)},
+    # a hung query or lock wait ends the task (and frees the run: max_active_runs=1) instead of
+    # blocking every later run; the largest partition takes minutes at full scale
+    default_args={
+        "owner": "de06-cleansing",
+        "retries": 2,
+        "retry_delay": timedelta(seconds=10),
+        "execution_timeout": timedelta(hours=2),
+    },
 )
 def lltp_cleanse():
     @task
@@ -69,7 +76,12 @@ def lltp_cleanse():
 
         run_ids = {d["cleanse_run_id"] for d in done}
         if len(run_ids) != 1:
-            raise ValueError(f"partitions report {len(run_ids)} different runs")
+            from de06.errors import De06Error
+
+            raise De06Error(
+                f"the partitions report {len(run_ids)} different runs",
+                "clear the DAG run and trigger it again",
+            )
         run_id = run_ids.pop()
         return {**tasks.reconcile(run_id), **tasks.finish(run_id)}
 

@@ -44,7 +44,12 @@ from de06.cleanse.retention import KEEP_DAYS
         ),
         "dry_run": Param(False, type="boolean", description="count what would be deleted; delete nothing"),
     },
-    default_args={"owner": "de06-cleansing", "retries": 2, "retry_delay": timedelta(minutes=5)},
+    default_args={
+        "owner": "de06-cleansing",
+        "retries": 2,
+        "retry_delay": timedelta(minutes=5),
+        "execution_timeout": timedelta(minutes=30),
+    },
     on_failure_callback=failure_notifier(),
 )
 def lltp_retention():

@@ -45,7 +45,12 @@ from de06.alerts import failure_notifier
             True, type="boolean", description="Run the GX suites military_batch, military_target."
         ),
     },
-    default_args={"owner": "de06-judicial", "retries": 2, "retry_delay": timedelta(seconds=30)},
+    default_args={
+        "owner": "de06-judicial",
+        "retries": 2,
+        "retry_delay": timedelta(seconds=30),
+        "execution_timeout": timedelta(minutes=50),
+    },
 )
 def qp_convictions_sync():
     @task

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class De06Error(Exception):
     """An error with a one-line message and a fix; the CLI prints it without a traceback."""
@@ -25,3 +28,15 @@ class DatabaseUnavailable(De06Error):
 
 class InputError(De06Error):
     """Bad input file or value."""
+
+
+@contextmanager
+def fail_without_retry() -> Iterator[None]:
+    """Inside an Airflow task: an :class:`InputError` (bad params or input, which a retry cannot
+    fix) fails the task at once with its one line, instead of being retried."""
+    try:
+        yield
+    except InputError as exc:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        raise AirflowFailException(exc.line()) from None

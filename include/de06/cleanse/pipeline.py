@@ -66,12 +66,20 @@ def resolve_partitions(provinces: list[str] | None) -> list[str]:
     """Partitions for a province subset (codes, names or 'none'); all 64 when empty."""
     if not provinces:
         return list(ALL_PARTITIONS)
-    from de06.identity.fields import parse_province
+    import re
 
+    from de06.domain.provinces import lookup
+
+    # "001, 031" is two provinces (an address-style reading would keep only the last)
+    items = [x.strip() for p in provinces for x in re.split(r"[,;]", str(p)) if x.strip()]
+    if not items:
+        raise InputError(
+            "the province subset holds no province", "give codes or names, or leave it empty for all"
+        )
     out, bad = [], []
-    for p in provinces:
-        code = NONE_PARTITION if str(p).strip().lower() == NONE_PARTITION else parse_province(str(p))
-        (out if code else bad).append(code or str(p))
+    for p in items:
+        code = NONE_PARTITION if p.lower() == NONE_PARTITION else lookup(p)
+        (out if code else bad).append(code or p)
     if bad:
         raise InputError(
             f"unknown province(s) in the subset: {', '.join(b[:30] for b in bad[:5])}"

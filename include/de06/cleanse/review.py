@@ -8,7 +8,6 @@ applies it. Identity data is stored unmasked in the DB and masked on display.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 from psycopg2.extras import execute_values
 
 from de06.domain.cccd import mask
+from de06.domain.masks import mask_dob
 from de06.errors import InputError
 
 if TYPE_CHECKING:
@@ -94,9 +94,18 @@ def enqueue_reviews(
 
 
 def decide(
-    conn_lltp, item_id: int, decision: str, who: str, citizen_id: int | None = None, note: str | None = None
+    conn_lltp,
+    item_id: int,
+    decision: str,
+    who: str,
+    citizen_id: int | None = None,
+    note: str | None = None,
+    replace: bool = False,
 ) -> None:
-    """Record a decision (``link`` to one of the item's candidates, or ``not_match``). Commits."""
+    """Record a decision (``link`` to one of the item's candidates, or ``not_match``). Commits.
+
+    An item already decided keeps its decision unless ``replace`` (a correction: the new decision
+    is recorded beside the old one, which stays in ``review_decision``, and the latest applies)."""
     if decision not in ("link", "not_match"):
         raise InputError(f"unknown decision {decision!r}", "use --link CITIZEN_ID or --not-match")
     with conn_lltp.cursor() as cur:
@@ -110,6 +119,24 @@ def decide(
         if status == "withdrawn":
             raise InputError(
                 f"review item {item_id} was withdrawn (its run was reverted)", "pick an open item"
+            )
+        if status == "decided" and not replace:
+            cur.execute(
+                "SELECT decision, citizen_id, decided_by, decided_at FROM review_decision"
+                " WHERE item_id = %s ORDER BY decided_at DESC LIMIT 1",
+                (item_id,),
+            )
+            prev = cur.fetchone()
+            conn_lltp.rollback()
+            what = (
+                f"{'link ' + str(prev[1]) if prev[0] == 'link' else 'not a match'} by {prev[2]}"
+                f" on {prev[3]:%Y-%m-%d}"
+                if prev
+                else "earlier"
+            )
+            raise InputError(
+                f"review item {item_id} was already decided ({what})",
+                "to correct it, decide again with --replace (the earlier decision stays on record)",
             )
         if decision == "link":
             ids = {int(c["citizen_id"]) for c in candidates}
@@ -134,26 +161,6 @@ def mask_name(name: str | None) -> str:
     if not name:
         return ""
     return " ".join(w[0] + "." for w in str(name).split() if w)
-
-
-_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
-_DIGIT = re.compile(r"\d")
-
-
-def mask_dob(text: str) -> str:
-    """A date of birth as written, every digit starred but those of its year, when a 4-digit year
-    can be told apart: '12/05/1990' -> '**/**/1990', '19900512' -> '1990****', '12051990' ->
-    '****1990', '12/5/90' -> '**/*/**' (day and month never show)."""
-    if len(text) == 8 and text.isdigit():  # compact: the year first or last
-        if _YEAR.fullmatch(text[:4]):
-            return text[:4] + "****"
-        if _YEAR.fullmatch(text[4:]):
-            return "****" + text[4:]
-    m = _YEAR.search(text)
-    if m is None:
-        return _DIGIT.sub("*", text)
-    a, b = m.span()
-    return _DIGIT.sub("*", text[:a]) + text[a:b] + _DIGIT.sub("*", text[b:])
 
 
 def mask_place(text: str | None) -> str | None:

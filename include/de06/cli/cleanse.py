@@ -197,7 +197,12 @@ def show_cmd(item_id: int, reveal: bool, reason: str | None) -> None:
 )
 @click.option("--not-match", is_flag=True, help="None of the candidates is the person.")
 @click.option("--note", help="Free-text note kept with the decision.")
-def decide_cmd(item_id: int, citizen_id: int | None, not_match: bool, note: str | None) -> None:
+@click.option(
+    "--replace", is_flag=True, help="Correct an item already decided (the old decision stays on record)."
+)
+def decide_cmd(
+    item_id: int, citizen_id: int | None, not_match: bool, note: str | None, replace: bool
+) -> None:
     """Decide an item; the next cleansing run applies it and never overrides it."""
     from de06.cleanse import review as rv
     from de06.db import connect
@@ -210,7 +215,7 @@ def decide_cmd(item_id: int, citizen_id: int | None, not_match: bool, note: str 
     conn = connect("lltp")
     try:
         linking = citizen_id is not None
-        rv.decide(conn, item_id, "link" if linking else "not_match", who(), citizen_id, note)
+        rv.decide(conn, item_id, "link" if linking else "not_match", who(), citizen_id, note, replace)
     finally:
         conn.close()
     click.echo(

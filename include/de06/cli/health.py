@@ -91,7 +91,7 @@ def drain(api_url: str | None, max_run_s: float, batch_size: int, concurrency: i
     cfg = D.Settings(batch_size=batch_size, concurrency=concurrency, max_run_s=max_run_s)
     bhxh, dancu = connect("bhxh"), connect("dancu")
     try:
-        with client_from({"api_url": api_url}) as client:
+        with client_from({"api_url": api_url}, trusted=True) as client:
             stats = D.drain(
                 bhxh, dancu, client, cfg, mode="cli", connect=lambda: (connect("bhxh"), connect("dancu"))
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from de06.errors import InputError, fail_without_retry
 from de06.health import drain as D
 from de06.health.client import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, VneidClient
 
@@ -21,48 +22,87 @@ OVERRIDABLE = frozenset(
 )
 
 
+#: Bounds of the numeric knobs (the DAG params say the same; the Variable is checked here).
+#: ``max_run_s`` and ``idle_exit_s`` stay under the tasks' 20-minute execution_timeout, so a run
+#: ends by itself and records its summary instead of being killed.
+BOUNDS: dict[str, tuple[float, float]] = {
+    "max_run_s": (1, 1080),
+    "batch_size": (1, 100_000),
+    "concurrency": (1, 64),
+    "api_batch": (0, 500),
+    "retry_base_s": (0, 60),
+    "idle_exit_s": (0, 1080),
+}
+ALLOWED_URLS_ENV = "DE06_VNEID_ALLOWED_URLS"
+CLIENT_ID_ENV, CLIENT_SECRET_ENV = "DE06_VNEID_CLIENT_ID", "DE06_VNEID_CLIENT_SECRET"
+
+
+def _checked(key: str, value: Any) -> Any:
+    if key == "quality":
+        if not isinstance(value, bool):
+            raise InputError(f"{OVERRIDES_VARIABLE}: quality must be true or false", "write a JSON boolean")
+        return value
+    lo, hi = BOUNDS[key]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+        raise InputError(
+            f"{OVERRIDES_VARIABLE}: {key} must be a number from {lo:g} to {hi:g}",
+            f"correct {key} in the Variable",
+        )
+    return value
+
+
 def with_overrides(params: dict[str, Any] | None) -> dict[str, Any]:
-    """``params`` with the known keys of the overrides Variable applied (absent Variable: unchanged)."""
+    """``params`` with the known keys of the overrides Variable applied (absent Variable: unchanged);
+    a value out of its bounds is a clear error naming the key."""
     from airflow.sdk import Variable
 
     extra = Variable.get(OVERRIDES_VARIABLE, default=None, deserialize_json=True)
     out = dict(params or {})
     if isinstance(extra, dict):
-        out.update({k: v for k, v in extra.items() if k in OVERRIDABLE})
+        with fail_without_retry():  # a retry reads the same Variable
+            out.update({k: _checked(k, v) for k, v in extra.items() if k in OVERRIDABLE})
     return out
 
 
-def api_url(override: str | None = None) -> str:
-    return override or os.environ.get(API_URL_ENV) or DEFAULT_API_URL
+def api_url(override: str | None = None, trusted: bool = False) -> str:
+    """The VNeID API base URL: the workers' ``DE06_VNEID_API_URL`` (default the local simulator).
+
+    A different URL given with a run (``api_url`` param) must be listed in
+    ``DE06_VNEID_ALLOWED_URLS`` on the workers: whoever may trigger a run must not be able to send
+    the client's secret and citizens' health entries to a host of their choosing. ``trusted``: an
+    operator on the machine (the CLI), who could set the environment anyway."""
+    configured = os.environ.get(API_URL_ENV) or DEFAULT_API_URL
+    if not override or trusted or override.rstrip("/") == configured.rstrip("/"):
+        return override or configured
+    allowed = {u.strip().rstrip("/") for u in os.environ.get(ALLOWED_URLS_ENV, "").split(",") if u.strip()}
+    if override.rstrip("/") not in allowed:
+        raise InputError(
+            "api_url is not an allowed VNeID endpoint",
+            f"leave api_url empty to use the workers' {API_URL_ENV}, or list it in {ALLOWED_URLS_ENV}",
+        )
+    return override
 
 
 def settings(params: dict[str, Any] | None) -> D.Settings:
+    """Drain settings from the declared knobs only (undeclared keys of a run's conf are ignored)."""
     p = params or {}
     cfg = D.Settings()
-    for name in (
-        "batch_size",
-        "concurrency",
-        "api_batch",
-        "max_run_s",
-        "retry_base_s",
-        "retry_cap_s",
-        "max_attempts",
-        "idle_exit_s",
-    ):
+    for name in BOUNDS:
         if p.get(name) is not None:
             setattr(cfg, name, type(getattr(cfg, name))(p[name]))
     return cfg
 
 
-def client_from(params: dict[str, Any] | None) -> VneidClient:
+def client_from(params: dict[str, Any] | None, trusted: bool = False) -> VneidClient:
+    """The API client; its credentials come from the workers' environment, never from a run's conf."""
     p = params or {}
     return VneidClient(
-        api_url(p.get("api_url")),
-        p.get("client_id") or DEFAULT_CLIENT_ID,
-        p.get("client_secret") or DEFAULT_CLIENT_SECRET,
-        timeout_s=float(p.get("timeout_s") or 5.0),
-        backoff_base_s=float(p.get("backoff_base_s") or 0.2),
-        inline_attempts=int(p.get("inline_attempts") or 1),  # transient -> re-queued, no batch stall
+        api_url(p.get("api_url"), trusted),
+        os.environ.get(CLIENT_ID_ENV) or DEFAULT_CLIENT_ID,
+        os.environ.get(CLIENT_SECRET_ENV) or DEFAULT_CLIENT_SECRET,
+        timeout_s=5.0,
+        backoff_base_s=0.2,
+        inline_attempts=1,  # transient -> re-queued, no batch stall
     )
 
 
@@ -79,8 +119,10 @@ def run_drain(mode: str, params: dict[str, Any] | None = None, run_id: str | Non
     dancu = airflow_pg("dancu")
     cfg = settings(params)
     cfg.snapshot = mode == "scheduled"  # the every-5-minutes peer drains what its tick found
+    with fail_without_retry():  # a refused api_url: retrying cannot help
+        client = client_from(params)
     try:
-        with client_from(params) as client:
+        with client:
             stats = D.drain(
                 bhxh,
                 dancu,
@@ -100,12 +142,19 @@ def run_replay(params: dict[str, Any] | None = None) -> dict:
     from de06.health import dlq
 
     p = params or {}
+    ids = [int(i) for i in p.get("item_ids") or []]
     bhxh = airflow_pg("bhxh")
     try:
-        n = dlq.replay(bhxh, item_ids=p.get("item_ids") or None, http_status=p.get("http_status"))
+        n = dlq.replay(bhxh, item_ids=ids or None, http_status=p.get("http_status"))
     finally:
         bhxh.close()
-    return {"replayed": n}
+    if ids and n == 0:
+        with fail_without_retry():
+            raise InputError(
+                f"none of the {len(set(ids))} item id(s) given is an open dead letter",
+                "list them with `de06 dlq list`; an item already replayed or delivered is not",
+            )
+    return {"replayed": n, **({"not_open": len(set(ids)) - n} if ids and n < len(set(ids)) else {})}
 
 
 #: The run's micro-batch for Great Expectations: entries it acknowledged or that arrived during it

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from de06.domain.cccd import mask as mask_id
+from de06.domain.masks import mask_dob
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,6 +63,7 @@ class Sensitive:
     ids: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
     max_words: int = 1
+    dates: set[str] = field(default_factory=set)  # dates of birth as written
 
     def add_name(self, value: str) -> None:
         v = " ".join(unicodedata.normalize("NFC", value).split())
@@ -75,6 +77,8 @@ class Sensitive:
             return mask_id(key)
         if key.casefold() in self.names:
             return initials(key)
+        if key in self.dates:
+            return mask_dob(key)
         if self.ids:
             s = _WORD.sub(lambda m: mask_id(m.group(0)) if m.group(0) in self.ids else m.group(0), s)
         if self.names:
@@ -118,6 +122,8 @@ def sensitive_values(df: pd.DataFrame, pii: dict[str, str]) -> Sensitive:
                 continue
             if kind == "id":
                 sens.ids.add(s)
+            elif kind == "dob":
+                sens.dates.add(s)
             else:
                 sens.add_name(s)
     return sens

@@ -6,7 +6,7 @@ A suite file is GX's own JSON shape (``name``, ``expectations`` with ``type``/``
 - every expectation carries ``meta.dimension`` in ``dung|du|sach|song``; ``meta.critical: true``
   makes a failure of that one expectation a breach whatever the dimension score;
 - ``meta.fail_below``: ``{dimension: score}``; a dimension scoring below it breaches the suite;
-- ``meta.pii``: ``{column: "id"|"name"}``; values of these columns are personal data and never
+- ``meta.pii``: ``{column: "id"|"name"|"dob"}``; values of these columns are personal data and never
   leave the validation (masked in every stored or returned result). On a PII column only
   row-wise expectations (``expect_column_values_*``, compound/pair uniqueness) are allowed,
   because aggregate expectations (max, min, most common value) report a raw value;
@@ -30,7 +30,7 @@ from de06.quality.dimensions import DIMENSIONS
 if TYPE_CHECKING:
     from great_expectations.core.expectation_suite import ExpectationSuite
 
-PII_KINDS = ("id", "name")
+PII_KINDS = ("id", "name", "dob")
 #: Expectation types allowed on a PII column (row-wise: they report counts, not values).
 PII_SAFE_PREFIXES = (
     "expect_column_values_to_",

@@ -164,6 +164,11 @@ def test_review_enqueue_decide_and_reveal_log(pg, capsys):
     assert main(["review", "decide", str(item), "--link", "999"]) == 1  # not a candidate
     assert "not a candidate" in capsys.readouterr().err
     assert main(["review", "decide", str(item), "--link", "102"]) == 0
+    # a second decision only as an explicit correction; the first stays on record
+    assert main(["review", "decide", str(item), "--not-match"]) == 1
+    assert "already decided (link 102 by" in capsys.readouterr().err
+    assert main(["review", "decide", str(item), "--not-match", "--replace"]) == 0
+    assert main(["review", "decide", str(item), "--link", "102", "--replace"]) == 0
     # the matcher never overrides a person's decision
     assert rv.enqueue_reviews(lltp, "qp", [rv.ReviewEntry(key, res)])[key][1] == "kept_decided"
     lltp.commit()
@@ -174,8 +179,11 @@ def test_review_enqueue_decide_and_reveal_log(pg, capsys):
             "SELECT count(*) FROM review_reveal WHERE item_id = %s AND reason = 'test audit'", (item,)
         )
         assert cur.fetchone()[0] == 1
-        cur.execute("SELECT decision, citizen_id FROM review_decision WHERE item_id = %s", (item,))
-        assert cur.fetchall() == [("link", 102)]
+        cur.execute(
+            "SELECT decision, citizen_id FROM review_decision WHERE item_id = %s ORDER BY decision_id",
+            (item,),
+        )
+        assert cur.fetchall() == [("link", 102), ("not_match", None), ("link", 102)]
 
 
 def test_enqueue_reviews_inserts_refreshes_and_keeps_decided_in_one_call(pg):

@@ -12,6 +12,10 @@ pytestmark = pytest.mark.unit
 def test_subset_by_code_name_and_none_in_partition_order():
     assert resolve_partitions(["none", "Hà Nội", "079", "001"]) == ["001", "079", "none"]
     assert resolve_partitions(None) == list(ALL_PARTITIONS) and len(ALL_PARTITIONS) == 64
+    # one item holding several provinces is several provinces, not the last one only
+    assert resolve_partitions(["001, 031", "Hà Nội; Hải Phòng"]) == ["001", "031"]
+    with pytest.raises(InputError, match="holds no province"):
+        resolve_partitions([" , "])
 
 
 def test_unknown_provinces_are_named_without_echoing_a_whole_input():
@@ -20,3 +24,11 @@ def test_unknown_provinces_are_named_without_echoing_a_whole_input():
     msg = str(err.value)
     assert "x" * 30 in msg and "x" * 31 not in msg and "Atlantis" in msg and "and 1 more" in msg
     assert len(msg) < 300 and "fix: use 3-digit codes" in msg
+
+
+def test_bad_params_fail_the_task_without_retries():
+    from airflow.sdk.exceptions import AirflowFailException
+    from de06.cleanse import tasks
+
+    with pytest.raises(AirflowFailException, match="dry_run must be true or false"):
+        tasks.start("run-key", {"dry_run": "false"})  # a string would have meant True

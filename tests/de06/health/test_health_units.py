@@ -57,3 +57,34 @@ def test_idempotency_key_is_stable_and_content_sensitive():
     assert d.idempotency_key != keys[0]
     assert {x.entry_type for x in mapping.drafts(env)} == {"visit", "reappointment"}
     assert "ho_ten" not in str(mapping.drafts(env)[0].payload)
+
+
+def test_a_run_cannot_send_health_data_to_an_endpoint_of_its_choosing(monkeypatch):
+    from de06.errors import InputError
+    from de06.health.tasks import api_url, client_from
+
+    monkeypatch.setenv("DE06_VNEID_API_URL", "https://vneid.internal/api")
+    monkeypatch.delenv("DE06_VNEID_ALLOWED_URLS", raising=False)
+    assert api_url(None) == "https://vneid.internal/api"
+    assert api_url("https://vneid.internal/api/") == "https://vneid.internal/api/"  # the configured one
+    with pytest.raises(InputError, match="not an allowed VNeID endpoint"):
+        api_url("https://attacker.example")
+    assert api_url("https://attacker.example", trusted=True) == "https://attacker.example"  # the CLI
+    monkeypatch.setenv("DE06_VNEID_ALLOWED_URLS", "https://standby.internal/api, https://dr.internal")
+    assert api_url("https://dr.internal") == "https://dr.internal"
+    # credentials come from the workers' environment, never from a run's conf
+    monkeypatch.setenv("DE06_VNEID_CLIENT_SECRET", "from-env")
+    with client_from({"client_secret": "from-conf", "api_url": None}) as client:
+        assert client.client_secret == "from-env"
+
+
+def test_overrides_variable_values_are_bounded():
+    from de06.errors import InputError
+    from de06.health.tasks import _checked, settings
+
+    assert _checked("concurrency", 8) == 8 and _checked("quality", False) is False
+    for key, bad in (("concurrency", 0), ("max_run_s", 5000), ("quality", "false"), ("batch_size", True)):
+        with pytest.raises(InputError, match=key):
+            _checked(key, bad)
+    # undeclared keys of a run's conf do not reach the drain
+    assert settings({"max_attempts": 1, "concurrency": 3}).max_attempts == settings({}).max_attempts

@@ -48,6 +48,14 @@ def test_scrub_masks_values_inside_text_and_drops_samples():
 
 
 @pytest.mark.unit
+def test_scrub_masks_a_date_of_birth_to_its_year():
+    df = pd.DataFrame({"dob_text": ["12/05/1990", "19851231"]})
+    sens = masking.sensitive_values(df, {"dob_text": "dob"})
+    out = masking.scrub({"observed_value": "12/05/1990", "x": ["19851231", "1990"]}, sens)
+    assert out == {"observed_value": "**/**/1990", "x": ["1985****", "1990"]}
+
+
+@pytest.mark.unit
 def test_scrub_leaves_non_personal_text_alone():
     sens = masking.sensitive_values(pd.DataFrame({"n": ["An"]}), {"n": "name"})
     s = {"kwargs": {"regex": "^\\d{12}$", "column": "cccd"}, "time": "20261125T042644.633862Z"}

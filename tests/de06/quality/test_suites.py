@@ -59,20 +59,30 @@ def test_untagged_expectation_refused(tmp_path):
 
 
 @pytest.mark.unit
-def test_aggregate_on_personal_column_refused(tmp_path):
+@pytest.mark.parametrize(("column", "kind"), [("cccd", "id"), ("dob_text", "dob")])
+def test_aggregate_on_personal_column_refused(tmp_path, column, kind):
     body = {
         "name": "y",
-        "meta": {"fail_below": {"dung": 90}, "pii": {"cccd": "id"}},
+        "meta": {"fail_below": {"dung": 90}, "pii": {column: kind}},
         "expectations": [
             {
                 "type": "expect_column_max_to_be_between",
-                "kwargs": {"column": "cccd"},
+                "kwargs": {"column": column},
                 "meta": {"dimension": "dung"},
             }
         ],
     }
     with pytest.raises(ConfigError, match="raw values"):
         suites.parse_suite(body, _write(tmp_path, "y", body))
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("dataset", "column"),
+    [("judicial_raw", "dob_text"), ("military_batch", "dob_text"), ("population_extract", "dob")],
+)
+def test_dates_of_birth_are_declared_personal(dataset, column):
+    assert suites.load_suite(dataset).pii[column] == "dob"
 
 
 @pytest.mark.unit
