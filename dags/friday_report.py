@@ -62,8 +62,11 @@ def friday_report():
 
         when = logical_date or getattr(dag_run, "run_after", None) or pendulum.now(LOCAL_TZ)
         report_date = pendulum.instance(when).in_timezone(LOCAL_TZ).date().isoformat()
+        # a scheduled run reports this week: no falling back to an old letter or the sample
+        scheduled = str(getattr(dag_run, "run_type", "")).lower().endswith("scheduled")
+        fresh_since = pendulum.instance(when).subtract(days=6).timestamp() if scheduled else None
         try:
-            path = friday.pick_input(params.get("tsv_path"))
+            path = friday.pick_input(params.get("tsv_path"), fresh_since=fresh_since)
         except InputError as exc:  # a retry cannot fix a missing file
             raise AirflowFailException(exc.line()) from None
         return {"path": str(path), "report_date": report_date, "out_dir": str(friday.report_dir(report_date))}

@@ -38,7 +38,11 @@ def report_dir(report_date: str) -> Path:
     return d
 
 
-def pick_input(path: str | None = None) -> Path:
+def pick_input(path: str | None = None, fresh_since: float | None = None) -> Path:
+    """The TSV to report on: ``path`` when given; else the newest ``*.tsv`` in the inbox; else the
+    packaged sample — unless ``fresh_since`` (a POSIX time; the scheduled Friday run passes the
+    start of the report's week) asks for this week's letter: then an empty inbox or a newest file
+    older than that is an error, never last week's figures or the sample presented as this week's."""
     if path:
         p = Path(path).expanduser()
         if not p.is_file():
@@ -48,6 +52,17 @@ def pick_input(path: str | None = None) -> Path:
             )
         return p
     tsvs = sorted(inbox_dir().glob("*.tsv"), key=lambda f: (f.stat().st_mtime, f.name))
+    if fresh_since is not None:
+        if not tsvs:
+            raise InputError(
+                f"no province status TSV in {inbox_dir()} for this week's report",
+                "put the week's letter (TSV) there and clear the task, or trigger with tsv_path",
+            )
+        if tsvs[-1].stat().st_mtime < fresh_since:
+            raise InputError(
+                f"the newest TSV in {inbox_dir()} ({tsvs[-1].name}) is older than this week",
+                "put this week's letter there and clear the task, or trigger with tsv_path",
+            )
     return tsvs[-1] if tsvs else SAMPLE
 
 

@@ -28,6 +28,17 @@ def test_pick_input_prefers_param_then_newest_inbox_file_then_sample(tmp_path, m
     assert friday.pick_input(str(FIX / "clean_week38.tsv")) == FIX / "clean_week38.tsv"
     with pytest.raises(InputError, match="not found"):
         friday.pick_input(str(tmp_path / "absent.tsv"))
+    # a scheduled run wants this week's letter: last week's file is not presented as this week's
+    assert friday.pick_input(None, fresh_since=t - 50) == new
+    os.utime(new, (t - 8 * 86400, t - 8 * 86400))
+    os.utime(old, (t - 9 * 86400, t - 9 * 86400))
+    with pytest.raises(InputError, match="older than this week"):
+        friday.pick_input(None, fresh_since=t - 6 * 86400)
+    old.unlink()
+    new.unlink()
+    with pytest.raises(InputError, match="no province status TSV"):
+        friday.pick_input(None, fresh_since=t - 6 * 86400)
+    assert friday.pick_input(None) == friday.SAMPLE  # by hand (the demo): the sample still serves
 
 
 @pytest.mark.postgres
