@@ -143,6 +143,7 @@ def test_refused_without_a_valid_session(server):
         r = httpx.get(server.base + path, timeout=10)
         assert r.status_code == 401, (path, r.status_code)
         assert "province_status" not in r.text
+        assert r.headers["cache-control"] == "no-store, private"
     forged = httpx.get(server.base + "/de06-quality/", cookies={"_token": "not.a.jwt"}, timeout=10)
     assert forged.status_code == 403
     page = httpx.get(server.base + "/de06-quality/", headers={"Accept": "text/html"}, timeout=10)
@@ -178,6 +179,15 @@ def test_served_with_an_airflow_token(server):
         server.base + "/de06-quality/docs/..%2F..%2F..%2F..%2Fetc%2Fpasswd", headers=h, timeout=10
     )
     assert escape.status_code == 404
+    assert httpx.get(server.base + "/de06-quality/docs/a%00b", headers=h, timeout=10).status_code == 404
+    # never cached (results ride on a login cookie); Data Docs pages may not run scripts
+    for r in (index, run, card, docs, page, escape):
+        assert (
+            r.headers["cache-control"] == "no-store, private"
+            and r.headers["x-content-type-options"] == "nosniff"
+        )
+    assert "script-src 'none'" in page.headers["content-security-policy"]
+    assert "result_path" not in run.json()[0] and "report_path" not in run.json()[0]  # server paths
     plugins = httpx.get(server.base + "/api/v2/plugins", headers=h, timeout=10).json()["plugins"]
     views = [v for p in plugins if p["name"] == "de06_quality" for v in p["external_views"]]
     assert {v["destination"] for v in views} == {"nav", "dag_run"}

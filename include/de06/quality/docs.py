@@ -11,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -109,9 +109,15 @@ def offline_html(text: str) -> str:
     return stripped.replace("</head>", OFFLINE_CSS + "</head>", 1)
 
 
-def offline_index() -> str:
+def run_dag(run_name: str) -> str:
+    """The DAG id of a validation page's run folder (``<dag_id>.<run_id>``, runner.validate_*)."""
+    return run_name.split(".", 1)[0]
+
+
+def offline_index(may_read: Callable[[str], bool] | None = None) -> str:
     """An index of the Data Docs pages that needs no JavaScript (GX's own index fills its table
-    with a CDN-hosted script, so it is empty on an air-gapped network)."""
+    with a CDN-hosted script, so it is empty on an air-gapped network). ``may_read(dag_id)``:
+    only the runs of the DAGs the viewer may read are listed."""
     import html
 
     root = paths.docs_dir()
@@ -119,6 +125,8 @@ def offline_index() -> str:
     rows = []
     for p in pages:
         suite, run, when, batch = p.relative_to(root).parts[1:5]
+        if may_read is not None and not may_read(run_dag(run)):
+            continue
         rows.append(
             f"<tr><td>{html.escape(suite)}</td><td>{html.escape(run)}</td><td>{html.escape(when)}</td>"
             f'<td><a href="{html.escape(p.relative_to(root).as_posix())}">{html.escape(batch[:-5])}</a></td>'

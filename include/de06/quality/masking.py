@@ -43,7 +43,9 @@ RESULT_FORMAT: dict[str, Any] = {
     "include_unexpected_rows": False,
     "return_unexpected_index_query": False,
 }
-_DIGITS = re.compile(r"(?<![\w*])\d{9,12}(?![\w*])")
+#: Any run of 9-12 digits (a CMND or CCCD, also inside run ids such as ``recheck_079201001234``)
+#: and anything shaped like a BHYT card number (2 letters, 13 digits).
+_DIGITS = re.compile(r"(?<![0-9*])\d{9,12}(?![0-9*])|(?<![A-Za-z0-9*])[A-Z]{2}\d{13}(?![0-9*])")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _PUNCT = "'\"`‘’“”()[]{}<>,.;:!?"
 

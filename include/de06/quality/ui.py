@@ -10,8 +10,10 @@ Pages (all behind Airflow's login):
 Authentication: the JWT the api-server issues (``Authorization: Bearer`` or the ``_token`` cookie
 set by the UI login) is validated by Airflow's own auth manager
 (:meth:`BaseAuthManager.get_user_from_token`); without a valid token a page answers 401 with a
-link to the login page, a token the manager rejects answers 403. ``/run`` also asks the auth
-manager whether the user may read that DAG's runs.
+link to the login page, a token the manager rejects answers 403. Every page shows only the runs of
+the DAGs the auth manager lets the user read (``/run``, ``/api/run`` and a Data Docs run page
+answer 403 otherwise; ``/`` and the Data Docs index leave the others out). Answers are never
+cached (``Cache-Control: no-store``), and Data Docs pages may not run scripts (CSP).
 """
 
 from __future__ import annotations
@@ -152,18 +154,50 @@ def results_table(rows: list[dict[str, Any]], *, show_run: bool) -> str:
 
 def _safe_file(root: Path, rel: str) -> Path:
     root = root.resolve()
-    target = (root / (rel or "index.html")).resolve()
-    if target.is_dir():
-        target = target / "index.html"
-    if root not in target.parents and target != root:
-        raise HTTPException(status_code=404, detail="Not found")
-    if not target.is_file():
+    try:
+        target = (root / (rel or "index.html")).resolve()
+        if target.is_dir():
+            target = (target / "index.html").resolve()  # a symlinked index.html is resolved too
+        inside = root in target.parents and target.is_file()
+    except (ValueError, OSError):  # a NUL byte, a name too long
+        inside = False
+    if not inside:
         raise HTTPException(status_code=404, detail="Not found")
     return target
 
 
+#: On every answer: pages carry data-quality results and ride on a login cookie, so no browser or
+#: proxy keeps them; Data Docs pages (GX's HTML, served on Airflow's origin) may not run scripts.
+NO_STORE = {
+    "Cache-Control": "no-store, private",
+    "Vary": "Cookie, Authorization",
+    "X-Content-Type-Options": "nosniff",
+}
+DOCS_CSP = "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+
+
+class _Readable:
+    """Which DAGs' runs a user may read, asked of the auth manager once per DAG per request."""
+
+    def __init__(self, user: Any):
+        self.user, self.seen = user, {}
+
+    def __call__(self, dag_id: str) -> bool:
+        if dag_id not in self.seen:
+            self.seen[dag_id] = _may_read_runs(self.user, dag_id)
+        return self.seen[dag_id]
+
+
 def create_app() -> FastAPI:
     app = FastAPI(title="de06 data quality", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.update(NO_STORE)
+        if request.url.path.rstrip("/").endswith("/docs") or "/docs/" in request.url.path:
+            response.headers["Content-Security-Policy"] = DOCS_CSP
+        return response
 
     @app.exception_handler(HTTPException)
     async def _refused(request: Request, exc: HTTPException):
@@ -177,7 +211,10 @@ def create_app() -> FastAPI:
     def index(user: UserDep) -> str:
         from de06.quality import store
 
-        rows = sorted(store.recent_results(1), key=lambda r: r["dataset"])
+        readable = _Readable(user)
+        rows = [
+            r for r in sorted(store.recent_results(1), key=lambda r: r["dataset"]) if readable(r["dag_id"])
+        ]
         body = (
             "<p>Latest validation of each dataset. Scores 0-100: đúng (correct), đủ (complete), "
             "sạch (clean), sống (live); red = below the suite's threshold.</p>"
@@ -206,6 +243,8 @@ def create_app() -> FastAPI:
         rows = store.results_for_run(dag_id, run_id)
         for r in rows:
             r["created_at"] = r["created_at"].isoformat()
+            for k in ("result_path", "report_path"):  # the server's own paths stay on the server
+                r.pop(k, None)
         return rows
 
     @app.get("/scorecard/{rel:path}")
@@ -222,10 +261,14 @@ def create_app() -> FastAPI:
     @app.get("/docs/{rel:path}")
     def docs_file(rel: str, user: UserDep) -> Response:
         from de06.quality import paths
-        from de06.quality.docs import offline_html, offline_index
+        from de06.quality.docs import offline_html, offline_index, run_dag
 
+        readable = _Readable(user)
         if rel in ("", "index.html"):
-            return HTMLResponse(offline_index())
+            return HTMLResponse(offline_index(readable))
+        parts = rel.split("/")
+        if parts[0] == "validations" and len(parts) > 2 and not readable(run_dag(parts[2])):
+            raise HTTPException(status_code=403, detail="Not allowed to read runs of this DAG")
         target = _safe_file(paths.docs_dir(), rel)
         if target.suffix == ".html":
             return HTMLResponse(offline_html(target.read_text(encoding="utf-8")))

@@ -76,3 +76,28 @@ def test_docs_page_served_without_third_party_requests():
     out = offline_html(page)
     assert "unpkg.com" not in out and "jquery" not in out and "logo.png" not in out
     assert "favicon.ico" in out and "<td>17</td>" in out and "<style>" in out
+
+
+@pytest.mark.unit
+def test_catch_all_masks_ids_inside_run_ids_and_bhyt_numbers():
+    sens = masking.Sensitive()
+    assert masking.scrub("recheck_079201001234", sens) == "recheck_079*******34"
+    assert "4790123456789" not in masking.scrub("card DN4790123456789 refused", sens)
+    # timestamps and short numbers stay readable
+    assert masking.scrub("manual__2026-12-04T13:36:12+00:00 rows=120000", sens) == (
+        "manual__2026-12-04T13:36:12+00:00 rows=120000"
+    )
+
+
+@pytest.mark.unit
+def test_docs_index_lists_only_readable_dags(tmp_path, monkeypatch):
+    from de06.quality import docs, paths
+
+    monkeypatch.setattr(paths, "docs_dir", lambda: tmp_path)
+    for dag in ("lltp_cleanse", "friday_report"):
+        page = tmp_path / "validations" / "suite" / f"{dag}.manual__1" / "20261204T000000Z" / "t.html"
+        page.parent.mkdir(parents=True)
+        page.write_text("<html></html>")
+    shown = docs.offline_index(lambda dag_id: dag_id != "friday_report")
+    assert "lltp_cleanse.manual__1" in shown and "friday_report" not in shown
+    assert "friday_report.manual__1" in docs.offline_index()
