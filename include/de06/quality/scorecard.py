@@ -70,7 +70,7 @@ def _plot_trend(dataset: str, rows: list[dict[str, Any]], out: Path) -> None:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.25))
     fig.tight_layout()
-    fig.savefig(out)
+    fig.savefig(out, format="png")
     plt.close(fig)
 
 
@@ -96,7 +96,7 @@ def _plot_latest(latest: dict[str, dict[str, Any]], out: Path) -> None:
     ax.legend(fontsize=7, ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.22))
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
-    fig.savefig(out)
+    fig.savefig(out, format="png")
     plt.close(fig)
 
 
@@ -180,15 +180,27 @@ dimensions. Red = below the suite's threshold. Generated {generated:%Y-%m-%d %H:
 
 def build(per_dataset: int = 20, out_dir: Path | None = None) -> Path:
     """Write the scorecard (HTML + PNGs) and return the path of ``index.html``."""
+    import fcntl
+    import os
+
     out = out_dir or paths.scorecard_dir()
     out.mkdir(parents=True, exist_ok=True)
-    groups = group_by_dataset(store.recent_results(per_dataset))
-    for dataset, rows in groups.items():
-        _plot_trend(dataset, rows, out / f"trend_{paths.safe_name(dataset)}.png")
-    if groups:
-        _plot_latest({d: rows[-1] for d, rows in groups.items()}, out / "latest.png")
-    index = out / "index.html"
-    tmp = index.with_suffix(".html.tmp")
-    tmp.write_text(render_html(groups, datetime.now(UTC)), encoding="utf-8")
-    tmp.replace(index)
-    return index
+    # one build at a time (the UI rebuilds on a page view, a DAG may build too); every file is
+    # written beside its final name and renamed into place, so a reader never gets half a chart
+    with open(out / ".build.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        groups = group_by_dataset(store.recent_results(per_dataset))
+        tag = f".{os.getpid()}.tmp"
+
+        def place(name: str, write) -> None:
+            tmp = out / (name + tag)
+            write(tmp)
+            tmp.replace(out / name)
+
+        for dataset, rows in groups.items():
+            place(f"trend_{paths.safe_name(dataset)}.png", lambda t, d=dataset, r=rows: _plot_trend(d, r, t))
+        if groups:
+            place("latest.png", lambda t: _plot_latest({d: rows[-1] for d, rows in groups.items()}, t))
+        html_text = render_html(groups, datetime.now(UTC))
+        place("index.html", lambda t: t.write_text(html_text, encoding="utf-8"))
+    return out / "index.html"
