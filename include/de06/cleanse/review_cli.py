@@ -15,11 +15,11 @@ def list_items(province: str | None, source: str | None, status: str, limit: int
     from de06.identity.fields import parse_province
 
     code = None
-    if province:
-        code = parse_province(province)
+    if province is not None:
+        code = parse_province(province) if province.strip() else None
         if code is None:
             raise InputError(
-                f"unknown province {province!r}", "use a 3-digit code (001..096) or a province name"
+                f"unknown province {province[:30]!r}", "use a 3-digit code (001..096) or a province name"
             )
     conn = connect("lltp")
     try:
@@ -46,6 +46,10 @@ def list_items(province: str | None, source: str | None, status: str, limit: int
 def show_item(item_id: int, reveal: bool, reason: str | None, who: str) -> str:
     from de06.db import connect
 
+    if reason is not None and not reveal:
+        raise InputError(
+            "--reason is only for --reveal", "add --reveal, or drop --reason for the masked view"
+        )
     if reveal and not (reason or "").strip():
         raise InputError(
             "--reveal needs --reason", 'say why, e.g. --reveal --reason "citizen complaint 2024-117"'

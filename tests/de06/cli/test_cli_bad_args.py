@@ -68,6 +68,8 @@ def test_out_of_range_numbers_are_usage_errors(migrated, capsys, args):
         (["review", "decide", "999999999", "--link", "0", "--not-match"], "exactly one of"),
         (["dlq", "replay", "--item", "999999999"], "are not open dead letters"),
         (["certificate", "preview", "--citizen", "009798024"], "look like an old CMND number"),
+        (["review", "list", "--province", ""], "unknown province ''"),
+        (["review", "show", "1", "--reason", "audit"], "--reason is only for --reveal"),
         (["certificate", "preview", "--citizen", "٩٧٩٨٠٢٤"], "neither a 12-digit personal ID"),
     ],
     ids=lambda a: " ".join(a[:2]) if isinstance(a, list) else None,
