@@ -7,8 +7,10 @@ from functools import lru_cache
 from de06.domain import provinces
 from de06.identity.text import fold
 
-_MALE = {"m", "nam", "male", "trai", "nam gioi", "ong", "0"}
-_FEMALE = {"f", "nu", "female", "gai", "nu gioi", "ba", "1"}
+#: "1"/"2" are the QĐ 130 GIOI_TINH codes (1 male, 2 female; 3 undetermined stays unknown), as
+#: clinics and the records offices' systems write them (clinic_xml.md section 5)
+_MALE = {"m", "nam", "male", "trai", "nam gioi", "ong", "1"}
+_FEMALE = {"f", "nu", "female", "gai", "nu gioi", "ba", "2"}
 
 
 @lru_cache(maxsize=10_000)

@@ -18,6 +18,13 @@ FAMILY_NAMES = frozenset(
     "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh dao trinh truong lam "
     "mai luong ha cao ta doan phung trieu kieu thai to quach chau luu vuong nong lo quang cam tong".split()
 )
+#: Family names of ethnic minorities and rarer Kinh ones (identity.md §5), written in Vietnamese
+#: order: a name that starts with one is never taken for Western order ("Vi Thị Mai" is family Vi,
+#: given Mai, though Mai is a family name too).
+OTHER_FAMILY_NAMES = frozenset(
+    "lo luong quang cam tong ca lu vi deo sam nong luc ma be giang vang sung thao mua hang lau vu "
+    "trang sinh thach danh nghiem khuc khong".split()
+)
 #: Regional readings of one surname: different strings in law, scored as a weak match only.
 REGIONAL_PAIRS = frozenset({frozenset({"hoang", "huynh"}), frozenset({"vu", "vo"})})
 MIDDLE_MARKERS = frozenset({"thi", "van"})
@@ -57,6 +64,7 @@ def split_name(raw: str | None) -> NameParts | None:
         len(words) >= 2
         and folded[-1] in FAMILY_NAMES
         and folded[0] not in FAMILY_NAMES
+        and folded[0] not in OTHER_FAMILY_NAMES
         and not compound_first
     ):
         # Western order: given [middle] family -> family [middle] given

@@ -58,6 +58,8 @@ def test_unicode_names_not_flagged_legacy(raw):
         ("Tôn Nữ Minh Châu", "Tôn Nữ", "Minh", "Châu"),
         ("Trần Thị Ngọc Ánh", "Trần", "Thị Ngọc", "Ánh"),
         ("Lan Thi Nguyen", "Nguyen", "Thi", "Lan"),  # Western order restored
+        ("Vi Thị Mai", "Vi", "Thị", "Mai"),  # a Tày/Thái family name first: already in order
+        ("Sùng A Mai", "Sùng", "A", "Mai"),  # Hmông
         ("Âu Dương Phong", "Âu Dương", "", "Phong"),
     ],
 )
@@ -142,6 +144,8 @@ def test_hamming1():
 
 
 def test_sex_and_province_free_text():
+    # QĐ 130 codes: 1 male, 2 female, 3 undetermined
+    assert [parse_sex(s) for s in ("1", "2", "3", "0")] == ["M", "F", None, None]
     assert [parse_sex(s) for s in ("Nam", "Nữ", "nu", "M", "F", "nam giới", "?")] == [
         "M",
         "F",
