@@ -6,6 +6,7 @@ Structure (identity.md section 1): PPP (birth-registration province, or country 
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass
 
@@ -52,10 +53,14 @@ def parse(number: str) -> CccdParts | None:
     )
 
 
-def check(number: str, *, birth_year: int | None = None, sex: str | None = None) -> list[str]:
+def check(
+    number: str, *, birth_year: int | None = None, sex: str | None = None, this_year: int | None = None
+) -> list[str]:
     """Structure problems of ``number`` against the person's birth year and sex ([] when it agrees).
 
-    The place code is the birth-*registration* province and is never compared with residence.
+    The place code is the birth-*registration* province and is never compared with residence. A
+    birth year after ``this_year`` (default: the current year) is a problem by itself
+    (identity.md section 1: the year is not in the future).
     """
     parts = parse(number)
     if parts is None:
@@ -63,6 +68,8 @@ def check(number: str, *, birth_year: int | None = None, sex: str | None = None)
             return ["not_12_digits"]
         return ["unknown_place_code"]
     problems = []
+    if parts.birth_year > (this_year or _dt.date.today().year):
+        problems.append("birth_year_in_future")
     if birth_year is not None and parts.birth_year != birth_year:
         problems.append("birth_year_mismatch")
     if sex is not None and parts.sex != sex:

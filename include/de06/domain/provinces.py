@@ -117,7 +117,7 @@ def fold(text: str) -> str:
     """Diacritic-free, lower-case key: NFD, drop combining marks, đ->d, collapse spaces/punct."""
     t = unicodedata.normalize("NFD", text or "")
     t = "".join(c for c in t if unicodedata.category(c) != "Mn")
-    t = t.replace("đ", "d").replace("Đ", "D").replace("Ð", "D").lower()
+    t = t.replace("đ", "d").replace("Đ", "D").replace("Ð", "D").replace("ð", "d").lower()
     t = re.sub(r"[\s\-–—_.,']+", " ", t).strip()
     return t
 

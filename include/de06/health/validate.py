@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from de06.domain import cccd
 from de06.health import layout as L
@@ -158,7 +159,12 @@ def check_xml1(r: dict[str, str], what: str, today: date) -> None:
             if parse_time(tu, what=f"{what}.GT_THE_TU") > parse_time(den, what=f"{what}.GT_THE_DEN"):
                 raise Rejected(f"{what}: GT_THE_TU is after GT_THE_DEN")
     # money
-    if int(float(r["T_BHTT"])) != int(float(r["T_TONGCHI_BH"])) - int(float(r["T_BNCCT"])):
+    # in decimal: 100.5 - 0.6 is 99.9 (whole-number truncation refused such a visit)
+    try:
+        paid, total, own = (Decimal(r[k].strip()) for k in ("T_BHTT", "T_TONGCHI_BH", "T_BNCCT"))
+    except (InvalidOperation, AttributeError):
+        raise Rejected(f"{what}: T_BHTT, T_TONGCHI_BH and T_BNCCT must be numbers") from None
+    if paid != total - own:
         raise Rejected(f"{what}: T_BHTT != T_TONGCHI_BH - T_BNCCT")
 
 

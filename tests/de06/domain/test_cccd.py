@@ -41,6 +41,9 @@ def test_check_reports_each_disagreement():
     assert cccd.check(n, birth_year=1990, sex="F") == ["birth_year_mismatch", "sex_mismatch"]
     assert cccd.check("12345", birth_year=1989) == ["not_12_digits"]
     assert cccd.check("003089012345") == ["unknown_place_code"]
+    # a birth year after this year is wrong by itself (century digit 2 and 99: 2099)
+    assert cccd.check("001299012345", this_year=2026) == ["birth_year_in_future"]
+    assert cccd.check(cccd.build("001", 2026, "F", 7), birth_year=2026, this_year=2026) == []
 
 
 def test_century_digit_out_of_range():

@@ -37,4 +37,5 @@ def test_lookup_refuses_ambiguous_unknown_or_former(text):
 
 def test_fold_is_diacritic_free_and_maps_d_stroke():
     assert provinces.fold("Đắk  Lắk") == "dak lak"
+    assert provinces.lookup("ðà nẵng") == provinces.lookup("Đà Nẵng") is not None  # look-alike ð
     assert provinces.fold("Nguyễn Thị Ánh") == "nguyen thi anh"

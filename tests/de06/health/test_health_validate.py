@@ -155,3 +155,13 @@ def test_cli_validate_exit_codes(tmp_path):
     good.write_bytes(EXAMPLE)
     assert _cli(str(good), "--json").returncode == 0
     assert _cli(str(good), str(tmp_path / "missing.xml"), "--json").returncode == 2
+
+
+def test_money_adds_up_in_decimals():
+    env = EXAMPLE
+    for old, new in (("<T_TONGCHI_BH>0", "<T_TONGCHI_BH>100.5"), ("<T_BNCCT>0", "<T_BNCCT>0.6")):
+        env = _swap_inner(env, "XML1", old, new)
+    ok = check_submission(_swap_inner(env, "XML1", "<T_BHTT>0", "<T_BHTT>99.9"), today=date(2025, 1, 1))
+    assert (ok.outcome, ok.reason) == ("accepted", None)  # whole-number truncation refused it
+    off = check_submission(_swap_inner(env, "XML1", "<T_BHTT>0", "<T_BHTT>99.8"), today=date(2025, 1, 1))
+    assert off.outcome == "rejected" and "T_BHTT != T_TONGCHI_BH - T_BNCCT" in off.reason
