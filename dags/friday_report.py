@@ -56,8 +56,7 @@ def friday_report():
     @task
     def pick_input(params=None, logical_date=None, dag_run=None) -> dict:
         """Which TSV, which report date (local), which folder."""
-        from airflow.sdk.exceptions import AirflowFailException
-        from de06.errors import InputError
+        from de06.errors import fail_without_retry
         from de06.report import friday
 
         when = logical_date or getattr(dag_run, "run_after", None) or pendulum.now(LOCAL_TZ)
@@ -65,10 +64,8 @@ def friday_report():
         # a scheduled run reports this week: no falling back to an old letter or the sample
         scheduled = str(getattr(dag_run, "run_type", "")).lower().endswith("scheduled")
         fresh_since = pendulum.instance(when).subtract(days=6).timestamp() if scheduled else None
-        try:
+        with fail_without_retry():  # a retry cannot fix a missing file
             path = friday.pick_input(params.get("tsv_path"), fresh_since=fresh_since)
-        except InputError as exc:  # a retry cannot fix a missing file
-            raise AirflowFailException(exc.line()) from None
         return {"path": str(path), "report_date": report_date, "out_dir": str(friday.report_dir(report_date))}
 
     @task

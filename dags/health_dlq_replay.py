@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from airflow.sdk import Param, dag, task
 from de06.alerts import failure_notifier
+from de06.health import knobs
 
 
 @dag(
@@ -32,7 +33,7 @@ from de06.alerts import failure_notifier
         ),
         "http_status": Param(None, type=["null", "integer"], minimum=400, maximum=599),
         "api_url": Param(None, type=["null", "string"]),
-        "max_run_s": Param(120, type="number", minimum=1, maximum=1080),
+        "max_run_s": knobs.param("max_run_s", 120),
     },
     default_args={
         "owner": "de06-health",

@@ -37,6 +37,7 @@ from datetime import timedelta
 
 from airflow.sdk import Asset, AssetWatcher, Param, dag, task
 from de06.alerts import failure_notifier
+from de06.health import knobs
 from de06.health.trigger import HealthWorkTrigger
 
 health_work = Asset(
@@ -61,12 +62,12 @@ health_work = Asset(
     tags=["health", "bhxh", "vneid", "event-driven"],
     params={
         "api_url": Param(None, type=["null", "string"]),
-        "max_run_s": Param(300, type="number", minimum=1, maximum=1080),
-        "batch_size": Param(200, type="integer", minimum=1),
-        "concurrency": Param(8, type="integer", minimum=1, maximum=64),
-        "api_batch": Param(100, type="integer", minimum=0, maximum=500),
-        "retry_base_s": Param(1.0, type="number", minimum=0),
-        "idle_exit_s": Param(5.0, type="number", minimum=0, maximum=1080),
+        "max_run_s": knobs.param("max_run_s", 300),
+        "batch_size": knobs.param("batch_size", 200),
+        "concurrency": knobs.param("concurrency", 8),
+        "api_batch": knobs.param("api_batch", 100),
+        "retry_base_s": knobs.param("retry_base_s", 1.0),
+        "idle_exit_s": knobs.param("idle_exit_s", 5.0),
         "quality": Param(True, type="boolean"),
     },
     default_args={

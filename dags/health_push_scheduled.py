@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from airflow.sdk import Param, dag, task
 from de06.alerts import failure_notifier
+from de06.health import knobs
 
 
 @dag(
@@ -26,7 +27,7 @@ from de06.alerts import failure_notifier
     tags=["health", "bhxh", "vneid", "scheduled"],
     params={
         "api_url": Param(None, type=["null", "string"]),
-        "max_run_s": Param(240, type="number", minimum=1, maximum=1080),
+        "max_run_s": knobs.param("max_run_s", 240),
     },
     default_args={
         "owner": "de06-health",

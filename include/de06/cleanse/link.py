@@ -34,12 +34,11 @@ def check_records(records: list[dict]) -> None:
         raise InputError(
             f"records file has rows without record_id (first: row {blank})", "give every row a record_id"
         )
-    seen: set[str] = set()
-    dup = [k for k in (r["record_id"] for r in records) if k in seen or seen.add(k)]
-    if dup:
+    counts = Counter(r["record_id"] for r in records)
+    if len(counts) < len(records):
         raise InputError(
-            f"records file has duplicated record_id values ({len(dup)} extra)",
-            f"make record_id unique, e.g. {sorted(set(dup))[0]}",
+            f"records file has duplicated record_id values ({len(records) - len(counts)} extra)",
+            f"make record_id unique, e.g. {min(k for k, n in counts.items() if n > 1)}",
         )
 
 

@@ -110,6 +110,8 @@ def start_run(
     population's name-key term frequencies on it once (all partitions use the same). Commits."""
     if mode not in MODES:
         raise InputError(f"unknown mode {mode!r}", "use full or incremental")
+    if not isinstance(dry_run, bool):  # "false" from a conf would mean True
+        raise InputError("dry_run must be true or false", "pass a JSON boolean, not a string")
     parts = resolve_partitions(provinces)
     with conn.cursor() as cur:
         cur.execute(

@@ -49,6 +49,8 @@ def prune_history(
     ``deleted_by_run`` lists only the runs that lost rows; ``review_withdrawn`` counts the open
     review items of the stalled runs, withdrawn as a revert would.
     """
+    if isinstance(keep_days, float) and keep_days.is_integer():  # 30.0 from a JSON form: 30 days
+        keep_days = int(keep_days)
     if isinstance(keep_days, bool) or not isinstance(keep_days, int) or keep_days < 1:
         raise InputError(
             f"keep_days must be a whole number of days >= 1, got {keep_days!r}",

@@ -44,16 +44,10 @@ def list_items(province: str | None, source: str | None, status: str, limit: int
 
 
 def show_item(item_id: int, reveal: bool, reason: str | None, who: str) -> str:
+    from de06.cli import check_reveal
     from de06.db import connect
 
-    if reason is not None and not reveal:
-        raise InputError(
-            "--reason is only for --reveal", "add --reveal, or drop --reason for the masked view"
-        )
-    if reveal and not (reason or "").strip():
-        raise InputError(
-            "--reveal needs --reason", 'say why, e.g. --reveal --reason "citizen complaint 2024-117"'
-        )
+    check_reveal(reveal, reason)
     lltp = connect("lltp")
     dancu = connect("dancu")
     try:

@@ -52,6 +52,16 @@ def _cmnd(value: str | None) -> str | None:
     return v if v.isdigit() and len(v) == 9 else None
 
 
+def _usable(row: dict, col: str, parse, why: str, ignored: Counter):
+    """``parse`` of the row's value in ``col``; a value given but not usable is counted as
+    ``"<col> (<why>)"`` in ``ignored`` and left out (None)."""
+    text = (row.get(col) or "").strip()
+    value = parse(text) if text else None
+    if text and value is None:
+        ignored[f"{col} ({why})"] += 1
+    return value
+
+
 def population_rows(rows: list[dict], ignored: Counter | None = None) -> tuple[list[list], list[str]]:
     """Validate and convert population rows to scratch-table rows; returns (rows, problems).
 
@@ -89,18 +99,15 @@ def population_rows(rows: list[dict], ignored: Counter | None = None) -> tuple[l
         if cccd and not (cccd.isdigit() and len(cccd) == 12):
             problems.append(f"row {i}: cccd is not 12 digits")
             continue
-        cmnd = _cmnd(r.get("cmnd"))
-        if (r.get("cmnd") or "").strip() and cmnd is None:
-            ignored["cmnd (not 9 digits)"] += 1
-        sex = parse_sex(r.get("sex"))
-        if (r.get("sex") or "").strip() and sex is None:
-            ignored["sex (not M/F)"] += 1
-        province = parse_province(r.get("birth_province"))
-        if (r.get("birth_province") or "").strip() and province is None:
-            ignored["birth_province (unknown)"] += 1
-        residence = parse_province(r.get("residence_province")) if r.get("residence_province") else None
-        if (r.get("residence_province") or "").strip() and residence is None:
-            ignored["residence_province (unknown)"] += 1
+        cmnd, sex, province, residence = (
+            _usable(r, col, parse, why, ignored)
+            for col, parse, why in (
+                ("cmnd", _cmnd, "not 9 digits"),
+                ("sex", parse_sex, "not M/F"),
+                ("birth_province", parse_province, "unknown"),
+                ("residence_province", parse_province, "unknown"),
+            )
+        )
         precision = "Y" if (r.get("dob_precision") or "").strip().upper() == "Y" else "D"
         dead = (r.get("deceased") or "").strip().lower() in ("true", "t", "1", "yes")
         out.append(

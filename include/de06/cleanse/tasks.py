@@ -8,7 +8,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from de06.cleanse import pipeline
-from de06.errors import InputError, fail_without_retry
+from de06.errors import fail_without_retry
 
 
 @contextmanager
@@ -25,16 +25,11 @@ def _conn(conn_id: str):
 
 def start(run_key: str, params: dict) -> dict:
     """Bad params (unknown provinces or mode, a dry_run that is not a boolean) fail the task at once."""
-    with fail_without_retry():
-        provinces = [str(p) for p in (params.get("provinces") or [])]
-        dry_run = params.get("dry_run", False)
-        if not isinstance(dry_run, bool):
-            raise InputError("dry_run must be true or false", "pass a JSON boolean, not a string")
-        with _conn("lltp") as lltp, _conn("dancu") as dancu:
-            run = pipeline.start_run(
-                lltp, run_key, params.get("mode") or "incremental", provinces, dry_run, dancu=dancu
-            )
-            order = pipeline.largest_first(lltp, run.partitions)
+    provinces = [str(p) for p in (params.get("provinces") or [])]
+    mode = params.get("mode") or "incremental"
+    with fail_without_retry(), _conn("lltp") as lltp, _conn("dancu") as dancu:
+        run = pipeline.start_run(lltp, run_key, mode, provinces, params.get("dry_run", False), dancu=dancu)
+        order = pipeline.largest_first(lltp, run.partitions)
     return {"run_id": run.run_id, "partitions": order}
 
 
@@ -58,8 +53,5 @@ def prune(params: dict) -> dict:
     (``prune_history`` refuses what is not a whole number of days or a boolean)."""
     from de06.cleanse.retention import KEEP_DAYS, prune_history
 
-    keep = params.get("keep_days", KEEP_DAYS)
-    if isinstance(keep, float) and keep.is_integer():  # 30.0 from a JSON form is 30 days
-        keep = int(keep)
     with fail_without_retry(), _conn("lltp") as lltp:
-        return prune_history(lltp, keep, dry_run=params.get("dry_run", False))
+        return prune_history(lltp, params.get("keep_days", KEEP_DAYS), dry_run=params.get("dry_run", False))

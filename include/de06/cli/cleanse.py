@@ -13,7 +13,7 @@ import uuid
 import click
 
 from de06.cleanse.retention import KEEP_DAYS
-from de06.cli import who
+from de06.cli import LIMIT, ROW_ID, who
 
 
 @click.group()
@@ -57,7 +57,7 @@ def run_cmd(mode: str, provinces: tuple[str, ...], dry_run: bool) -> None:
 
 
 @cleanse.command("runs")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--limit", default=20, show_default=True, type=LIMIT)
 def runs_cmd(limit: int) -> None:
     """List recent cleansing runs with their outcome counts."""
     from de06.db import connect
@@ -167,7 +167,7 @@ def review() -> None:
 @click.option(
     "--status", type=click.Choice(["open", "decided", "withdrawn"]), default="open", show_default=True
 )
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--limit", default=50, show_default=True, type=LIMIT)
 def list_cmd(province: str | None, source: str | None, status: str, limit: int) -> None:
     """List review items by province and age (oldest first)."""
     from de06.cleanse.review_cli import list_items
@@ -188,7 +188,7 @@ def show_cmd(item_id: int, reveal: bool, reason: str | None) -> None:
 
 
 @review.command("decide")
-@click.argument("item_id", type=click.IntRange(1, 2**63 - 1))
+@click.argument("item_id", type=ROW_ID)
 @click.option(
     "--link",
     "citizen_id",

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from de06.cli import LIMIT, ROW_ID
+
 
 def _files(paths: tuple[str, ...]) -> tuple[list[Path], list[str]]:
     files, unreadable = [], []
@@ -66,7 +68,8 @@ def validate(paths: tuple[str, ...], as_json: bool) -> None:
             )
     for u in unreadable:
         click.echo(
-            f"de06: error: cannot read {Path(u).name or repr(u)} — fix: check the path exists and is readable",
+            f"de06: error: cannot read {Path(u).name or repr(u)}"
+            " — fix: check the path exists and is readable",
             err=True,
         )
     if not files and not unreadable:
@@ -148,7 +151,7 @@ def dlq() -> None:
 
 
 @dlq.command("list")
-@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--limit", default=100, show_default=True, type=LIMIT)
 @click.option("--all", "include_replayed", is_flag=True, help="Include already replayed ones.")
 @click.option("--json", "as_json", is_flag=True)
 def list_cmd(limit: int, include_replayed: bool, as_json: bool) -> None:
@@ -177,7 +180,7 @@ def list_cmd(limit: int, include_replayed: bool, as_json: bool) -> None:
     "--item",
     "items",
     multiple=True,
-    type=click.IntRange(1, 2**63 - 1),
+    type=ROW_ID,
     help="Replay only these item ids (repeatable).",
 )
 @click.option(
@@ -200,14 +203,12 @@ def replay(items: tuple[int, ...], http_status: int | None, run_drain: bool, api
         conn.close()
     click.echo(f"replayed {n} item(s)")
     asked = len(set(items))
-    if asked and n < asked:
+    if n < asked:  # none at all is dlq.replay's error
         click.echo(
-            f"de06: error: {asked - n} of the {asked} item id(s) given are not open dead letters"
-            " — fix: list them with `de06 dlq list` (an item already replayed or delivered is not)",
+            f"de06: warning: {asked - n} of the {asked} item id(s) given are not open dead letters"
+            " (already replayed or delivered; `de06 dlq list` shows the open ones)",
             err=True,
         )
-        if n == 0:
-            sys.exit(1)
     if run_drain and n:
         ctx = click.get_current_context()
         ctx.invoke(drain, api_url=api_url)

@@ -92,9 +92,8 @@ def validate(file: Path, as_json: bool) -> None:
 @click.option("--encoding", type=click.Choice(["utf-8", "utf-16"]), default="utf-8", show_default=True)
 def simulate(seed: int, profile: str, out: Path, truth: Path | None, encoding: str) -> None:
     """Write a realistic messy province status TSV (OCR of a scanned letter)."""
-    from de06.report.rollout_sim import generate
-
     from de06.errors import InputError
+    from de06.report.rollout_sim import generate
 
     for target, flag in ((out, "--out"), (truth, "--truth")):
         if target is None:

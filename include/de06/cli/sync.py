@@ -7,6 +7,8 @@ import json
 
 import click
 
+from de06.cli import LIMIT
+
 
 @click.group()
 def sync() -> None:
@@ -47,7 +49,7 @@ def run_cmd(
 
 
 @sync.command("status")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--limit", default=10, show_default=True, type=LIMIT)
 def status_cmd(limit: int) -> None:
     """The last runs, the cursor and open quarantine/parked counts."""
     from de06.db import connect
@@ -110,7 +112,7 @@ def quarantine() -> None:
 
 @quarantine.command("list")
 @click.option("--all", "include_resolved", is_flag=True, help="Include resolved items.")
-@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--limit", default=100, show_default=True, type=LIMIT)
 def list_cmd(include_resolved: bool, limit: int) -> None:
     """Open quarantine items: sheet, reason, first/last seen, retries."""
     from de06.db import connect
@@ -162,15 +164,11 @@ def certificate() -> None:
 @click.option("--reason", help="Why the data is revealed (stored with who and when).")
 def preview_cmd(citizen: str, form: str, reveal: bool, reason: str | None) -> None:
     """Print the certificate preview (personal data masked unless --reveal)."""
-    from de06.cli import who
+    from de06.cli import check_reveal, who
     from de06.db import connect
-    from de06.errors import InputError
     from de06.sync import certificate as cert
 
-    if reveal and not (reason or "").strip():
-        raise InputError(
-            "--reveal needs --reason", 'say why, e.g. --reveal --reason "certificate request 2024-117"'
-        )
+    check_reveal(reveal, reason)
     dancu, lltp = connect("dancu"), connect("lltp")
     try:
         cid = cert.resolve_citizen(dancu, citizen)

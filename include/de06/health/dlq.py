@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from de06.domain.cccd import mask
+from de06.errors import InputError
 
 LIST = """
 SELECT d.dead_id, d.item_id, o.entry_type, o.facility_code, o.episode_key, o.citizen_id, d.http_status,
@@ -48,9 +49,16 @@ def list_dead(conn, limit: int = 100, include_replayed: bool = False) -> list[di
 
 
 def replay(conn, item_ids: list[int] | None = None, http_status: int | None = None) -> int:
-    """Put dead items back to pending (all open ones, or the given item ids / HTTP status)."""
+    """Put dead items back to pending (all open ones, or the given item ids / HTTP status); returns
+    how many. Item ids none of which is an open dead letter are an error, not "0 replayed"."""
+    ids = sorted({int(i) for i in item_ids or ()})
     with conn.cursor() as cur:
-        cur.execute(REPLAY, {"ids": [int(i) for i in item_ids] if item_ids else None, "status": http_status})
+        cur.execute(REPLAY, {"ids": ids or None, "status": http_status})
         n = len(cur.fetchall())
     conn.commit()
+    if ids and n == 0:
+        raise InputError(
+            f"none of the {len(ids)} item id(s) given is an open dead letter",
+            "list them with `de06 dlq list`; an item already replayed or delivered is not",
+        )
     return n

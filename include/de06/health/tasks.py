@@ -8,6 +8,7 @@ from typing import Any
 from de06.errors import InputError, fail_without_retry
 from de06.health import drain as D
 from de06.health.client import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, VneidClient
+from de06.health.knobs import BOUNDS, OVERRIDABLE
 
 API_URL_ENV = "DE06_VNEID_API_URL"
 DEFAULT_API_URL = "http://127.0.0.1:8600"
@@ -17,22 +18,8 @@ DEFAULT_API_URL = "http://127.0.0.1:8600"
 #: operator's knob without redeploying or triggering by hand (asset-triggered runs carry no conf),
 #: e.g. ``{"quality": false}`` while a backlog drains; tests use it for short idle times.
 OVERRIDES_VARIABLE = "health_push_overrides"
-OVERRIDABLE = frozenset(
-    {"max_run_s", "batch_size", "concurrency", "api_batch", "retry_base_s", "idle_exit_s", "quality"}
-)
 
 
-#: Bounds of the numeric knobs (the DAG params say the same; the Variable is checked here).
-#: ``max_run_s`` and ``idle_exit_s`` stay under the tasks' 20-minute execution_timeout, so a run
-#: ends by itself and records its summary instead of being killed.
-BOUNDS: dict[str, tuple[float, float]] = {
-    "max_run_s": (1, 1080),
-    "batch_size": (1, 100_000),
-    "concurrency": (1, 64),
-    "api_batch": (0, 500),
-    "retry_base_s": (0, 60),
-    "idle_exit_s": (0, 1080),
-}
 ALLOWED_URLS_ENV = "DE06_VNEID_ALLOWED_URLS"
 CLIENT_ID_ENV, CLIENT_SECRET_ENV = "DE06_VNEID_CLIENT_ID", "DE06_VNEID_CLIENT_SECRET"
 
@@ -42,7 +29,7 @@ def _checked(key: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise InputError(f"{OVERRIDES_VARIABLE}: quality must be true or false", "write a JSON boolean")
         return value
-    lo, hi = BOUNDS[key]
+    _kind, lo, hi = BOUNDS[key]
     if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
         raise InputError(
             f"{OVERRIDES_VARIABLE}: {key} must be a number from {lo:g} to {hi:g}",
@@ -142,19 +129,14 @@ def run_replay(params: dict[str, Any] | None = None) -> dict:
     from de06.health import dlq
 
     p = params or {}
-    ids = [int(i) for i in p.get("item_ids") or []]
+    asked = len(set(p.get("item_ids") or ()))
     bhxh = airflow_pg("bhxh")
     try:
-        n = dlq.replay(bhxh, item_ids=ids or None, http_status=p.get("http_status"))
+        with fail_without_retry():  # ids none of which is open: a retry finds the same
+            n = dlq.replay(bhxh, item_ids=p.get("item_ids"), http_status=p.get("http_status"))
     finally:
         bhxh.close()
-    if ids and n == 0:
-        with fail_without_retry():
-            raise InputError(
-                f"none of the {len(set(ids))} item id(s) given is an open dead letter",
-                "list them with `de06 dlq list`; an item already replayed or delivered is not",
-            )
-    return {"replayed": n, **({"not_open": len(set(ids)) - n} if ids and n < len(set(ids)) else {})}
+    return {"replayed": n, **({"not_open": asked - n} if n < asked else {})}
 
 
 #: The run's micro-batch for Great Expectations: entries it acknowledged or that arrived during it

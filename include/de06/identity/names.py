@@ -22,9 +22,10 @@ FAMILY_NAMES = frozenset(
 #: order: a name that starts with one is never taken for Western order ("Vi Thị Mai" is family Vi,
 #: given Mai, though Mai is a family name too).
 OTHER_FAMILY_NAMES = frozenset(
-    "lo luong quang cam tong ca lu vi deo sam nong luc ma be giang vang sung thao mua hang lau vu "
-    "trang sinh thach danh nghiem khuc khong".split()
+    "ca lu vi deo sam luc ma be giang vang sung thao mua hang lau trang sinh thach danh nghiem khuc "
+    "khong".split()
 )
+_ANY_FAMILY = FAMILY_NAMES | OTHER_FAMILY_NAMES
 #: Regional readings of one surname: different strings in law, scored as a weak match only.
 REGIONAL_PAIRS = frozenset({frozenset({"hoang", "huynh"}), frozenset({"vu", "vo"})})
 MIDDLE_MARKERS = frozenset({"thi", "van"})
@@ -60,13 +61,7 @@ def split_name(raw: str | None) -> NameParts | None:
         rules.append("name_clean")
     folded = [fold(w) for w in words]
     compound_first = " ".join(folded[:2]) in COMPOUND_FAMILY
-    if (
-        len(words) >= 2
-        and folded[-1] in FAMILY_NAMES
-        and folded[0] not in FAMILY_NAMES
-        and folded[0] not in OTHER_FAMILY_NAMES
-        and not compound_first
-    ):
+    if len(words) >= 2 and folded[-1] in FAMILY_NAMES and folded[0] not in _ANY_FAMILY and not compound_first:
         # Western order: given [middle] family -> family [middle] given
         words = [words[-1], *words[1:-1], words[0]]
         folded = [folded[-1], *folded[1:-1], folded[0]]

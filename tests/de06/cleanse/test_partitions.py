@@ -26,9 +26,20 @@ def test_unknown_provinces_are_named_without_echoing_a_whole_input():
     assert len(msg) < 300 and "fix: use 3-digit codes" in msg
 
 
-def test_bad_params_fail_the_task_without_retries():
+def test_input_errors_fail_an_airflow_task_without_retries():
     from airflow.sdk.exceptions import AirflowFailException
-    from de06.cleanse import tasks
+    from de06.errors import fail_without_retry
 
-    with pytest.raises(AirflowFailException, match="dry_run must be true or false"):
-        tasks.start("run-key", {"dry_run": "false"})  # a string would have meant True
+    with pytest.raises(AirflowFailException, match="dry_run must be true or false — fix:"):
+        with fail_without_retry():
+            raise InputError("dry_run must be true or false", "pass a JSON boolean")
+    with pytest.raises(ValueError), fail_without_retry():  # anything else keeps its retries
+        raise ValueError("transient")
+
+
+@pytest.mark.postgres
+def test_a_run_refuses_a_dry_run_that_is_not_a_boolean(pg):
+    from de06.cleanse.pipeline import start_run
+
+    with pytest.raises(InputError, match="dry_run must be true or false"):
+        start_run(pg("lltp"), "test:dry-string", "full", ["001"], "false")  # a string would mean True

@@ -66,7 +66,7 @@ def test_out_of_range_numbers_are_usage_errors(migrated, capsys, args):
             "is not a date YYYY-MM-DD",
         ),
         (["review", "decide", "999999999", "--link", "0", "--not-match"], "exactly one of"),
-        (["dlq", "replay", "--item", "999999999"], "are not open dead letters"),
+        (["dlq", "replay", "--item", "999999999"], "given is an open dead letter"),
         (["certificate", "preview", "--citizen", "009798024"], "look like an old CMND number"),
         (["review", "list", "--province", ""], "unknown province ''"),
         (["review", "show", "1", "--reason", "audit"], "--reason is only for --reveal"),

@@ -1,0 +1,34 @@
+"""The health push's knobs and their bounds, in one place: the DAGs' params are built from them
+and the ``health_push_overrides`` Variable is checked against them. Light (no drain, no HTTP
+client): the DAG files import it when they are parsed.
+
+``max_run_s`` and ``idle_exit_s`` stay under the tasks' 20-minute execution_timeout, so a run ends
+by itself and records its summary instead of being killed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: knob -> (JSON type, minimum, maximum)
+BOUNDS: dict[str, tuple[str, float, float]] = {
+    "max_run_s": ("number", 1, 1080),
+    "batch_size": ("integer", 1, 100_000),
+    "concurrency": ("integer", 1, 64),
+    "api_batch": ("integer", 0, 500),
+    "retry_base_s": ("number", 0, 60),
+    "idle_exit_s": ("number", 0, 1080),
+}
+#: What the overrides Variable may set: the knobs and the quality switch.
+OVERRIDABLE = frozenset({*BOUNDS, "quality"})
+
+
+def param(name: str, default: Any, **extra: Any):
+    """The DAG ``Param`` of knob ``name`` with its type and bounds."""
+    from airflow.sdk import Param
+
+    kind, lo, hi = BOUNDS[name]
+    return Param(default, type=kind, minimum=lo, maximum=hi, **extra)
+
+
+__all__ = ["BOUNDS", "OVERRIDABLE", "param"]
