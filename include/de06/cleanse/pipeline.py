@@ -422,16 +422,24 @@ def reconcile(run_id: int, lltp) -> dict:
     return {"input": n_in, "outcomes": n_out, "partitions": len(rows)}
 
 
+def _lock_run(lltp, cur, run_id: int) -> tuple:
+    """(status, pruned_at, reverted_at) of the run, its row locked: a prune or a revert deciding
+    about this run finishes first, and is then seen here. A missing run is an error."""
+    cur.execute(
+        "SELECT status, pruned_at, reverted_at FROM cleanse_run WHERE run_id = %s FOR UPDATE", (run_id,)
+    )
+    row = cur.fetchone()
+    if row is None:
+        lltp.rollback()
+        raise InputError(f"cleanse run {run_id} does not exist", "list runs with `de06 cleanse runs`")
+    return row
+
+
 def finish_run(run_id: int, lltp) -> dict:
     with lltp.cursor() as cur:
-        # locked: a prune or a revert deciding about this run finishes first (and is seen here)
-        cur.execute("SELECT status, pruned_at FROM cleanse_run WHERE run_id = %s FOR UPDATE", (run_id,))
-        row = cur.fetchone()
-        if row is None:
-            lltp.rollback()
-            raise InputError(f"cleanse run {run_id} does not exist", "list runs with `de06 cleanse runs`")
+        status, pruned_at, _ = _lock_run(lltp, cur, run_id)
         try:
-            ensure_open(run_id, *row)
+            ensure_open(run_id, status, pruned_at)
         except De06Error:
             lltp.rollback()
             raise
@@ -454,13 +462,8 @@ def revert_run(run_id: int, lltp) -> dict:
     A pruned run (:mod:`de06.cleanse.retention`) is refused: the earlier outcomes it superseded are
     gone, so undoing it could not bring back the state before it. Reverting a reverted run changes
     nothing and says when it was reverted."""
-    run_info(lltp, run_id)
     with lltp.cursor() as cur:
-        # locked: a prune that is deciding about this run finishes first (and is then seen here)
-        cur.execute(
-            "SELECT pruned_at, status, reverted_at FROM cleanse_run WHERE run_id = %s FOR UPDATE", (run_id,)
-        )
-        pruned_at, status, reverted_at = cur.fetchone()
+        status, pruned_at, reverted_at = _lock_run(lltp, cur, run_id)
         if status == "reverted":  # nothing left to undo; the first revert's time stays
             lltp.rollback()
             return {"already_reverted_at": reverted_at.astimezone(UTC).isoformat(timespec="seconds")}
