@@ -41,7 +41,10 @@ GROUP BY 1, 2
 """
 
 SQL_QP_SOURCE = "SELECT count(DISTINCT conviction_ref), count(*) FROM conviction"
-SQL_QP_TARGET = "SELECT count(*), count(*) FILTER (WHERE expunged) FROM conviction WHERE source = 'qp'"
+SQL_QP_TARGET = (
+    "SELECT count(*), count(*) FILTER (WHERE expunged), count(*) FILTER (WHERE no_record_basis IS NOT NULL)"
+    " FROM conviction WHERE source = 'qp'"
+)
 SQL_QP_BY_PLACE = """
 SELECT i.birth_place, count(*) FROM conviction c JOIN qp_identity i USING (source_key)
 WHERE c.source = 'qp' GROUP BY 1
@@ -175,7 +178,7 @@ def military_figures(connect: Connect) -> dict[str, Any]:
                 cur, "conviction", "qp_identity", "qp_sync_run", "qp_quarantine", "qp_parked_expungement"
             )
             cur.execute(SQL_QP_TARGET)
-            synced, expunged = cur.fetchone()
+            synced, expunged, no_record = cur.fetchone()
             cur.execute(SQL_QP_BY_PLACE)
             places = cur.fetchall()
             cur.execute(SQL_QP_OPEN)
@@ -198,6 +201,7 @@ def military_figures(connect: Connect) -> dict[str, Any]:
         "source_sheets": source_sheets,
         "synced": synced,
         "expunged": expunged,
+        "no_record": no_record,  # Art. 69(2): negligent crimes after which no record arose
         "coverage": (synced / source_convictions) if source_convictions else None,
         "quarantined": quarantined,
         "parked_expungements": parked,

@@ -18,6 +18,8 @@ from functools import cache
 import numpy as np
 from psycopg2 import errors as pg_errors
 
+from de06.domain import penal
+from de06.domain.penal import add_months, expunge_due, waiting_months
 from de06.domain.provinces import BY_CODE, CODES
 from de06.simulators import names, noise
 from de06.simulators import population as pop
@@ -98,44 +100,21 @@ _PENALTY = {
     "violent": (0.0, 0.10, (6, 9, 12, 18, 24, 30, 36, 48, 60, 84, 120), 0.35),
     "violent_heavy": (0.0, 0.0, (36, 48, 60, 84, 96, 120, 156, 180), 0.0),
     "grave": (0.0, 0.0, (84, 96, 120, 144, 180, 216, 240), 0.0),
-    "traffic": (0.05, 0.25, (12, 18, 24, 30, 36, 48, 60), 0.50),
+    "traffic": (0.05, 0.25, (12, 18, 24, 30, 36, 48, 60, 72, 96, 120), 0.50),  # 72+: Arts. 128(2), 260(2)
     "economic": (0.10, 0.05, (12, 18, 24, 36, 48, 60, 84, 120, 180, 240), 0.20),
 }
 
 
-def waiting_months(main_penalty: str, penalty_months: int | None, suspended: bool) -> int | None:
-    """Automatic-route waiting period (Penal Code 2015 Art. 70(2)); None = never (death)."""
-    if suspended or main_penalty in ("warning", "fine", "reform"):
-        return 12
-    if main_penalty == "prison":
-        if (penalty_months or 0) <= 60:
-            return 24
-        if penalty_months <= 180:
-            return 36
-        return 60
-    if main_penalty == "life":
-        return 60
-    return None
-
-
-def add_months(d: date, months: int) -> date:
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    for day in (d.day, 30, 29, 28):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise ValueError(d)
-
-
-def expunge_due(main_end: date, waiting: int, settled_on: date) -> date:
-    """Automatic expungement date: main penalty (or probation) end + waiting period, but not before
-    fines, fees and compensation are settled (modelling assumption of judicial_records.md)."""
-    return max(add_months(main_end, waiting), settled_on)
-
-
-def crime_clause(offence: Offence, main_penalty: str, months: int | None) -> str:
+def crime_clause(
+    offence: Offence, main_penalty: str, months: int | None, code_version: int = 2015, article: str = ""
+) -> str:
+    """The clause applied: for the negligent crimes the lowest clause of the real Penal Code
+    bracket that holds the penalty (:mod:`de06.domain.penal`); for the others the simulator's own
+    convention (clause 1 up to 3 years' prison, 2 up to 7, 3 up to 15, 4 above)."""
+    if offence.negligent:
+        real = penal.clause_for(code_version, article or offence.article, main_penalty, months)
+        if real is not None:
+            return real
     if offence.kind == "grave":
         return "1" if offence.article == "123" else "2"
     if main_penalty != "prison" or (months or 0) <= 36:
@@ -168,6 +147,8 @@ class Conviction:
     expunge_basis: str | None
     settled_on: date | None = None
     waiting: int | None = None
+    additional_end: date | None = None  # a term additional penalty outlasting the wait delays expungement
+    no_record_basis: str | None = None  # Art. 69(2) / Art. 107: no criminal record arises
     due: date | None = None  # expungement date before the REF_DATE cut
 
 
@@ -236,12 +217,15 @@ def make_convictions(rnd: random.Random, dob: date, province: str, count: int) -
         code_version = 2015 if jd >= date(2018, 1, 1) else 1999
         article = off.article if code_version == 2015 else (off.article_1999 or off.article)
         additional = None
+        additional_months = None  # a term additional penalty (ban from posts, supervision)
         if off.kind.startswith("drugs") and rnd.random() < 0.4:
             additional = f"phạt tiền {rnd.choice((5, 10, 20, 50))}.000.000 đồng"
         elif off.kind == "economic" and rnd.random() < 0.3:
-            additional = f"cấm đảm nhiệm chức vụ {rnd.choice((12, 24, 36, 60))} tháng"
+            additional_months = rnd.choice((12, 24, 36, 60))
+            additional = f"cấm đảm nhiệm chức vụ {additional_months} tháng"
         elif off.kind in ("violent_heavy", "grave") and rnd.random() < 0.2:
-            additional = f"quản chế {rnd.choice((12, 24, 36))} tháng"
+            additional_months = rnd.choice((12, 24, 36))
+            additional = f"quản chế {additional_months} tháng"
 
         if main == "prison" and suspended:
             main_end = add_months(eff, probation)
@@ -266,7 +250,7 @@ def make_convictions(rnd: random.Random, dob: date, province: str, count: int) -
             effective_date=eff,
             crime_name=off.crime,
             article=article,
-            clause=crime_clause(off, main, months),
+            clause=crime_clause(off, main, months, code_version, article),
             code_version=code_version,
             main_penalty=main,
             penalty_months=months,
@@ -280,11 +264,14 @@ def make_convictions(rnd: random.Random, dob: date, province: str, count: int) -
             expunge_basis=None,
             settled_on=settled,
             waiting=waiting_months(main, months, suspended),
+            additional_end=penal.additional_end(additional_months, eff, main_end, main, suspended),
         )
-        if off.negligent and c.clause in ("1", "2"):
-            c.expunge_basis = "art69_no_record"
-        elif age < 16 or (age < 18 and c.clause in ("1", "2")):
-            c.expunge_basis = "art107_juvenile"
+        # no record arises at all: a negligent less serious or serious crime (Art. 69(2)); an
+        # offender under 16, or under 18 for a clause up to serious (Art. 107, the simulator's
+        # clause convention)
+        c.no_record_basis = penal.no_record_basis(code_version, article, c.clause, main, months)
+        if c.no_record_basis is None and (age < 16 or (age < 18 and c.clause in ("1", "2"))):
+            c.no_record_basis = "art107_juvenile"
         out.append(c)
     _expunge(out)
     return out
@@ -293,17 +280,17 @@ def make_convictions(rnd: random.Random, dob: date, province: str, count: int) -
 def _expunge(convs: list[Conviction]) -> None:
     """Expungement dates (automatic route) with the Art. 73 restart, then statuses at REF_DATE."""
     for c in convs:
-        if c.expunge_basis:
-            c.due = c.effective_date
+        if c.no_record_basis:
+            c.due = None  # nothing to expunge: no record arose
         elif c.main_end_date is None or c.waiting is None or c.settled_on is None:
             c.due = None
         else:
-            c.due = expunge_due(c.main_end_date, c.waiting, c.settled_on)
+            c.due = expunge_due(c.main_end_date, c.waiting, c.settled_on, c.additional_end)
     for i, c in enumerate(convs):
-        if c.expunge_basis or c.due is None:
+        if c.no_record_basis or c.due is None:
             continue
         for later in convs[i + 1 :]:
-            if later.expunge_basis or later.judgment_date >= c.due:
+            if later.no_record_basis or later.judgment_date >= c.due:
                 continue
             if later.main_end_date is None:
                 c.due = None
@@ -312,7 +299,7 @@ def _expunge(convs: list[Conviction]) -> None:
     for c in convs:
         if c.due is not None and c.due < REF_DATE:
             c.expunged, c.expunged_on = True, c.due
-            c.expunge_basis = c.expunge_basis or "automatic"
+            c.expunge_basis = "automatic"
         else:
             c.expunge_basis = None
         ended = c.main_end_date is not None and c.main_end_date < REF_DATE
@@ -335,7 +322,7 @@ class JudicialParams:
     seed: int
     noise: str = "default"
     outside_share: float = 0.04
-    version: int = 6  # bump whenever generation changes, so a rerun rebuilds instead of skipping
+    version: int = 7  # bump whenever generation changes, so a rerun rebuilds instead of skipping
 
     def as_json(self, population: dict | None) -> dict:
         d = asdict(self)
@@ -610,6 +597,7 @@ CONV_COLS = (
     "expunged",
     "expunged_on",
     "expunge_basis",
+    "no_record_basis",
     "source_updated_at",
     "created_at",
     "updated_at",
@@ -668,6 +656,7 @@ def _append_record(
             "expunged": c.expunged,
             "expunged_on": c.expunged_on.isoformat() if c.expunged_on else None,
             "expunge_basis": c.expunge_basis,
+            "no_record_basis": c.no_record_basis,
             "source_updated_at": _ts(c.expunged_on or c.effective_date),
             "created_at": _ts(c.effective_date),
             "updated_at": _ts(c.expunged_on or c.effective_date),

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from de06.domain import cccd as cccd_mod
+from de06.domain import penal
+from de06.domain.penal import expunge_date, main_end
 from de06.domain.provinces import BY_CODE, PROVINCES
 from de06.errors import InputError
-from de06.sync.expungement import expunge_date, main_end
 
 UTC = dt.UTC
 DEFAULT_AS_OF = dt.datetime(2026, 1, 1, tzinfo=UTC)
@@ -124,6 +125,7 @@ class MilitaryParams:
     as_of: dt.datetime = DEFAULT_AS_OF
     civilian_share: float = 0.10
     unresolvable_share: float = 0.05
+    version: int = 1  # bump whenever generation changes, so a rerun rebuilds instead of skipping
 
     def as_dict(self) -> dict[str, Any]:
         d = dict(self.__dict__)
@@ -275,6 +277,7 @@ class _Gen:
             "court_code": court,
             "crime_code": crime,
             "article": article,
+            "clause": sheet_clause(cv, article, penalty, term),
             "code_version": cv,
             "sentence_code": sentence,
             "term_months": term,
@@ -332,13 +335,7 @@ class _Gen:
         content = self.content(person, self.judgment_date(person, old=old), short=old)
         self.refs[ref] = _Ref(person, self.recorded(person))
         st = self.refs[ref]
-        st.rule_date = expunge_date(
-            SENTENCES[content["sentence_code"]][0],
-            content["effective_date"],
-            content["term_months"],
-            content["suspended"],
-            content["probation_months"],
-        )
+        st.rule_date = rule_date(content)
         self.conviction(ref, content, ts, batch, cls, malformed)
         return ref
 
@@ -387,6 +384,31 @@ class _Gen:
         return c
 
 
+def rule_date(content: dict[str, Any]) -> dt.date | None:
+    """The automatic expungement date of a conviction sheet's content (an amnesty that shortened
+    the term moves it); None when there is none, or when no record arose (Art. 69(2))."""
+    penalty = SENTENCES[content["sentence_code"]][0]
+    term = content["term_months"]
+    if penal.no_record_basis(content["code_version"], content["article"], content["clause"], penalty, term):
+        return None
+    return expunge_date(
+        penalty, content["effective_date"], term, content["suspended"], content["probation_months"]
+    )
+
+
+def sheet_clause(code_version: int, article: str, penalty: str, term: int | None) -> str:
+    """The clause a court writes on the sheet: for the negligent crimes one of the article's real
+    brackets that holds the penalty (:func:`de06.domain.penal.clause_for`); for the others the
+    simulator's convention (clause 1 up to 3 years' prison, 2 up to 7, 3 up to 15, 4 above)."""
+    real = penal.clause_for(code_version, article, penalty, term)
+    if real is not None:
+        return real
+    months = term or 0
+    if penalty != "prison" or months <= 36:
+        return "1"
+    return "2" if months <= 84 else ("3" if months <= 180 else "4")
+
+
 def _add_years(d: dt.date, n: int) -> dt.date:
     try:
         return d.replace(year=d.year + n)
@@ -432,7 +454,9 @@ def generate(p: MilitaryParams, young: list[Person], civilians: list[Person]) ->
             g.conviction(ref, g.amend(ref), ts0[i] + dt.timedelta(minutes=rng.randint(1, 50)), 0, "initial")
         if st.rule_date and st.rule_date <= as_of.date():
             if rng.random() < 0.7:
-                g.expunge(ref, st.rule_date, ts0[i] + dt.timedelta(minutes=rng.randint(51, 59)), 0, "initial")
+                g.expunge(
+                    ref, rule_date(st.valid), ts0[i] + dt.timedelta(minutes=rng.randint(51, 59)), 0, "initial"
+                )
             else:
                 g.eligible.append(ref)
     # ---- change stream in batches ----
@@ -463,8 +487,8 @@ def generate(p: MilitaryParams, young: list[Person], civilians: list[Person]) ->
                         ref = cand
                 if ref is None:
                     g.start_ref(ts, b, "new")
-                else:
-                    g.expunge(ref, ts.date(), ts, b, "expunge")
+                else:  # the legal date of the content in force (not the upload day)
+                    g.expunge(ref, rule_date(g.refs[ref].valid), ts, b, "expunge")
             elif cls == "new":
                 ref = g.start_ref(ts, b, "new")
                 rd = g.refs[ref].rule_date
@@ -533,6 +557,13 @@ def generate(p: MilitaryParams, young: list[Person], civilians: list[Person]) ->
                 "article": crimes[v["crime_code"]][2] if v else None,
                 "main_penalty": sentence[0] if sentence else None,
                 "penalty_months": (v["term_months"] if sentence and sentence[1] else None) if v else None,
+                "no_record_basis": (
+                    penal.no_record_basis(
+                        v["code_version"], v["article"], v.get("clause"), sentence[0], v["term_months"]
+                    )
+                    if v and sentence
+                    else None
+                ),
                 "expunged": st.expunged_on is not None and v is not None,
                 "expunged_on": st.expunged_on if v is not None else None,
             }
@@ -582,6 +613,7 @@ QP_CONVICTION_COLS = (
     "court_code",
     "crime_code",
     "article",
+    "clause",
     "code_version",
     "sentence_code",
     "term_months",
@@ -684,6 +716,7 @@ EXPECTED_COLS = (
     "article",
     "main_penalty",
     "penalty_months",
+    "no_record_basis",
     "expunged",
     "expunged_on",
 )

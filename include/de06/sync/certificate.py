@@ -1,9 +1,11 @@
 """What a criminal-record certificate (Phiếu lý lịch tư pháp) would state for one citizen, from the
 Judicial Records DB after cleansing and sync (judicial_records.md section 4).
 
-Phiếu số 1: expunged convictions are omitted; "Không có án tích" when none remain.
-Phiếu số 2: every conviction in date order, expunged or not, with the expungement date; plus the
-names of father, mother and spouse. Personal data is masked unless ``reveal``.
+Phiếu số 1: expunged convictions are omitted, and so are those after which no record arose at all
+(Penal Code Art. 69(2) negligent crimes, Art. 107 juveniles: ``no_record_basis``); "Không có án
+tích" when none remain. Phiếu số 2: every conviction in date order, expunged or not, with the
+expungement date or the no-record basis; plus the names of father, mother and spouse. Personal data
+is masked unless ``reveal``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ BY_CCCD_SQL = "SELECT citizen_id FROM citizen WHERE cccd = %s"
 CONVICTIONS_SQL = """
 SELECT c.source, c.court_name, c.judgment_no, c.judgment_date, c.crime_name, c.article, c.main_penalty,
        c.penalty_months, c.suspended, c.probation_months, c.additional_penalty, c.execution_status,
-       c.expunged, c.expunged_on
+       c.expunged, c.expunged_on, c.no_record_basis
   FROM conviction c WHERE c.citizen_id = %s ORDER BY c.judgment_date, c.conviction_id
 """
 RELATIVES_SQL = """
@@ -44,6 +46,15 @@ PENALTY = {
 }
 NONE_TEXT = "Không có án tích"
 HAS_TEXT = "Có án tích"
+NO_RECORD_TEXT = {
+    "art69_2_negligent": "không bị coi là có án tích (khoản 2 Điều 69 BLHS: tội do lỗi vô ý)",
+    "art107_juvenile": "được coi là không có án tích (Điều 107 BLHS: người dưới 18 tuổi)",
+}
+
+
+def counts_as_record(c: dict[str, Any]) -> bool:
+    """A conviction that is án tích today: not expunged, and not one after which none arose."""
+    return not c["expunged"] and not c.get("no_record_basis")
 
 
 @dataclass
@@ -62,7 +73,7 @@ class Certificate:
         )
 
     def _form2_status(self) -> str:
-        return HAS_TEXT if any(not c["expunged"] for c in self.convictions) else NONE_TEXT
+        return HAS_TEXT if any(counts_as_record(c) for c in self.convictions) else NONE_TEXT
 
 
 def resolve_citizen(conn_dancu, text: str) -> int:
@@ -130,6 +141,7 @@ def build(conn_dancu, conn_lltp, citizen_id: int, form: int) -> Certificate:
             "execution_status",
             "expunged",
             "expunged_on",
+            "no_record_basis",
         )
         convictions = [dict(zip(ccols, r)) for r in cur.fetchall()]
         relatives: dict[str, str | None] = {"father": None, "mother": None, "spouse": None}
@@ -142,7 +154,7 @@ def build(conn_dancu, conn_lltp, citizen_id: int, form: int) -> Certificate:
                     "spouse": relatives["spouse"] or s,
                 }
     if form == 1:
-        convictions = [c for c in convictions if not c["expunged"]]
+        convictions = [c for c in convictions if counts_as_record(c)]
     return Certificate(form, identity, relatives, convictions)
 
 
@@ -209,7 +221,9 @@ def render(cert: Certificate, reveal: bool = False) -> str:
             lines.append(
                 f"     Tình trạng thi hành án: {c['execution_status']}; "
                 + (
-                    f"đã được xóa án tích ngày {_date(c['expunged_on'])}"
+                    NO_RECORD_TEXT.get(c["no_record_basis"], c["no_record_basis"])
+                    if c.get("no_record_basis")
+                    else f"đã được xóa án tích ngày {_date(c['expunged_on'])}"
                     if c["expunged"]
                     else "chưa được xóa án tích"
                 )

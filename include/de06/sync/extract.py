@@ -29,6 +29,7 @@ CONVICTION_COLS = (
     "court_code",
     "crime_code",
     "article",
+    "clause",
     "code_version",
     "sentence_code",
     "term_months",

@@ -8,9 +8,12 @@ guessed). :func:`map_conviction` and :func:`check_expungement` are pure.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
+
+from de06.domain.penal import no_record_basis
 
 REF_QUERIES: dict[str, str] = {
     "court": "SELECT code, valid_from, valid_to, court_name, level FROM ref_qp_court",
@@ -47,6 +50,9 @@ def load_refs(conn_lltp) -> Refs:
     return Refs(tables)
 
 
+_CLAUSE = re.compile(r"[0-9]{1,2}")
+
+
 @dataclass(frozen=True)
 class Rejection:
     reason: str  # e.g. "unknown_court_code:QK8"
@@ -60,6 +66,7 @@ class MappedConviction:
     effective_date: dt.date | None
     crime_name: str
     article: str  # 2015 article
+    clause: str | None  # as the sheet states it (NULL on older sheets)
     code_version: int
     main_penalty: str
     penalty_months: int | None
@@ -69,6 +76,9 @@ class MappedConviction:
     main_end_date: dt.date | None
     expunged: bool
     expunged_on: dt.date | None
+    #: Art. 69(2): no criminal record arises (a negligent crime of a less serious or serious
+    #: clause), from the article, clause and penalty as the court sent them; None: a record
+    no_record_basis: str | None = None
 
     def as_row(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -111,6 +121,9 @@ def map_conviction(sheet: dict[str, Any], refs: Refs) -> MappedConviction | Reje
     expunged = bool(sheet.get("expunged"))
     if expunged and not isinstance(sheet.get("expunged_on"), dt.date):
         return Rejection("expunged_without_date")
+    clause = (sheet.get("clause") or "").strip() or None
+    if clause is not None and not _CLAUSE.fullmatch(clause):
+        return Rejection(f"invalid_clause:{clause[:8]}")
     return MappedConviction(
         court_name=court[0],
         judgment_no=jno,
@@ -118,6 +131,7 @@ def map_conviction(sheet: dict[str, Any], refs: Refs) -> MappedConviction | Reje
         effective_date=sheet.get("effective_date"),
         crime_name=crime_name,
         article=article[0],
+        clause=clause,
         code_version=int(cv),
         main_penalty=main_penalty,
         penalty_months=term if needs_term else None,
@@ -127,6 +141,8 @@ def map_conviction(sheet: dict[str, Any], refs: Refs) -> MappedConviction | Reje
         main_end_date=sheet.get("main_end_date"),
         expunged=expunged,
         expunged_on=sheet.get("expunged_on") if expunged else None,
+        # judged on the article under the code the court applied (its brackets), not the 2015 twin
+        no_record_basis=no_record_basis(int(cv), art_src, clause, main_penalty, term if needs_term else None),
     )
 
 

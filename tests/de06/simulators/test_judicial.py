@@ -360,3 +360,36 @@ def test_moved_records_carry_the_residence_of_then(world, pg):
     assert wrong == []
     rate = noise.profile("default").moved
     assert abs(len(moved) / len(truth) - rate) < 4 * math.sqrt(rate * (1 - rate) / len(truth))
+
+
+@pytest.mark.unit
+def test_no_record_and_additional_penalty_rules_over_many_people():
+    """Art. 69(2) only for negligent crimes of a less serious or serious clause (a 260(2) prison
+    term of 3-10 years keeps its record); no expungement of a conviction that left no record; an
+    additional penalty outlasting the waiting period delays expungement to its end (Art. 70(3))."""
+    import random as _random
+
+    from de06.domain import penal
+
+    rnd = _random.Random(315)
+    seen = {"no_record": 0, "negligent_with_record": 0, "delayed_by_additional": 0}
+    for i in range(6_000):
+        dob = date(1940 + i % 67, 1 + i % 12, 1 + i % 28)
+        for c in judicial.make_convictions(rnd, dob, "031", 1 + i % 3):
+            negligent = bool(penal.brackets(c.code_version, c.article))
+            if c.no_record_basis == penal.ART69_NEGLIGENT:
+                assert negligent
+                assert penal.crime_class(
+                    next(b.top for b in penal.brackets(c.code_version, c.article) if b.clause == c.clause)
+                ) in ("less_serious", "serious")
+                seen["no_record"] += 1
+            elif negligent and c.no_record_basis is None:
+                assert c.clause in ("2", "3")  # the very serious clauses of Arts. 128/260
+                seen["negligent_with_record"] += 1
+            if c.no_record_basis:
+                assert not c.expunged
+            if c.expunged and c.additional_end is not None:
+                assert c.expunged_on >= c.additional_end
+                if c.additional_end > judicial.add_months(c.main_end_date, c.waiting):
+                    seen["delayed_by_additional"] += 1
+    assert all(seen.values()), seen

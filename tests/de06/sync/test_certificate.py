@@ -58,3 +58,44 @@ def test_certificate_forms_follow_expungement(fresh, citizens, pg, capsys):
         )
         assert cur.fetchall() == [(2, "request 7", True)]
     lltp.commit()
+
+
+def test_negligent_conviction_of_a_serious_clause_leaves_no_record(fresh, citizens, pg):
+    """Penal Code Art. 69(2), the worked example of judicial_records.md section 3: an Art. 260(1)
+    road-traffic conviction (negligent; the clause tops at 5 years) punished by a fine leaves no
+    criminal record: certificate no. 1 says "Không có án tích", no. 2 lists it as not counting. A
+    newer version of the sheet moving it to clause 2 (very serious) brings the record back."""
+    qp, lltp, dancu = pg("qp"), pg("lltp"), pg("dancu")
+    with dancu.cursor() as cur:
+        cur.execute(
+            "SELECT citizen_id, cccd, full_name, dob FROM citizen WHERE citizen_id = %s", (citizens[5],)
+        )
+        cid, cccd, name, dob = cur.fetchone()
+    who = {"full_name": name, "dob_text": dob.strftime("%d/%m/%Y"), "id_number": cccd}
+    traffic = {"crime_code": "T260", "article": "260", "judgment_no": "7/2024/HS-ST"}
+    conviction(qp, "N1", 1, at(0), clause="1", sentence_code="PT", term_months=None, **traffic, **who)
+    run_sync(SyncOptions(run_key="cert-negligent-1"))
+    with lltp.cursor() as cur:
+        cur.execute("SELECT clause, no_record_basis, expunged FROM conviction WHERE source_key = 'N1'")
+        assert cur.fetchone() == ("1", "art69_2_negligent", False)  # not an expungement
+    lltp.commit()
+    form1 = cert.render(cert.build(dancu, lltp, cid, 1))
+    assert "Tình trạng án tích: Không có án tích" in form1 and "7/2024/HS-ST" not in form1
+    form2 = cert.render(cert.build(dancu, lltp, cid, 2))
+    assert "Tình trạng án tích: Không có án tích" in form2
+    assert "7/2024/HS-ST" in form2 and "không bị coi là có án tích (khoản 2 Điều 69" in form2
+
+    conviction(qp, "N1", 2, at(1), clause="2", sentence_code="TCT", term_months=48, **traffic, **who)
+    run_sync(SyncOptions(run_key="cert-negligent-2"))
+    form1 = cert.render(cert.build(dancu, lltp, cid, 1))
+    assert "Tình trạng án tích: Có án tích" in form1 and "7/2024/HS-ST" in form1
+
+
+def test_sheet_clause_is_checked(fresh, citizens, pg):
+    qp, lltp = pg("qp"), pg("lltp")
+    conviction(qp, "B1", 1, at(0), clause="khoản 1")
+    run_sync(SyncOptions(run_key="cert-bad-clause"))
+    with lltp.cursor() as cur:
+        cur.execute("SELECT reason FROM qp_quarantine q JOIN qp_sync_ledger l USING (sheet_id)")
+        assert [r[0] for r in cur.fetchall()] == ["invalid_clause:khoản 1"]
+    lltp.commit()

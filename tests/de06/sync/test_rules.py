@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from de06.sync.expungement import expunge_date
+from de06.domain.penal import expunge_date
 from de06.sync.mapping import Refs, Rejection, map_conviction
 from de06.sync.rules import TargetState, decide
 from qp_sheets import GOOD, at

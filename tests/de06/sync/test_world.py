@@ -45,3 +45,45 @@ def test_world_synced_batch_by_batch_matches_the_expected_state(fresh, people, p
         k: got[k] for k in ("lost", "applied_twice", "stale_overwrites", "mismatched", "unexpected")
     } == dict.fromkeys(("lost", "applied_twice", "stale_overwrites", "mismatched", "unexpected"), 0)
     assert got["target"] == got["expected"]
+
+
+def test_expungement_sheets_carry_the_legal_date_and_no_record_convictions_get_none(people):
+    """A court's expungement sheet states the date the law sets (main penalty end + waiting
+    period), not the day it was uploaded; a conviction after which no record arose (Art. 69(2))
+    gets no expungement sheet, and the sheets carry a clause consistent with the penalty."""
+    from de06.domain import penal
+
+    p = sim.MilitaryParams(initial=600, changes=600, seed=7, batches=2)
+    world = sim.generate(p, *people)
+    latest: dict[str, dict] = {}
+    legal: dict[str, set] = {}  # the legal date of each version's content (amnesties move it)
+    for s in world.sheets:
+        if s.kind == "conviction" and s.intended in ("applied", "stale"):
+            latest[s.ref] = s.values
+            legal.setdefault(s.ref, set()).add(sim.rule_date(s.values))
+    expunged = [s for s in world.sheets if s.kind == "expungement" and s.change_class == "expunge"]
+    assert expunged
+    for s in expunged:
+        assert s.values["expunged_on"] in legal[s.ref]
+        assert s.values["expunged_on"] < s.updated_at.date()
+    no_record = {
+        ref
+        for ref, v in latest.items()
+        if penal.no_record_basis(
+            v["code_version"],
+            v["article"],
+            v["clause"],
+            sim.SENTENCES[v["sentence_code"]][0],
+            v["term_months"],
+        )
+    }
+    assert no_record, "the world has no Art. 69(2) conviction to test"
+    assert (
+        not {
+            s.ref
+            for s in world.sheets
+            if s.kind == "expungement" and s.change_class in ("initial", "expunge")
+        }
+        & no_record
+    )
+    assert {v["clause"] for v in latest.values()} <= {"1", "2", "3", "4"}

@@ -1,0 +1,234 @@
+"""Penal Code rules the flows apply to a conviction: crime classes (Art. 9), convictions after
+which no criminal record arises at all (Art. 69(2)), and the automatic expungement date
+(Arts. 70 and 73). Pure functions; basis and caveats in ``../shared/domain/judicial_records.md``
+section 3 and ``docs/military-sync.md``.
+
+A wrong answer here is visible on a citizen's certificate no. 1: "Có án tích" for somebody who by
+law has no record, or the reverse. So :func:`no_record_basis` answers only from a penalty bracket
+it knows; an article or clause it does not know keeps the record (the conviction stays on the
+certificate until a person or a later sheet settles it), never a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+#: Crime classes of Art. 9 by the top of the bracket of the clause applied.
+LESS_SERIOUS, SERIOUS, VERY_SERIOUS, EXTREMELY_SERIOUS = (
+    "less_serious",
+    "serious",
+    "very_serious",
+    "extremely_serious",
+)
+#: Main penalties that are not imprisonment (Art. 32); only some clauses allow them.
+NON_CUSTODIAL = frozenset({"warning", "fine", "reform"})
+#: The basis recorded for a conviction after which no record arises (Art. 69(2)).
+ART69_NEGLIGENT = "art69_2_negligent"
+
+
+def crime_class(top_months: int | None) -> str:
+    """Art. 9: less serious up to 3 years (or a non-custodial top), serious up to 7, very serious
+    up to 15, extremely serious above (``None``: life or death at the top)."""
+    if top_months is None:
+        return EXTREMELY_SERIOUS
+    if top_months <= 36:
+        return LESS_SERIOUS
+    if top_months <= 84:
+        return SERIOUS
+    if top_months <= 180:
+        return VERY_SERIOUS
+    return EXTREMELY_SERIOUS
+
+
+@dataclass(frozen=True)
+class Bracket:
+    """One clause of an article: prison from ``low`` to ``top`` months; ``non_custodial``: the
+    clause also allows a fine or non-custodial reform."""
+
+    clause: str
+    low: int
+    top: int
+    non_custodial: bool = False
+
+    @property
+    def crime_class(self) -> str:
+        return crime_class(self.top)
+
+    def allows(self, main_penalty: str, months: int | None) -> bool:
+        """Could a court applying this clause have pronounced this main penalty? (The court may go
+        below a bracket under Art. 54, so a shorter prison term fits every clause.)"""
+        if main_penalty in NON_CUSTODIAL:
+            return self.non_custodial
+        if main_penalty == "prison":
+            return (months or 0) <= self.top
+        return False  # life, death: not in these brackets
+
+
+#: Crimes committed by negligence (lỗi vô ý), by (code version, article), with the penalty
+#: brackets of their clauses. 2015 Code as amended in 2017; 1999 articles for old judgments (the
+#: favourable 2015 rule applies to them, Resolution 109/2015/QH13). Only clauses whose bracket we
+#: know are listed; a clause not listed keeps the record.
+NEGLIGENT: dict[tuple[int, str], tuple[Bracket, ...]] = {
+    # Art. 128 causing death by negligence: (1) reform <= 3 y or prison 1-5 y; (2) prison 3-10 y
+    (2015, "128"): (Bracket("1", 12, 60, True), Bracket("2", 36, 120)),
+    # Art. 260 road traffic: (1) fine, reform <= 3 y or prison 1-5 y; (2) 3-10 y; (3) 7-15 y;
+    # (4) real risk of harm: fine, reform <= 1 y or prison 3 months-1 y
+    (2015, "260"): (
+        Bracket("1", 12, 60, True),
+        Bracket("2", 36, 120),
+        Bracket("3", 84, 180),
+        Bracket("4", 3, 12, True),
+    ),
+    # 1999 Code Art. 98 (now 128) and Art. 202 (now 260), same shape
+    (1999, "98"): (Bracket("1", 6, 60, True), Bracket("2", 36, 120)),
+    (1999, "202"): (
+        Bracket("1", 6, 60, True),
+        Bracket("2", 36, 120),
+        Bracket("3", 84, 180),
+        Bracket("4", 3, 12, True),
+    ),
+}
+
+
+def brackets(code_version: int | None, article: str | None) -> tuple[Bracket, ...]:
+    return NEGLIGENT.get((int(code_version or 2015), (article or "").strip()), ())
+
+
+def no_record_basis(
+    code_version: int | None,
+    article: str | None,
+    clause: str | None,
+    main_penalty: str | None = None,
+    months: int | None = None,
+) -> str | None:
+    """:data:`ART69_NEGLIGENT` when Art. 69(2) says no criminal record arises from this conviction
+    (a negligent crime of a less serious or serious clause), else None.
+
+    With the clause known, its bracket decides. Without it, the main penalty narrows the clauses
+    the court could have applied (a fine exists only in the lowest clauses, 8 years' prison only in
+    the higher ones); only when every such clause is less serious or serious does the rule apply.
+    """
+    known = brackets(code_version, article)
+    if not known:
+        return None
+    c = (clause or "").strip()
+    if c:
+        fits = [b for b in known if b.clause == c]
+    elif main_penalty:
+        fits = [b for b in known if b.allows(main_penalty, months)]
+    else:
+        fits = []
+    if fits and all(b.crime_class in (LESS_SERIOUS, SERIOUS) for b in fits):
+        return ART69_NEGLIGENT
+    return None
+
+
+def clause_for(code_version: int, article: str, main_penalty: str, months: int | None) -> str | None:
+    """A clause of a negligent article consistent with this penalty, for simulators that must
+    emit one: the first clause (in the article's order) whose bracket holds the penalty, else the
+    heaviest clause (a term above every bracket); None for an article not listed."""
+    known = brackets(code_version, article)
+    if not known:
+        return None
+    for b in known:
+        if b.allows(main_penalty, months) and (main_penalty != "prison" or (months or 0) >= b.low):
+            return b.clause
+    for b in known:
+        if b.allows(main_penalty, months):
+            return b.clause
+    return max(known, key=lambda b: b.top).clause
+
+
+# ---------------------------------------------------------------- expungement (Arts. 70, 73)
+
+
+def add_months(d: dt.date, months: int) -> dt.date:
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    for day in (d.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    raise ValueError(d)
+
+
+def waiting_months(main_penalty: str, penalty_months: int | None, suspended: bool) -> int | None:
+    """Months to wait after the main penalty (or probation) ends (Art. 70(2)); None when never
+    automatic (death)."""
+    if suspended or main_penalty in ("warning", "fine", "reform", "discipline"):
+        return 12
+    if main_penalty == "prison":
+        months = penalty_months or 0
+        if months <= 60:
+            return 24
+        if months <= 180:
+            return 36
+        return 60
+    if main_penalty == "life":
+        return 60
+    return None
+
+
+def main_end(
+    main_penalty: str,
+    effective: dt.date,
+    penalty_months: int | None,
+    suspended: bool,
+    probation_months: int | None,
+) -> dt.date | None:
+    """When the main penalty (or the probation of a suspended sentence) ends."""
+    if suspended:
+        return add_months(effective, probation_months or 0)
+    if main_penalty in ("warning", "fine"):
+        return effective
+    if main_penalty in ("reform", "discipline", "prison"):
+        return add_months(effective, penalty_months or 0)
+    return None
+
+
+def expunge_due(
+    end: dt.date,
+    waiting: int,
+    settled_on: dt.date | None = None,
+    additional_end: dt.date | None = None,
+) -> dt.date:
+    """The automatic expungement date: the main penalty's end plus the waiting period, but not
+    before the money obligations are settled (judicial_records.md's modelling assumption) nor
+    before an additional penalty that outlasts the period ends (Art. 70(3))."""
+    due = add_months(end, waiting)
+    for later in (settled_on, additional_end):
+        if later is not None and later > due:
+            due = later
+    return due
+
+
+def expunge_date(
+    main_penalty: str,
+    effective: dt.date,
+    penalty_months: int | None,
+    suspended: bool,
+    probation_months: int | None,
+    additional_end: dt.date | None = None,
+) -> dt.date | None:
+    """The automatic expungement date of one conviction with its obligations settled on time;
+    None when there is no automatic route."""
+    end = main_end(main_penalty, effective, penalty_months, suspended, probation_months)
+    wait = waiting_months(main_penalty, penalty_months, suspended)
+    if end is None or wait is None:
+        return None
+    return expunge_due(end, wait, None, additional_end)
+
+
+def additional_end(
+    months: int | None, effective: dt.date, end: dt.date | None, main_penalty: str, suspended: bool
+) -> dt.date | None:
+    """When a term additional penalty (ban from posts, residence ban, supervision) ends: it runs
+    from the end of the prison term, or from the judgment's effect when the main penalty is a
+    warning, a fine, non-custodial reform or a suspended sentence (Arts. 41-43)."""
+    if not months:
+        return None
+    if main_penalty == "prison" and not suspended:
+        return add_months(end, months) if end is not None else None
+    return add_months(effective, months)
