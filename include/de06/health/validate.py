@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from de06.domain import cccd
+from de06.domain.documents import BHYT_CARD_RE, is_passport
 from de06.health import layout as L
 from de06.health.xml import Envelope, Episode, Rejected, parse_envelope
 
@@ -19,8 +20,6 @@ ENTRY_TYPES = ("visit", "lab_result", "referral", "reappointment")
 _NUM = re.compile(r"^-?\d+(\.\d+)?$")
 _FACILITY = re.compile(r"^\d{5}$")
 _ICD10 = re.compile(r"^[A-Z]\d{2}(\.[0-9A-Z]{1,2})?$")
-_CARD = re.compile(r"^[A-Z]{2}[1-5]\d{2}\d{10}$")
-_PASSPORT = re.compile(r"^[A-Z]\d{7}$")
 _WEIGHT = re.compile(r"^\d{1,3}\.\d{2}$")
 
 
@@ -142,7 +141,7 @@ def check_xml1(r: dict[str, str], what: str, today: date) -> None:
             problems = cccd.check(so, birth_year=born.year, sex=sex)
             if problems:
                 raise Rejected(f"{what}: SO_CCCD structure disagrees with the record ({', '.join(problems)})")
-        elif not (re.fullmatch(r"\d{9}", so) or _PASSPORT.match(so)):
+        elif not (re.fullmatch(r"\d{9}", so) or is_passport(so)):
             raise Rejected(f"{what}: SO_CCCD must be 12 or 9 digits, or a letter and 7 digits")
     # card
     parts = [r.get(f, "") for f in ("MA_THE_BHYT", "MA_DKBD", "GT_THE_TU", "GT_THE_DEN")]
@@ -151,7 +150,7 @@ def check_xml1(r: dict[str, str], what: str, today: date) -> None:
         if len(set(n)) != 1:
             raise Rejected(f"{what}: MA_THE_BHYT, MA_DKBD, GT_THE_TU, GT_THE_DEN have different ';' counts")
         for card in parts[0].split(";"):
-            if not _CARD.match(card) or card[:2] not in L.BHYT_GROUPS:
+            if not BHYT_CARD_RE.fullmatch(card) or card[:2] not in L.BHYT_GROUPS:
                 raise Rejected(f"{what}: MA_THE_BHYT is not a 15-character card code")
         if not r.get("MA_DOITUONG_KCB"):
             raise Rejected(f"{what}: MA_DOITUONG_KCB is required with a BHYT card")
@@ -164,6 +163,17 @@ def check_xml1(r: dict[str, str], what: str, today: date) -> None:
         paid, total, own = (Decimal(r[k].strip()) for k in ("T_BHTT", "T_TONGCHI_BH", "T_BNCCT"))
     except (InvalidOperation, AttributeError):
         raise Rejected(f"{what}: T_BHTT, T_TONGCHI_BH and T_BNCCT must be numbers") from None
+    if not parts[0]:
+        # bhyt.md §4, table row "Card fields in XML1": a visit without a card has empty card fields and
+        # T_TONGCHI_BH = T_BHTT = 0, its costs patient-paid; T_BNCCT = 0 then follows from
+        # T_BHTT = T_TONGCHI_BH - T_BNCCT (clinic_xml.md §2 #45-53)
+        fund = [k for k, v in (("T_TONGCHI_BH", total), ("T_BHTT", paid), ("T_BNCCT", own)) if v != 0]
+        if fund:
+            raise Rejected(
+                f"{what}: insurance amounts without a BHYT card (MA_THE_BHYT is empty but "
+                f"{', '.join(fund)} {'is' if len(fund) == 1 else 'are'} not 0); send the card code, "
+                "or bill the visit as patient-paid (T_BNTT) with T_TONGCHI_BH, T_BHTT and T_BNCCT at 0"
+            )
     if paid != total - own:
         raise Rejected(f"{what}: T_BHTT != T_TONGCHI_BH - T_BNCCT")
 

@@ -14,9 +14,9 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from de06.domain import cccd as cccd_mod
+from de06.domain.documents import is_passport
 
 _SEPARATORS = re.compile(r"[\s.\-_/]+")
-_PASSPORT = re.compile(r"^[A-Z]\d{7,8}$")
 _PREFIX = re.compile(r"^(cccd|cmnd|cmt|số|so|no)[:#]?", re.IGNORECASE)
 _OCR = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8"})
 
@@ -43,7 +43,7 @@ def normalize_id(raw: str | None) -> IdParse:
     if not t:
         return IdParse(raw, "none")
     flags: list[str] = []
-    if _PASSPORT.match(t.upper()) and not t.isdigit():
+    if is_passport(t.upper()):  # 1 letter + 7 digits (identity.md §4)
         return IdParse(raw, "passport", t.upper())
     if not t.isdigit():
         fixed = t.translate(_OCR)

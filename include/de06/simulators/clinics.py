@@ -11,6 +11,8 @@ shared fields, then controlled faults and dirt are applied, each labelled:
   (a LOAIHOSO outside the list), ``broken_table`` (one inner file is not well-formed XML),
   ``duplicate`` (byte-identical resubmission of an earlier envelope).
 
+A card's benefit level (its 3rd character) is the level of its group and the fund pays that level's
+share (``bhyt.md`` §1); a visit without a card is patient-paid (``T_TONGCHI_BH = T_BHTT = 0``, §4).
 Encodings vary (UTF-8, UTF-8 with BOM, UTF-16 declared), free text is sometimes CDATA or NFD.
 Deterministic by seed (and ``start``). The generator's own record of what it sent goes to
 ``bhxh.sim_sent``, which no pipeline reads.
@@ -26,6 +28,7 @@ from datetime import date, datetime, timedelta
 from xml.sax.saxutils import escape
 
 from de06.domain import cccd
+from de06.domain.documents import FUND_PAYS_PERCENT, benefit_level
 from de06.domain.provinces import PROVINCES
 from de06.health import layout as L
 
@@ -60,7 +63,10 @@ LABS = [
     ("22.0152.1501", "CHOL", "Cholesterol toàn phần", lambda r: f"{r.uniform(3, 7.5):.1f}", "mmol/L"),
     ("24.0005.1714", "HBSAG", "HBsAg test nhanh", lambda r: r.choice(["Âm tính", "Dương tính"]), ""),
 ]
-GROUPS = ["DN", "HC", "HT", "TE", "HS", "SV", "GD", "CN", "HN", "CC"]
+#: The card groups drawn, with the benefit level each carries (bhyt.md §1, "Benefit levels" table,
+#: which is for generating data: the card's 3rd character is this level, the fund's share follows it).
+GROUP_LEVEL = {"DN": 4, "HC": 4, "HT": 3, "TE": 1, "HS": 4, "SV": 4, "GD": 4, "CN": 3, "HN": 2, "CC": 1}
+GROUPS = list(GROUP_LEVEL)
 
 
 @dataclass(frozen=True)
@@ -279,14 +285,17 @@ def build_episode(
         card = f"TE1{prov2}{rng.randint(0, 9_999_999_999):010d}"
         dkbd, tu, den, doituong = prov2 + "000", _d(vao), _d(ra), "1.7"
     elif fac.contracted and p.bhxh_no:
-        card = f"{rng.choice(GROUPS)}{rng.randint(1, 5)}{prov2}{p.bhxh_no}"
+        group = rng.choice(GROUPS)
+        card = f"{group}{GROUP_LEVEL[group]}{prov2}{p.bhxh_no}"
         dkbd, tu, den = fac.code, f"{start.year}0101", f"{start.year}1231"
         doituong = rng.choice(["1.1", "1.1", "1.1", "2", "3.1"])
-    # costs: XML2 drugs (sometimes), totals consistent
+    # costs: XML2 drugs (sometimes), totals consistent. With a card the fund pays its level's share
+    # (bhyt.md §1) and the patient co-pays the rest (T_BNCCT); without one everything is patient-paid
+    # and T_TONGCHI_BH = T_BHTT = 0 (bhyt.md §4). Costs are multiples of 5,000 VND: the shares are exact.
     drug_cost = rng.randint(1, 40) * 10_000 if rng.random() < 0.4 else 0
     tong = drug_cost + 35_000
     bh = tong if card else 0
-    cct = bh // 5
+    cct = bh * (100 - FUND_PAYS_PERCENT[benefit_level(card)]) // 100 if card else 0
     x1 = {
         "MA_LK": ma_lk,
         "STT": "1",

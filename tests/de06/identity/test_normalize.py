@@ -131,7 +131,14 @@ def test_normalize_id(raw, kind, value, flags):
     assert (p.kind, p.value, p.flags) == (kind, value, flags)
 
 
-@pytest.mark.parametrize("raw, error", [("12-AB-99", "id_non_digit"), ("12345", "id_bad_length")])
+@pytest.mark.parametrize(
+    "raw, error",
+    [
+        ("12-AB-99", "id_non_digit"),
+        ("12345", "id_bad_length"),
+        ("A12345678", "id_non_digit"),  # a passport has 7 digits, not 8 (identity.md §4)
+    ],
+)
 def test_bad_ids_rejected_with_reason(raw, error):
     p = normalize_id(raw)
     assert p.kind == "invalid" and p.error == error and not p.usable
