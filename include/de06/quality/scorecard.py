@@ -194,8 +194,12 @@ def build(per_dataset: int = 20, out_dir: Path | None = None) -> Path:
 
         def place(name: str, write) -> None:
             tmp = out / (name + tag)
-            write(tmp)
-            tmp.replace(out / name)
+            try:
+                write(tmp)
+                tmp.replace(out / name)
+            except BaseException:  # a failed write leaves the previous file and no half-written temp
+                tmp.unlink(missing_ok=True)
+                raise
 
         for dataset, rows in groups.items():
             place(f"trend_{paths.safe_name(dataset)}.png", lambda t, d=dataset, r=rows: _plot_trend(d, r, t))
