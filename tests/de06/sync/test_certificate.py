@@ -13,14 +13,19 @@ from qp_sheets import at, conviction, expungement
 pytestmark = pytest.mark.postgres
 
 
-def test_certificate_forms_follow_expungement(fresh, citizens, pg, capsys):
-    qp, lltp, dancu = pg("qp"), pg("lltp"), pg("dancu")
+def _person(dancu, citizen_id: int) -> tuple[int, str, str, dict]:
+    """A citizen's id, CCCD, name, and the identity fields a court sheet would carry for them."""
     with dancu.cursor() as cur:
         cur.execute(
-            "SELECT citizen_id, cccd, full_name, dob FROM citizen WHERE citizen_id = %s", (citizens[3],)
+            "SELECT citizen_id, cccd, full_name, dob FROM citizen WHERE citizen_id = %s", (citizen_id,)
         )
         cid, cccd, name, dob = cur.fetchone()
-    who = {"full_name": name, "dob_text": dob.strftime("%d/%m/%Y"), "id_number": cccd}
+    return cid, cccd, name, {"full_name": name, "dob_text": dob.strftime("%d/%m/%Y"), "id_number": cccd}
+
+
+def test_certificate_forms_follow_expungement(fresh, citizens, pg, capsys):
+    qp, lltp, dancu = pg("qp"), pg("lltp"), pg("dancu")
+    cid, cccd, name, who = _person(dancu, citizens[3])
     conviction(qp, "C1", 1, at(0), judgment_no="5/2019/HS-ST", judgment_date=dt.date(2019, 3, 1), **who)
     conviction(qp, "C2", 1, at(1), judgment_no="9/2023/HS-ST", crime_code="T402", article="402", **who)
     expungement(qp, "C1", at(2), on=dt.date(2022, 3, 1))
@@ -66,12 +71,7 @@ def test_negligent_conviction_of_a_serious_clause_leaves_no_record(fresh, citize
     criminal record: certificate no. 1 says "Không có án tích", no. 2 lists it as not counting. A
     newer version of the sheet moving it to clause 2 (very serious) brings the record back."""
     qp, lltp, dancu = pg("qp"), pg("lltp"), pg("dancu")
-    with dancu.cursor() as cur:
-        cur.execute(
-            "SELECT citizen_id, cccd, full_name, dob FROM citizen WHERE citizen_id = %s", (citizens[5],)
-        )
-        cid, cccd, name, dob = cur.fetchone()
-    who = {"full_name": name, "dob_text": dob.strftime("%d/%m/%Y"), "id_number": cccd}
+    cid, cccd, name, who = _person(dancu, citizens[5])
     traffic = {"crime_code": "T260", "article": "260", "judgment_no": "7/2024/HS-ST"}
     conviction(qp, "N1", 1, at(0), clause="1", sentence_code="PT", term_months=None, **traffic, **who)
     run_sync(SyncOptions(run_key="cert-negligent-1"))
