@@ -66,9 +66,12 @@ class Bracket:
 
 
 #: Crimes committed by negligence (lỗi vô ý), by (code version, article), with the penalty
-#: brackets of their clauses. 2015 Code as amended in 2017; 1999 articles for old judgments (the
-#: favourable 2015 rule applies to them, Resolution 109/2015/QH13). Only clauses whose bracket we
-#: know are listed; a clause not listed keeps the record.
+#: brackets of their clauses. 2015 Code as amended in 2017 (Arts. 128 and 260 read against the
+#: consolidated text 01/VBHN-VPQH); 1999 Code articles for old judgments, whose brackets are recalled
+#: with the same shape (the favourable 2015 rule applies to them, Resolution 109/2015/QH13). Only
+#: articles whose fault form and brackets we know are listed; anything else keeps the record. Art. 414
+#: (losing or negligently damaging military weapons; brackets 6 months-3 y, 3-7 y, 7-12 y) is left
+#: out: its clause 2 includes concealing evidence, and its fault form is not confirmed in our notes.
 NEGLIGENT: dict[tuple[int, str], tuple[Bracket, ...]] = {
     # Art. 128 causing death by negligence: (1) reform <= 3 y or prison 1-5 y; (2) prison 3-10 y
     (2015, "128"): (Bracket("1", 12, 60, True), Bracket("2", 36, 120)),
@@ -80,7 +83,7 @@ NEGLIGENT: dict[tuple[int, str], tuple[Bracket, ...]] = {
         Bracket("3", 84, 180),
         Bracket("4", 3, 12, True),
     ),
-    # 1999 Code Art. 98 (now 128) and Art. 202 (now 260), same shape
+    # 1999 Code Art. 98 (now 128) and Art. 202 (now 260)
     (1999, "98"): (Bracket("1", 6, 60, True), Bracket("2", 36, 120)),
     (1999, "202"): (
         Bracket("1", 6, 60, True),
@@ -89,39 +92,55 @@ NEGLIGENT: dict[tuple[int, str], tuple[Bracket, ...]] = {
         Bracket("4", 3, 12, True),
     ),
 }
+#: A 1999 conviction stored under its 2015 article number (the sync maps articles to 2015) keeps
+#: the 1999 article's clauses.
+_TWIN_1999 = {"128": "98", "260": "202"}
 
 
 def brackets(code_version: int | None, article: str | None) -> tuple[Bracket, ...]:
-    return NEGLIGENT.get((int(code_version or 2015), (article or "").strip()), ())
+    cv, art = int(code_version or 2015), (article or "").strip()
+    if cv == 1999:
+        art = _TWIN_1999.get(art, art)
+    return NEGLIGENT.get((cv, art), ())
 
 
-def no_record_basis(
-    code_version: int | None,
-    article: str | None,
-    clause: str | None,
-    main_penalty: str | None = None,
-    months: int | None = None,
-) -> str | None:
+def normal_clause(clause: str | None) -> str | None:
+    """A clause as a plain number ("01" -> "1"); None when empty or not a number."""
+    c = (clause or "").strip()
+    return str(int(c)) if c.isdigit() and len(c) <= 2 else None
+
+
+def no_record_basis(code_version: int | None, article: str | None, clause: str | None) -> str | None:
     """:data:`ART69_NEGLIGENT` when Art. 69(2) says no criminal record arises from this conviction
     (a negligent crime of a less serious or serious clause), else None.
 
-    With the clause known, its bracket decides. Without it, the main penalty narrows the clauses
-    the court could have applied (a fine exists only in the lowest clauses, 8 years' prison only in
-    the higher ones); only when every such clause is less serious or serious does the rule apply.
+    The clause the court applied decides, and nothing else: without it the record stays. The
+    pronounced penalty does not tell the clause, since Art. 54(1) lets a court go below a bracket
+    into the next lighter one (a fine under Art. 260(2), very serious, is possible).
     """
-    known = brackets(code_version, article)
-    if not known:
+    c = normal_clause(clause)
+    if c is None:
         return None
-    c = (clause or "").strip()
-    if c:
-        fits = [b for b in known if b.clause == c]
-    elif main_penalty:
-        fits = [b for b in known if b.allows(main_penalty, months)]
-    else:
-        fits = []
-    if fits and all(b.crime_class in (LESS_SERIOUS, SERIOUS) for b in fits):
-        return ART69_NEGLIGENT
+    for b in brackets(code_version, article):
+        if b.clause == c:
+            return ART69_NEGLIGENT if b.crime_class in (LESS_SERIOUS, SERIOUS) else None
     return None
+
+
+def clause_conflict(
+    code_version: int | None, article: str | None, clause: str | None, main_penalty: str, months: int | None
+) -> bool:
+    """True when a listed article's stated clause cannot hold the penalty: no court pronounces
+    prison above the top of the bracket it applies, nor life or death in these brackets. (Below
+    the bracket is lawful, Art. 54.) Such a sheet is corrupt, and trusting its clause could hide a
+    conviction."""
+    c = normal_clause(clause)
+    for b in brackets(code_version, article):
+        if b.clause == c:
+            if main_penalty == "prison":
+                return (months or 0) > b.top
+            return main_penalty in ("life", "death")
+    return False
 
 
 def clause_for(code_version: int, article: str, main_penalty: str, months: int | None) -> str | None:
@@ -224,11 +243,12 @@ def expunge_date(
 def additional_end(
     months: int | None, effective: dt.date, end: dt.date | None, main_penalty: str, suspended: bool
 ) -> dt.date | None:
-    """When a term additional penalty (ban from posts, residence ban, supervision) ends: it runs
-    from the end of the prison term, or from the judgment's effect when the main penalty is a
-    warning, a fine, non-custodial reform or a suspended sentence (Arts. 41-43)."""
+    """When a term additional penalty (ban from posts, residence ban, supervision) ends: from the
+    judgment's effect when the main penalty is a warning, a fine, non-custodial reform or a
+    suspended sentence; otherwise from release (Arts. 41-43), so None while the end is unknown
+    (life, death)."""
     if not months:
         return None
-    if main_penalty == "prison" and not suspended:
-        return add_months(end, months) if end is not None else None
-    return add_months(effective, months)
+    if suspended or main_penalty in NON_CUSTODIAL:
+        return add_months(effective, months)
+    return add_months(end, months) if end is not None else None

@@ -14,7 +14,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from de06.domain import cccd as cccd_mod
-from de06.domain.documents import is_passport
+from de06.domain.documents import is_recorded_passport
 
 _SEPARATORS = re.compile(r"[\s.\-_/]+")
 _PREFIX = re.compile(r"^(cccd|cmnd|cmt|số|so|no)[:#]?", re.IGNORECASE)
@@ -43,7 +43,7 @@ def normalize_id(raw: str | None) -> IdParse:
     if not t:
         return IdParse(raw, "none")
     flags: list[str] = []
-    if is_passport(t.upper()):  # 1 letter + 7 digits (identity.md §4)
+    if is_recorded_passport(t.upper()):  # Vietnamese (letter + 7 digits) or foreign (+ 8)
         return IdParse(raw, "passport", t.upper())
     if not t.isdigit():
         fixed = t.translate(_OCR)

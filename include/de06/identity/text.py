@@ -76,13 +76,19 @@ def canon_tones(text: str) -> str:
     return _WORD.sub(lambda m: _canon_tone_word(m.group(0)), text)
 
 
+#: The Ê Đê / Mnông female prefix written apart: "H Hen Niê" is "H'Hen Niê" (identity.md section 5).
+#: Only a leading bare H: Kinh names start with the family name, never with a lone letter.
+_EDE_PREFIX_APART = re.compile(r"^([Hh]) (?=[^\W\d_])")
+
+
 @lru_cache(maxsize=200_000)
 def clean(text: str | None) -> str:
-    """NFC, look-alikes, apostrophes, collapsed spaces, canonical tone placement."""
+    """NFC, look-alikes, apostrophes, collapsed spaces, the Ê Đê prefix H' joined, canonical tone
+    placement."""
     if text is None:
         return ""
     t = unicodedata.normalize("NFC", str(text)).translate(_LOOKALIKES).translate(_APOSTROPHES)
-    t = _SPACES.sub(" ", t).strip()
+    t = _EDE_PREFIX_APART.sub(r"\1'", _SPACES.sub(" ", t).strip())
     return canon_tones(t)
 
 

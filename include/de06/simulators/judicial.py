@@ -267,14 +267,23 @@ def make_convictions(rnd: random.Random, dob: date, province: str, count: int) -
             additional_end=penal.additional_end(additional_months, eff, main_end, main, suspended),
         )
         # no record arises at all: a negligent less serious or serious crime (Art. 69(2)); an
-        # offender under 16, or under 18 for a clause up to serious (Art. 107, the simulator's
-        # clause convention)
-        c.no_record_basis = penal.no_record_basis(code_version, article, c.clause, main, months)
-        if c.no_record_basis is None and (age < 16 or (age < 18 and c.clause in ("1", "2"))):
+        # offender under 16, or under 18 for a less serious or serious crime or a negligent very
+        # serious one (Art. 107; classes of the other crimes by the simulator's clause convention)
+        c.no_record_basis = penal.no_record_basis(code_version, article, c.clause)
+        if c.no_record_basis is None and (age < 16 or (age < 18 and _juvenile_class(c))):
             c.no_record_basis = "art107_juvenile"
         out.append(c)
     _expunge(out)
     return out
+
+
+def _juvenile_class(c: Conviction) -> bool:
+    """Art. 107(1)(b): less serious, serious, or very serious by negligence."""
+    known = penal.brackets(c.code_version, c.article)
+    if known:  # a negligent crime: its real bracket
+        cls = next((b.crime_class for b in known if b.clause == c.clause), penal.EXTREMELY_SERIOUS)
+        return cls != penal.EXTREMELY_SERIOUS
+    return c.clause in ("1", "2")
 
 
 def _expunge(convs: list[Conviction]) -> None:
@@ -290,7 +299,8 @@ def _expunge(convs: list[Conviction]) -> None:
         if c.no_record_basis or c.due is None:
             continue
         for later in convs[i + 1 :]:
-            if later.no_record_basis or later.judgment_date >= c.due:
+            # any new conviction within the period restarts it (Arts. 70(2), 73), a negligent one too
+            if later.judgment_date >= c.due:
                 continue
             if later.main_end_date is None:
                 c.due = None

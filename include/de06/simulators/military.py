@@ -125,7 +125,7 @@ class MilitaryParams:
     as_of: dt.datetime = DEFAULT_AS_OF
     civilian_share: float = 0.10
     unresolvable_share: float = 0.05
-    version: int = 1  # bump whenever generation changes, so a rerun rebuilds instead of skipping
+    version: int = 2  # bump whenever generation changes, so a rerun rebuilds instead of skipping
 
     def as_dict(self) -> dict[str, Any]:
         d = dict(self.__dict__)
@@ -264,6 +264,14 @@ class _Gen:
             term = rng.randint(3, 36) if r < 0.6 else rng.randint(37, 84) if r < 0.9 else rng.randint(85, 240)
             if term <= 36 and rng.random() < 0.35:
                 suspended, probation = True, rng.randint(12, 60)
+        known = penal.brackets(cv, article)
+        if known:  # a negligent crime: no term above its heaviest bracket, no life or death sentence
+            top = max(b.top for b in known)
+            if sentence in ("TCTH", "TH"):
+                sentence, term = "TCT", top
+                penalty, needs_term, _ = SENTENCES[sentence]
+            elif sentence == "TCT":
+                term = min(term, top)
         effective = jdate + dt.timedelta(days=rng.randint(15, 45))
         end = main_end(penalty, effective, term, suspended, probation)
         suffix = "HS-ST" if jdate.year >= 2018 or rng.random() < 0.5 else "HSST"
@@ -389,7 +397,7 @@ def rule_date(content: dict[str, Any]) -> dt.date | None:
     the term moves it); None when there is none, or when no record arose (Art. 69(2))."""
     penalty = SENTENCES[content["sentence_code"]][0]
     term = content["term_months"]
-    if penal.no_record_basis(content["code_version"], content["article"], content["clause"], penalty, term):
+    if penal.no_record_basis(content["code_version"], content["article"], content["clause"]):
         return None
     return expunge_date(
         penalty, content["effective_date"], term, content["suspended"], content["probation_months"]
@@ -453,10 +461,10 @@ def generate(p: MilitaryParams, young: list[Person], civilians: list[Person]) ->
         if rng.random() < 0.15:
             g.conviction(ref, g.amend(ref), ts0[i] + dt.timedelta(minutes=rng.randint(1, 50)), 0, "initial")
         if st.rule_date and st.rule_date <= as_of.date():
-            if rng.random() < 0.7:
-                g.expunge(
-                    ref, rule_date(st.valid), ts0[i] + dt.timedelta(minutes=rng.randint(51, 59)), 0, "initial"
-                )
+            rd = rule_date(st.valid)
+            # only an expungement already due when the court uploads is in the initial load
+            if rd < ts0[i].date() and rng.random() < 0.7:
+                g.expunge(ref, rd, ts0[i] + dt.timedelta(minutes=rng.randint(51, 59)), 0, "initial")
             else:
                 g.eligible.append(ref)
     # ---- change stream in batches ----
@@ -521,16 +529,12 @@ def generate(p: MilitaryParams, young: list[Person], civilians: list[Person]) ->
                 ref = g.new_ref()
                 content = g.content(person, g.judgment_date(person, old=True), short=True)
                 g.refs[ref] = _Ref(person, g.recorded(person))
-                rd = expunge_date(
-                    SENTENCES[content["sentence_code"]][0],
-                    content["effective_date"],
-                    content["term_months"],
-                    content["suspended"],
-                    content["probation_months"],
-                )
-                g.expunge(ref, rd or ts.date(), ts, b, "early_expunge", intended="parked")
-                g.refs[ref].rule_date = rd
-                g.conviction(ref, content, ts2, b, "early_expunge")
+                rd = g.refs[ref].rule_date = rule_date(content)
+                if rd is None:  # no record arose (Art. 69(2)): the court sends no expungement
+                    g.conviction(ref, content, ts, b, "new")
+                else:
+                    g.expunge(ref, rd, ts, b, "early_expunge", intended="parked")
+                    g.conviction(ref, content, ts2, b, "early_expunge")
             else:  # malformed
                 if valid_refs and rng.random() < 0.5:
                     ref = rng.choice(valid_refs)
@@ -557,13 +561,10 @@ def generate(p: MilitaryParams, young: list[Person], civilians: list[Person]) ->
                 "article": crimes[v["crime_code"]][2] if v else None,
                 "main_penalty": sentence[0] if sentence else None,
                 "penalty_months": (v["term_months"] if sentence and sentence[1] else None) if v else None,
-                "no_record_basis": (
-                    penal.no_record_basis(
-                        v["code_version"], v["article"], v.get("clause"), sentence[0], v["term_months"]
-                    )
-                    if v and sentence
-                    else None
-                ),
+                "clause": v.get("clause") if v else None,
+                "no_record_basis": penal.no_record_basis(v["code_version"], v["article"], v.get("clause"))
+                if v
+                else None,
                 "expunged": st.expunged_on is not None and v is not None,
                 "expunged_on": st.expunged_on if v is not None else None,
             }
@@ -716,6 +717,7 @@ EXPECTED_COLS = (
     "article",
     "main_penalty",
     "penalty_months",
+    "clause",
     "no_record_basis",
     "expunged",
     "expunged_on",

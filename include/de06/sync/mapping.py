@@ -8,12 +8,11 @@ guessed). :func:`map_conviction` and :func:`check_expungement` are pure.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from de06.domain.penal import no_record_basis
+from de06.domain.penal import clause_conflict, no_record_basis, normal_clause
 
 REF_QUERIES: dict[str, str] = {
     "court": "SELECT code, valid_from, valid_to, court_name, level FROM ref_qp_court",
@@ -48,9 +47,6 @@ def load_refs(conn_lltp) -> Refs:
                 by_code[code].append(tuple(rest))
             tables[name] = dict(by_code)
     return Refs(tables)
-
-
-_CLAUSE = re.compile(r"[0-9]{1,2}")
 
 
 @dataclass(frozen=True)
@@ -121,9 +117,12 @@ def map_conviction(sheet: dict[str, Any], refs: Refs) -> MappedConviction | Reje
     expunged = bool(sheet.get("expunged"))
     if expunged and not isinstance(sheet.get("expunged_on"), dt.date):
         return Rejection("expunged_without_date")
-    clause = (sheet.get("clause") or "").strip() or None
-    if clause is not None and not _CLAUSE.fullmatch(clause):
-        return Rejection(f"invalid_clause:{clause[:8]}")
+    raw_clause = (sheet.get("clause") or "").strip()
+    clause = normal_clause(raw_clause)
+    if raw_clause and clause is None:
+        return Rejection(f"invalid_clause:{raw_clause[:8]}")
+    if clause_conflict(int(cv), art_src, clause, main_penalty, term if needs_term else None):
+        return Rejection(f"clause_penalty_mismatch:{art_src}:{clause}")
     return MappedConviction(
         court_name=court[0],
         judgment_no=jno,
@@ -142,7 +141,7 @@ def map_conviction(sheet: dict[str, Any], refs: Refs) -> MappedConviction | Reje
         expunged=expunged,
         expunged_on=sheet.get("expunged_on") if expunged else None,
         # judged on the article under the code the court applied (its brackets), not the 2015 twin
-        no_record_basis=no_record_basis(int(cv), art_src, clause, main_penalty, term if needs_term else None),
+        no_record_basis=no_record_basis(int(cv), art_src, clause),
     )
 
 

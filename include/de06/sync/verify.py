@@ -5,8 +5,8 @@ For benchmarks and tests only: no pipeline reads the truth DB.
   sheet was never processed, or an expected expungement not recorded;
 - stale_overwrites: the target holds an older version although the newer sheet was processed;
 - applied_twice: one (conviction, version) inserted/updated twice, or one conviction expunged twice;
-- mismatched: same version but different content (mapping error, or a wrong Art. 69(2)
-  no-record basis); unexpected: a conviction in the
+- mismatched: same version but different content (mapping error, a clause not carried, or a
+  wrong Art. 69(2) no-record basis); unexpected: a conviction in the
   target that the truth says must not be there (a malformed sheet applied).
 """
 
@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from de06.domain import penal
+
 EXPECTED_SQL = """
 SELECT conviction_ref, expected_present, version, judgment_no, article, main_penalty, penalty_months,
-       expunged, expunged_on, no_record_basis FROM qp_expected
+       expunged, expunged_on, no_record_basis, clause FROM qp_expected
 """
 TARGET_SQL = """
 SELECT source_key, source_version, judgment_no, article, main_penalty, penalty_months, expunged, expunged_on,
-       no_record_basis
+       no_record_basis, clause
   FROM conviction WHERE source = 'qp'
 """
 SEEN_VERSIONS_SQL = """
@@ -50,7 +52,7 @@ def compare(conn_lltp, conn_truth) -> dict[str, Any]:
         cur.execute(TWICE_SQL)
         twice = int(cur.fetchone()[0])
     lost = stale = mismatched = unexpected = 0
-    for ref, (present, version, jno, art, pen, months, exp, exp_on, no_record) in expected.items():
+    for ref, (present, version, jno, art, pen, months, exp, exp_on, no_record, clause) in expected.items():
         got = target.get(ref)
         if not present:
             unexpected += got is not None
@@ -64,7 +66,7 @@ def compare(conn_lltp, conn_truth) -> dict[str, Any]:
         if bool(exp) and not got[5]:
             lost += 1
             continue
-        if (got[1], got[2], got[3], got[4], bool(got[5]), got[6], got[7]) != (
+        if (got[1], got[2], got[3], got[4], bool(got[5]), got[6], got[7], got[8]) != (
             jno,
             art,
             pen,
@@ -72,6 +74,7 @@ def compare(conn_lltp, conn_truth) -> dict[str, Any]:
             bool(exp),
             exp_on,
             no_record,
+            penal.normal_clause(clause),
         ):
             mismatched += 1
     return {

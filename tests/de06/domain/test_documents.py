@@ -18,7 +18,7 @@ def test_passport_is_one_upper_case_letter_and_seven_digits(value):
 @pytest.mark.parametrize(
     "value",
     [
-        "A12345678",  # 8 digits: not a passport (ids.py accepted 7 or 8)
+        "A12345678",  # 8 digits: not a Vietnamese passport
         "B123456",  # 6 digits
         "b1234567",  # lower case as written (the normaliser upper-cases first)
         "AB1234567",  # two letters
@@ -28,6 +28,14 @@ def test_passport_is_one_upper_case_letter_and_seven_digits(value):
 )
 def test_not_a_passport(value):
     assert not D.is_passport(value)
+
+
+def test_a_judicial_record_may_hold_a_foreign_passport():
+    # the BHXH portal's rule is for Vietnamese passports; a foreigner's (E + 8 digits) is still a
+    # passport to the identity normaliser, not an invalid ID (never used for matching either way)
+    assert not D.is_passport("E12345678") and D.is_recorded_passport("E12345678")
+    assert normalize_id("E12345678").kind == "passport" and not normalize_id("E12345678").usable
+    assert not D.is_recorded_passport("E123456789")
 
 
 def test_normaliser_folds_case_and_separators_before_the_passport_rule():

@@ -24,28 +24,50 @@ def test_crime_classes_follow_art9_thresholds():
 
 
 @pytest.mark.parametrize(
-    ("cv", "article", "clause", "penalty", "months", "expected"),
+    ("cv", "article", "clause", "expected"),
     [
-        # the worked example: Art. 260(1) (bracket tops at 5 years: serious), a fine -> no record
-        (2015, "260", "1", "fine", None, penal.ART69_NEGLIGENT),
-        (2015, "260", "4", "prison", 6, penal.ART69_NEGLIGENT),  # risk-only clause: less serious
-        (2015, "260", "2", "prison", 48, None),  # 3-10 years: very serious, the record stays
-        (2015, "260", "3", "prison", 120, None),
-        (2015, "128", "1", "prison", 24, penal.ART69_NEGLIGENT),
-        (2015, "128", "2", "prison", 60, None),
-        (1999, "202", "1", "reform", 12, penal.ART69_NEGLIGENT),  # old judgments: the 1999 article
-        (1999, "98", "2", "prison", 48, None),
-        (2015, "173", "1", "fine", None, None),  # theft is intentional: Art. 69(2) never applies
-        (2015, "260", "9", "fine", None, None),  # a clause we do not know keeps the record
-        # no clause on the sheet: the penalty decides only when every clause it fits agrees
-        (2015, "260", None, "fine", None, penal.ART69_NEGLIGENT),  # fines exist in clauses 1 and 4
-        (2015, "260", "", "prison", 48, None),  # clause 1 (serious) or 2 (very serious): unsure
-        (2015, "260", None, "prison", 96, None),  # 8 years: clauses 2 or 3 only
-        (2015, "260", None, None, None, None),
+        # the worked example: Art. 260(1) (bracket tops at 5 years: serious) -> no record
+        (2015, "260", "1", penal.ART69_NEGLIGENT),
+        (2015, "260", "4", penal.ART69_NEGLIGENT),  # risk-only clause: less serious
+        (2015, "260", "2", None),  # 3-10 years: very serious, the record stays
+        (2015, "260", "3", None),
+        (2015, "128", "1", penal.ART69_NEGLIGENT),
+        (2015, "128", "2", None),
+        (2015, "260", "01", penal.ART69_NEGLIGENT),  # a clause written with a leading zero
+        (1999, "202", "1", penal.ART69_NEGLIGENT),  # old judgments: the 1999 article ...
+        (1999, "260", "1", penal.ART69_NEGLIGENT),  # ... or its 2015 number, as the sync stores it
+        (1999, "98", "2", None),
+        (2015, "202", "1", None),  # 202 is not a 2015 negligent article
+        (2015, "173", "1", None),  # theft is intentional: Art. 69(2) never applies
+        (2015, "414", "1", None),  # fault form not confirmed in our notes: the record stays
+        (2015, "260", "9", None),  # a clause we do not know keeps the record
+        # no clause: the record stays, whatever the penalty (Art. 54(1) lets a court applying
+        # clause 2, very serious, go down into clause 1's fine)
+        (2015, "260", None, None),
+        (2015, "260", "", None),
+        (2015, "260", "khoản 1", None),
     ],
 )
-def test_no_record_basis(cv, article, clause, penalty, months, expected):
-    assert penal.no_record_basis(cv, article, clause, penalty, months) == expected
+def test_no_record_basis(cv, article, clause, expected):
+    assert penal.no_record_basis(cv, article, clause) == expected
+
+
+@pytest.mark.parametrize(
+    ("clause", "penalty", "months", "conflict"),
+    [
+        ("1", "prison", 96, True),  # 8 years above clause 1's 5-year top: a corrupt sheet
+        ("4", "prison", 60, True),
+        ("2", "life", None, True),
+        ("1", "prison", 60, False),
+        ("2", "prison", 6, False),  # below the bracket: lawful (Art. 54)
+        ("2", "fine", None, False),  # into the next lighter bracket: lawful (Art. 54(1))
+        (None, "prison", 300, False),  # no clause: nothing to contradict
+        ("9", "prison", 300, False),  # an unknown clause: not ours to judge
+    ],
+)
+def test_clause_conflict(clause, penalty, months, conflict):
+    assert penal.clause_conflict(2015, "260", clause, penalty, months) is conflict
+    assert penal.clause_conflict(2015, "173", clause, penalty, months) is False
 
 
 def test_clause_for_picks_a_bracket_that_holds_the_penalty():
@@ -69,5 +91,9 @@ def test_expungement_waits_for_an_additional_penalty_that_outlasts_the_period():
     # a suspended sentence's ban runs from the judgment's effect
     assert penal.additional_end(12, date(2022, 3, 15), date(2024, 3, 15), "prison", True) == date(2023, 3, 15)
     assert penal.additional_end(None, date(2022, 3, 15), None, "fine", False) is None
+    # supervision after a life sentence runs from release, which is not known
+    assert penal.additional_end(24, date(2022, 3, 15), None, "life", False) is None
+    reform_ban = penal.additional_end(12, date(2022, 3, 15), date(2022, 9, 15), "reform", False)
+    assert reform_ban == date(2023, 3, 15)  # from the judgment's effect, not from the reform's end
     assert penal.expunge_date("prison", date(2019, 5, 10), 24, False, None, ban_end) == date(2024, 5, 10)
     assert penal.expunge_date("death", date(2019, 5, 10), None, False, None) is None

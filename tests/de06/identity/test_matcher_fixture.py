@@ -1,7 +1,7 @@
 """The matcher on a hand-made held-out fixture (written independently of the simulator).
 
 tests/de06/identity/fixtures: 25 citizens (namesakes, compound and minority names, old CMNDs) and
-40 records with hand-applied dirt and the true citizen (empty when the person is not in the
+42 records with hand-applied dirt and the true citizen (empty when the person is not in the
 population). Runs in a scratch schema of lltp through the same SQL as the DAG.
 """
 
@@ -80,6 +80,17 @@ def test_namesakes_without_id_go_to_review_with_both_candidates(results):
     m = dict(zip([r["record_id"] for r in recs], res, strict=True))["R07"]
     assert m.outcome == "review" and "two_plausible_candidates" in m.reasons
     assert {ids[c["citizen_id"]] for c in m.candidates} == {"P05", "P06"}
+
+
+@pytest.mark.parametrize("rid", ["R41", "R42"])
+def test_ede_prefix_written_apart_is_the_same_name(results, rid):
+    """identity.md section 5: the female prefix H' may be written without its apostrophe, also as a
+    separate word ("H Hen Niê" for "H'Hen Niê"): the same name, linked (by ID, or by name and
+    date of birth for the record without one)."""
+    recs, res, ids = results
+    m = dict(zip([r["record_id"] for r in recs], res, strict=True))[rid]
+    assert m.outcome == "linked" and ids[m.citizen_id] == "P08"
+    assert any(r.startswith("name:") and r != "name:mismatch" for r in m.reasons)
 
 
 def test_conflicting_id_never_links(results):

@@ -23,6 +23,10 @@ pytestmark = pytest.mark.unit
         ("Hoàng", "Hoàng"),  # closed syllable: unchanged
         ("  nguyễn  văn   a ", "nguyễn văn a"),
         ("H’Hen Niê", "H'Hen Niê"),
+        ("H Hen Niê", "H'Hen Niê"),  # the Ê Đê prefix written apart (identity.md section 5)
+        ("h  hen niê", "h'hen niê"),
+        ("Nguyễn H Anh", "Nguyễn H Anh"),  # an initial inside a Kinh name is not the prefix
+        ("H. Hen Niê", "H. Hen Niê"),
         ("Ðặng", "Đặng"),  # U+00D0 look-alike
         (unicodedata.normalize("NFD", "Nguyễn"), "Nguyễn"),
     ],
@@ -136,7 +140,7 @@ def test_normalize_id(raw, kind, value, flags):
     [
         ("12-AB-99", "id_non_digit"),
         ("12345", "id_bad_length"),
-        ("A12345678", "id_non_digit"),  # a passport has 7 digits, not 8 (identity.md §4)
+        ("A123456789", "id_non_digit"),  # 9 digits after a letter: no passport has that shape
     ],
 )
 def test_bad_ids_rejected_with_reason(raw, error):

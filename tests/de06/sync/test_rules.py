@@ -23,9 +23,21 @@ REFS = Refs(
         "crime": {
             "T173": [(D(2018, 1, 1), None, "Trộm cắp tài sản", "173", 2015)],
             "C138": [(D(2000, 7, 1), D(2018, 1, 1), "Trộm cắp tài sản", "138", 1999)],
+            "T260": [(D(2018, 1, 1), None, "Vi phạm quy định về tham gia giao thông đường bộ", "260", 2015)],
+            "C202": [
+                (D(2000, 7, 1), D(2018, 1, 1), "Vi phạm quy định về điều khiển phương tiện", "202", 1999)
+            ],
         },
-        "article": {"2015:173": [(D(2018, 1, 1), None, "173")], "1999:138": [(D(2000, 7, 1), None, "173")]},
-        "sentence": {"TCT": [(D(1986, 1, 1), None, "prison", True)]},
+        "article": {
+            "2015:173": [(D(2018, 1, 1), None, "173")],
+            "1999:138": [(D(2000, 7, 1), None, "173")],
+            "2015:260": [(D(2018, 1, 1), None, "260")],
+            "1999:202": [(D(2000, 7, 1), None, "260")],
+        },
+        "sentence": {
+            "TCT": [(D(1986, 1, 1), None, "prison", True)],
+            "PT": [(D(1986, 1, 1), None, "fine", False)],
+        },
     }
 )
 
@@ -66,6 +78,38 @@ def test_court_name_follows_the_version_valid_on_the_judgment_date():
     ],
 )
 def test_unknown_or_inconsistent_codes_are_rejected_never_guessed(over, reason):
+    assert map_conviction(sheet(**over), REFS) == Rejection(reason)
+
+
+TRAFFIC = {"crime_code": "T260", "article": "260"}
+OLD_TRAFFIC = {"crime_code": "C202", "article": "202", "code_version": 1999, "judgment_date": D(2016, 1, 1)}
+
+
+@pytest.mark.parametrize(
+    "over, clause, basis",
+    [
+        ({**TRAFFIC, "clause": "1", "sentence_code": "PT", "term_months": None}, "1", "art69_2_negligent"),
+        ({**TRAFFIC, "clause": "01", "term_months": 24}, "1", "art69_2_negligent"),  # leading zero
+        ({**TRAFFIC, "clause": "2", "term_months": 48}, "2", None),  # very serious: the record stays
+        ({**TRAFFIC, "clause": None, "sentence_code": "PT", "term_months": None}, None, None),  # no clause
+        ({**OLD_TRAFFIC, "clause": "1", "term_months": 24}, "1", "art69_2_negligent"),  # via the 1999 article
+        ({"clause": "1"}, "1", None),  # theft: intentional
+    ],
+)
+def test_mapping_carries_the_clause_and_the_art69_basis(over, clause, basis):
+    m = map_conviction(sheet(**over), REFS)
+    assert not isinstance(m, Rejection), m
+    assert (m.clause, m.no_record_basis) == (clause, basis)
+
+
+@pytest.mark.parametrize(
+    "over, reason",
+    [
+        ({**TRAFFIC, "clause": "khoản 1"}, "invalid_clause:khoản 1"),
+        ({**TRAFFIC, "clause": "1", "term_months": 96}, "clause_penalty_mismatch:260:1"),  # above the top
+    ],
+)
+def test_a_clause_that_cannot_be_read_or_cannot_hold_the_penalty_is_quarantined(over, reason):
     assert map_conviction(sheet(**over), REFS) == Rejection(reason)
 
 
