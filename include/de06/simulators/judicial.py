@@ -332,7 +332,7 @@ class JudicialParams:
     seed: int
     noise: str = "default"
     outside_share: float = 0.04
-    version: int = 7  # bump whenever generation changes, so a rerun rebuilds instead of skipping
+    version: int = 8  # bump whenever generation changes, so a rerun rebuilds instead of skipping
 
     def as_json(self, population: dict | None) -> dict:
         d = asdict(self)
