@@ -43,7 +43,9 @@ def environment(start: bool = True) -> dict[str, str]:
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
         "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "10",
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "10",
-        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+        # new DAGs start paused, as in a fresh Airflow: starting the UI must not fire every schedule
+        # at once (a full cleansing, a retention prune, a Friday report without its letter)
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
         "AIRFLOW__API_AUTH__JWT_SECRET": "de06-local-jwt-secret-change-me",
         "AIRFLOW__API__SECRET_KEY": "de06-local-secret-change-me",
         "AIRFLOW__CORE__FERNET_KEY": "",

@@ -35,17 +35,8 @@ def build_world(population: int, records: int, noise: str, seed: int) -> dict:
     migrate.upgrade()
     t0 = time.perf_counter()
     p = pop_sim.load(pop_sim.PopulationParams(size=population, seed=seed), progress=True)
+    # a rebuilt world drops what was built on the old one (de06.simulators.runs.forget_derived)
     r = judicial.load(judicial.JudicialParams(records=records, seed=seed, noise=noise), progress=True)
-    if "skipped" not in r:
-        # a rebuilt world reuses record ids: earlier outcomes and decisions belong to other people
-        from de06.cleanse.pipeline import reset_history
-        from de06.db import connect
-
-        conn = connect("lltp")
-        try:
-            reset_history(conn)
-        finally:
-            conn.close()
     return {"population": p, "judicial": r, "seconds": round(time.perf_counter() - t0, 1)}
 
 

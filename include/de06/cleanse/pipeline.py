@@ -490,12 +490,9 @@ def revert_run(run_id: int, lltp) -> dict:
 
 def reset_history(lltp) -> None:
     """Forget all cleansing runs and the judicial review items (a rebuilt simulated world reuses
-    record ids, so old outcomes and decisions would attach to other people). Commits."""
+    record ids, so old outcomes and decisions would attach to other people). The reveal log is
+    kept: it is the audit of who saw personal data (lltp/024). Commits."""
     with lltp.cursor() as cur:
-        cur.execute(
-            "DELETE FROM review_reveal WHERE item_id IN"
-            " (SELECT item_id FROM review_item WHERE source = 'lltp')"
-        )
         cur.execute(
             "DELETE FROM review_decision WHERE item_id IN"
             " (SELECT item_id FROM review_item WHERE source = 'lltp')"

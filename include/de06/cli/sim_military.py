@@ -37,10 +37,8 @@ def military(
     force: bool,
 ) -> None:
     """Build the qp source: convictions, expungements, late/out-of-order/duplicate/malformed sheets;
-    the expected final state goes to the truth DB. The target's qp state must be reset after a rebuild
-    (`de06 sync reset --yes`)."""
-    import json
-
+    the expected final state goes to the truth DB. A rebuild drops the target's qp sync state (it
+    names the old world's refs); a rebuilt population makes the world rebuild too."""
     from tqdm import tqdm
 
     from de06.db import connect
@@ -63,7 +61,7 @@ def military(
             last = cur.fetchone()
     finally:
         truth.close()
-    if last and last[0] == json.loads(json.dumps(p.as_dict())) and not force and load == "all":
+    if last and last[0] == sim.run_params(p) and not force and load == "all":
         click.echo("military world with these parameters already built (use --force to rebuild)")
         return
     with tqdm(total=3, desc="military", unit="step", file=click.get_text_stream("stderr")) as bar:

@@ -10,6 +10,7 @@ def up_lines(stack: str, url: str, seconds: float) -> list[str]:
         f"{stack} is up in {seconds:.0f} s",
         f"  UI     {url}",
         f"  login  {ADMIN_USER} / {ADMIN_PASSWORD}",
+        "  DAGs   new DAGs start paused: unpause a DAG in the UI (its toggle) to let it run",
         f"  stop   de06 {stack} down   (or make stop)",
     ]
 

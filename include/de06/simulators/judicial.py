@@ -828,7 +828,9 @@ def load(params: JudicialParams, *, force: bool = False, progress: bool = True) 
     finally:
         for c in (dancu, lltp, truth):
             c.close()
+    dropped = runs.forget_derived(DATASET)
     return (
         f"judicial: loaded {params.records} records with {n_conv} convictions "
         f"(profile {params.noise}, seed {params.seed})"
+        + (f"; dropped the {' and the '.join(dropped)} of the old records" if dropped else "")
     )

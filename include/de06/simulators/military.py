@@ -737,9 +737,20 @@ def write_truth(conn_truth, world: World) -> None:
         )
         cur.execute(
             "INSERT INTO sim_run (dataset, params, rows) VALUES ('military', %s, %s)",
-            (json.dumps(world.params.as_dict()), len(world.sheets)),
+            (json.dumps(run_params(world.params)), len(world.sheets)),
         )
     conn_truth.commit()
+
+
+def run_params(p: MilitaryParams) -> dict:
+    """What a built military world depends on: its own params and the population it drew its
+    people from (a rebuilt population makes the world stale)."""
+    import json
+
+    from de06.simulators import runs
+
+    pop = runs.last_params("population")
+    return json.loads(json.dumps({**p.as_dict(), "population": pop[0] if pop else None}))
 
 
 def build(p: MilitaryParams, *, load: str = "all", connect=None) -> World:
@@ -751,6 +762,9 @@ def build(p: MilitaryParams, *, load: str = "all", connect=None) -> World:
         young, civ = draw_people(dancu, p)
         world = generate(p, young, civ)
         reset_source(qp, truth)
+        from de06.simulators import runs
+
+        runs.forget_derived("military")  # the target's qp state names the old world's refs
         write_truth(truth, world)
         if load != "none":
             batches = [0] if load == "initial" else range(0, p.batches + 1)

@@ -471,4 +471,8 @@ def load(params: PopulationParams, *, force: bool = False, progress: bool = True
         tconn.commit()
     finally:
         tconn.close()
-    return f"population: loaded {params.size} citizens and {n_old} older CMND numbers (seed {params.seed})"
+    dropped = runs.forget_derived(DATASET)
+    done = f"population: loaded {params.size} citizens and {n_old} older CMND numbers (seed {params.seed})"
+    return done + (
+        f"; dropped the {' and the '.join(dropped)} built on the old population" if dropped else ""
+    )

@@ -40,6 +40,36 @@ def record(conn, dataset: str, params: dict, rows: int) -> None:
         )
 
 
+def forget_derived(dataset: str) -> list[str]:
+    """A rebuilt simulated dataset restarts its ids, so the target state built from the old one
+    would attach to other people: cleansing outcomes and judicial review items name record and
+    citizen ids; synced military convictions carry citizen ids and the MoD's conviction refs.
+    Drops what depends on ``dataset`` ('population', 'judicial' or 'military') and returns what it
+    dropped. Audit rows (who revealed personal data, when, why) are kept. Simulated worlds only:
+    production data is never rebuilt."""
+    from de06.cleanse.pipeline import reset_history
+    from de06.sync.admin import reset_sync_state
+
+    conn = connect("lltp")
+    dropped: list[str] = []
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT to_regclass('cleanse_run') IS NOT NULL, to_regclass('qp_sync_run') IS NOT NULL"
+            )
+            has_cleanse, has_sync = cur.fetchone()
+        conn.rollback()
+        if has_cleanse and dataset in ("population", "judicial"):
+            reset_history(conn)
+            dropped.append("cleansing history and judicial review items")
+        if has_sync and dataset in ("population", "military"):
+            reset_sync_state(conn)
+            dropped.append("military-court sync state")
+    finally:
+        conn.close()
+    return dropped
+
+
 #: a rebuild waits at most this long for other sessions to release the tables
 SQL_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '60s'"
 

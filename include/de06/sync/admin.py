@@ -1,5 +1,6 @@
 """Reset the sync's target-side state (simulated worlds only: tests, benchmarks, demo rebuilds).
-Production never deletes: this exists because a rebuilt simulator world restarts its ids."""
+Production never deletes: this exists because a rebuilt simulator world restarts its ids. The
+reveal log (who saw personal data) is kept (lltp/024)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ RESET_SQL = (
 )
 REVIEW_SQL = (
     "DELETE FROM review_decision WHERE item_id IN (SELECT item_id FROM review_item WHERE source = 'qp')",
-    "DELETE FROM review_reveal WHERE item_id IN (SELECT item_id FROM review_item WHERE source = 'qp')",
     "DELETE FROM review_item WHERE source = 'qp'",
 )
 
