@@ -35,7 +35,12 @@ Scores: :mod:`de06.quality.scoring`. Masking: :mod:`de06.quality.masking`. Store
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+# GX logs ~200 INFO lines ("Skipping registering function ...") while it is imported, which filled
+# every quality task's log in the Airflow UI; the level must be set before that first import
+logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
 __all__ = [
     "validate_dataframe",
