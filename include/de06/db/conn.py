@@ -66,6 +66,14 @@ def connect(conn_id: str, *, autocommit: bool = False, start: bool = True, **kwa
         conn = psycopg2.connect(uri, connect_timeout=10, application_name=f"de06:{conn_id}", **kwargs)
     except psycopg2.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if "does not exist" in first and "database" in first:
+            # the server runs but was never set up: a fresh data folder, or DE06_HOME/DE06_PGDATA
+            # pointing somewhere else than the checkout that holds the data
+            raise DatabaseUnavailable(
+                f"cannot connect to {conn_id} at {server.redact(uri)}: {first}",
+                "create the databases with `de06 db upgrade` (or `make demo`); if they should exist, check"
+                f" DE06_HOME / DE06_PGDATA (now {config.pgdata_dir()})",
+            ) from exc
         raise DatabaseUnavailable(
             f"cannot connect to {conn_id} at {server.redact(uri)}: {first}",
             "check the DSN (DE06_PG_DSN or " + env_var(conn_id) + ") and that the server runs (`de06 db start`)",
