@@ -31,7 +31,7 @@ setup: check-python $(BIN)/.synced ## Create .venv from uv.lock, start PostgreSQ
 	@$(DE06) db upgrade | tail -1
 	@$(ENV) && $(DE06) airflow migrate
 
-demo: setup ## Build the simulated world at demo size and run every DAG once
+demo: setup ## Build the simulated world at demo size and run the flows' DAGs once each
 	@$(ENV) && $(DE06) demo
 
 test: setup ## Run the whole test suite

@@ -1,4 +1,4 @@
-"""Run the cleansing benchmark without the CLI wiring: ``python bench/bench_cleanse.py --help``.
+"""Run the cleansing benchmark without the CLI wiring: ``.venv/bin/python bench/bench_cleanse.py --help``.
 
 Same as ``de06 bench cleanse`` (include/de06/bench/cleanse.py); writes bench/results/cleanse.json.
 """

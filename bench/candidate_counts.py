@@ -1,4 +1,5 @@
-"""How many candidate citizens each blocking query brings back: ``python bench/candidate_counts.py``.
+"""How many candidate citizens each blocking query brings back:
+``.venv/bin/python bench/candidate_counts.py``.
 
 A diagnostic, not a mode of the product. On the world the last ``de06 bench cleanse`` built, it
 runs the cleansing of ``--provinces`` (default: the two largest partitions, 001 and 074) as a dry

@@ -1,4 +1,4 @@
-"""How much of a full cleansing run is the writing: ``python bench/cleanse_without_writes.py``.
+"""How much of a full cleansing run is the writing: ``.venv/bin/python bench/cleanse_without_writes.py``.
 
 A counterfactual measurement, not a mode of the product. On the world the last ``de06 bench
 cleanse`` built, it runs the whole cleansing twice over ``--processes`` worker processes (as the

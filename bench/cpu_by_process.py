@@ -1,4 +1,4 @@
-"""Where a command's CPU goes, by kind of process: ``python bench/cpu_by_process.py -- CMD ...``.
+"""Where a command's CPU goes, by kind of process: ``.venv/bin/python bench/cpu_by_process.py -- CMD ...``.
 
 A diagnostic, not a mode of the product. It runs ``CMD`` (typically ``de06 bench cleanse --workers
 2 ...``), samples every process on the machine once a second while it runs, and prints the CPU
@@ -55,7 +55,7 @@ def main() -> None:
     if argv[:1] == ["--"]:
         argv = argv[1:]
     if not argv:
-        sys.exit("usage: python bench/cpu_by_process.py -- CMD [ARGS...]")
+        sys.exit("usage: .venv/bin/python bench/cpu_by_process.py -- CMD [ARGS...]")
     last: dict[tuple[int, float], float] = {}
     for p in psutil.process_iter():
         try:

@@ -1,6 +1,6 @@
 """A/B check that a change leaves the cleansing's results as they were, to the byte.
 
-``PYTHONPATH=<checkout>/include python bench/dump_outcomes.py 074,075,002 /tmp/a.txt``
+``PYTHONPATH=<checkout>/include .venv/bin/python bench/dump_outcomes.py 074,075,002 /tmp/a.txt``
 
 On the world the last ``de06 bench cleanse`` built (it clears the cleansing history and the
 judicial review queue first, as the benchmark does), runs the given partitions in one process with
@@ -74,5 +74,5 @@ def main(parts: list[str], out: str) -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) != 3:
-        sys.exit("usage: python bench/dump_outcomes.py PARTITION[,PARTITION...] OUT_FILE")
+        sys.exit("usage: .venv/bin/python bench/dump_outcomes.py PARTITION[,PARTITION...] OUT_FILE")
     main(sys.argv[1].split(","), sys.argv[2])

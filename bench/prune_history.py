@@ -1,4 +1,4 @@
-"""What pruning the cleansing history costs at scale: ``python bench/prune_history.py``.
+"""What pruning the cleansing history costs at scale: ``.venv/bin/python bench/prune_history.py``.
 
 On the world the last ``de06 bench cleanse`` built (its run is the one full run in the history),
 it runs what a month of operation leaves behind and prunes it with the clock moved past the

@@ -20,7 +20,7 @@ from airflow.sdk import Param, dag, task
     schedule=None,
     catchup=False,
     doc_md=__doc__,
-    tags=["bench"],
+    tags=["de06", "bench"],
     max_active_runs=1,
     max_active_tasks=64,
     params={

@@ -5,13 +5,38 @@ it against the 63 provinces and its own stated totals (`de06 rollout validate` r
 checks), runs the GX suite `province_status` on the cleaned rows, gathers the pipelines' own
 figures (judicial records cleaned of the 1.2M, military-court sync coverage, health-book volume
 and push latency against the 2025 targets) and renders an HTML report with PNG charts under
-`.local/reports/friday/<date>/index.html`. The last task returns that path.
+`.local/reports/friday/<date>/index.html` (`<date>`: the run's logical date, Hanoi time). The last
+task, `render`, returns that path. The report is a folder of files, not a page of the Airflow UI:
+open its `index.html` in a browser on this machine, or copy the whole folder (the charts sit beside
+it). `de06 rollout report [FILE]` builds the same report outside Airflow.
 
-- Input: param `tsv_path`; empty = the newest `*.tsv` in `.local/rollout_inbox/`, else the packaged
-  sample (`include/de06/report/samples/`).
-- A breached `province_status` threshold sends an alert (`de06.alerts.notify_breach`); a failed run
-  sends one through the DAG's `on_failure_callback` (SMTP: `AIRFLOW_CONN_SMTP_DEFAULT` or
-  `AIRFLOW__SMTP__*`).
+Which TSV (`pick_input`):
+
+- `tsv_path` given: that file, whatever its age; a missing file fails the run without retry.
+- `tsv_path` empty, **scheduled** run: the newest `*.tsv` in `.local/rollout_inbox/` by
+  modification time (mtime), and only if that mtime is at most 6 days before the run's logical
+  date (the Friday 08:00 it reports on: modified at or after Saturday 08:00 of the week before).
+  An empty inbox, or a newest file older than that, fails the run at `pick_input` without retry:
+  never last week's letter or the sample presented as this week's. Put the week's TSV in the inbox
+  and clear the task, or trigger a run with `tsv_path`.
+- `tsv_path` empty, **manual** run (Trigger in the UI, `airflow dags test`, `make demo`): the
+  newest `*.tsv` in the inbox whatever its age, else the packaged sample
+  (`include/de06/report/samples/province_status_sample.tsv`).
+- Age and "newest" both come from the file's mtime, not from when it reached the inbox: `cp -p`,
+  `rsync -a` (and other copies that preserve times) keep the original's mtime, so a letter copied
+  that way can be refused as older than this week. Copy without preserving times, or `touch` the
+  file in the inbox.
+
+Params: `tsv_path` (above); `use_gx` (default true): run the GX suite `province_status` on the
+cleaned rows (scores stored like every validation: Data Docs, scorecard, the run's "Data quality"
+view; printed in the report); false skips the suite and the report has no GX line. A suite that
+cannot run is reported in the report, not failed.
+
+- A breached `province_status` threshold does not fail the run: the report says "threshold
+  breached" and breach alerts are sent (`de06.alerts.notify_breach`, linking the run's "Data
+  quality" view, else the report's path); without SMTP none is sent and `clean_validate`'s result
+  (XCom `alerts`) says why. A failed run sends an alert through the DAG's
+  `on_failure_callback` (SMTP: `AIRFLOW_CONN_SMTP_DEFAULT` or `AIRFLOW__SMTP__*`).
 - Nothing personal is read or written: province-level aggregates only.
 """
 

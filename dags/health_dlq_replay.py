@@ -1,13 +1,18 @@
-"""Replay the health-book dead-letter queue, then drain.
+"""Replay the health-book dead-letter queue, then drain. No schedule: trigger it by hand.
 
 Dead letters are permanent API refusals (404 no book, 409 conflict, 422 invalid) or items whose
 retries ran out. After the cause is fixed (e.g. the citizen opened a VNeID account), trigger this
-DAG: it puts the open dead letters back to pending and runs one drain (mode ``replay``). Same as
-``de06 dlq replay``.
+DAG: task ``replay`` puts the open dead letters back to pending, then task ``drain`` runs one drain
+(mode ``replay``, the drain code of ``health_push``), always, even when nothing was replayed.
+
+The CLI twin ``de06 dlq replay`` differs: by default (``--no-drain``) it only puts the items back
+to pending, for the next drain; with ``--drain`` it drains (mode ``cli``, ``max_run_s`` 300) only
+when it replayed something. Its ``--http-status`` takes 100-599; this DAG's ``http_status`` 400-599.
 
 Params: ``item_ids`` (dead-letter item ids; empty = every open one; ids none of which is an open
 dead letter fail the run), ``http_status`` (only those refused with this status, 400-599),
-``api_url`` and ``max_run_s`` as in ``health_push``.
+``api_url`` as in ``health_push``, ``max_run_s`` (default 120, at most 1080). The other push knobs
+keep the drain's defaults; the ``health_push_overrides`` Variable is not read.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from de06.health import knobs
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,
-    tags=["health", "dlq"],
+    tags=["de06", "health", "dlq"],
     params={
         "item_ids": Param(
             [], type="array", items={"type": "integer", "minimum": 1}, description="empty = every open one"

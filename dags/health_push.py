@@ -59,7 +59,7 @@ health_work = Asset(
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,
-    tags=["health", "bhxh", "vneid", "event-driven"],
+    tags=["de06", "health", "bhxh", "vneid", "event-driven"],
     params={
         "api_url": Param(None, type=["null", "string"]),
         "max_run_s": knobs.param("max_run_s", 300),

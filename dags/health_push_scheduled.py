@@ -1,10 +1,20 @@
 """Health-book push, plain every-5-minutes variant (the peer of the event-driven ``health_push``).
 
-Same task as ``health_push`` (drain inbox and outbox, push, record ``push_run`` with
-mode ``scheduled``); only the schedule differs. Both may run side by side: rows are claimed with
-``FOR UPDATE SKIP LOCKED``. Kept for the benchmark's latency ratio; paused by default.
+Schedule: every 5 minutes (``timedelta(minutes=5)``), one run at a time; paused when first created.
+Kept for the benchmark's latency ratio (docs/push.md). One task, ``drain_outbox``: the same drain
+code as ``health_push`` (inbox and outbox, push, record ``push_run`` with mode ``scheduled``), with
+these differences:
 
-Params: ``api_url`` and ``max_run_s`` as in ``health_push``.
+- a run drains only what had been received when it started (cut-off from the database clock);
+  what lands later waits for the next tick, as a plain scheduled job would;
+- no ``quality`` task: its micro-batch is not validated (no ``health_microbatch`` result);
+- the Airflow Variable ``health_push_overrides`` is not read;
+- params: only ``api_url`` (as in ``health_push``) and ``max_run_s`` (default 240, at most 1080);
+  ``batch_size``, ``concurrency``, ``api_batch`` and ``retry_base_s`` are not params here and keep
+  the drain's defaults (200, 8, 100, 1.0); a run does not linger for more work (``idle_exit_s``
+  is 0 here).
+
+Both DAGs may run side by side: rows are claimed with ``FOR UPDATE SKIP LOCKED``.
 """
 
 from __future__ import annotations
@@ -24,7 +34,7 @@ from de06.health import knobs
     max_active_runs=1,
     is_paused_upon_creation=True,
     doc_md=__doc__,
-    tags=["health", "bhxh", "vneid", "scheduled"],
+    tags=["de06", "health", "bhxh", "vneid", "scheduled"],
     params={
         "api_url": Param(None, type=["null", "string"]),
         "max_run_s": knobs.param("max_run_s", 240),

@@ -18,6 +18,10 @@ reasons), **review** (doubtful: in the review queue with its candidates, `de06 r
    province-subset or dry run reports its own outcomes without gating. Results land in Data Docs
    and the run's "Data quality" view.
 
+Schedule: daily (`@daily`: 00:00 in Airflow's default time zone, `Asia/Ho_Chi_Minh` in
+`de06 env` and docker-compose.yaml), no catch-up, one run at a time. A scheduled run takes the
+params' defaults: every province, `incremental`, not a dry run; trigger it by hand for others.
+
 Params: `provinces` (subset: codes or names, `none`; empty = all), `mode` (`incremental`: only new,
 changed or unresolved records; `full`: all), `dry_run` (outcomes recorded but never current, no
 review items). Source tables are never written; `de06 cleanse revert RUN_ID` undoes a run.
@@ -39,7 +43,7 @@ from de06.alerts import failure_notifier
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,
-    tags=["lltp", "cleansing", "issue-4"],
+    tags=["de06", "lltp", "cleansing", "issue-4"],
     params={
         "provinces": Param([], type="array", description="province codes/names or 'none'; empty = all"),
         "mode": Param("incremental", enum=["incremental", "full"]),
@@ -97,9 +101,14 @@ def lltp_cleanse():
     def quality_cleaned(reconciled: dict, params=None, run_id=None) -> dict:
         """GX suite `judicial_cleaned` (see de06.cleanse.quality: what is validated, when it gates)."""
         from de06.cleanse.quality import validate_cleaned
+        from de06.errors import fail_without_retry
         from de06.quality.operators import task_ids
+        from de06.quality.runner import QualityBreach
 
-        return validate_cleaned(run_id, dict(params), int(reconciled["input"]), **task_ids())
+        # a breach of outcomes already made current: validating again finds the same, and would
+        # store and alert it once per retry
+        with fail_without_retry(QualityBreach):
+            return validate_cleaned(run_id, dict(params), int(reconciled["input"]), **task_ids())
 
     partitions = start()
     # the raw suite only reads the source and never gates: it runs beside the partitions, not

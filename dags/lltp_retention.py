@@ -37,7 +37,7 @@ from de06.cleanse.retention import KEEP_DAYS
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,
-    tags=["lltp", "cleansing", "retention", "issue-4"],
+    tags=["de06", "lltp", "cleansing", "retention", "issue-4"],
     params={
         "keep_days": Param(
             KEEP_DAYS, type="integer", minimum=1, description="runs finished within this many days stay whole"

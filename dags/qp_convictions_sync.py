@@ -8,11 +8,16 @@ exactly once in effect: idempotent upserts keyed by the source's conviction_ref,
 recorded and ignored, duplicates counted, expungements that arrive first parked. Each chunk and its
 cursor commit in one lltp transaction; a PostgreSQL advisory lock lets only one run apply at a time.
 
-- Schedule: hourly; a run reads sheets stamped before its data interval's end. Backfill a range
-  with ``airflow backfill create --dag-id qp_convictions_sync --from-date ... --to-date ...``.
+- Schedule: hourly (``@hourly``), one run at a time. A scheduled or backfill run reads sheets
+  stamped before its data interval's end; a manual run (Trigger, ``airflow dags test``, ``make
+  demo``), an asset-triggered one and any run with ``full_resync`` have no such bound: they read
+  up to the newest sheet. Backfill a range with
+  ``airflow backfill create --dag-id qp_convictions_sync --from-date ... --to-date ...``.
 - Params: ``full_resync`` (re-read the whole source through the ledger), ``lookback_minutes``,
-  ``chunk_size``, ``wait_seconds`` (0 = skip when another sync holds the lock).
-- ``quality`` runs the GX suites ``military_batch`` (the run's window) and ``military_target``.
+  ``chunk_size``, ``wait_seconds`` (0 = skip when another sync holds the lock), ``quality``
+  (default true; false skips the ``quality`` task).
+- ``quality`` runs the GX suites ``military_batch`` (the run's window) and ``military_target``;
+  reported (Data Docs, the run's "Data quality" view), never gating: a breach does not fail the run.
 - ``reconcile`` fails the run unless source rows in the window = applied + stale + duplicates +
   quarantined + parked. CLI twins: ``de06 sync run|status``, ``de06 quarantine list|replay``.
 """

@@ -10,13 +10,7 @@ import os
 
 from de06 import config
 from de06.db import conn, server
-
-API_PORT_ENV = "DE06_API_PORT"
-DEFAULT_API_PORT = 8080
-
-
-def api_port() -> int:
-    return int(os.environ.get(API_PORT_ENV, DEFAULT_API_PORT))
+from de06.runtime.components import api_port  # one reading of DE06_API_PORT, with its error line
 
 
 def environment(start: bool = True) -> dict[str, str]:
@@ -24,7 +18,7 @@ def environment(start: bool = True) -> dict[str, str]:
     home = config.airflow_home()
     home.mkdir(parents=True, exist_ok=True)
     info = server.info(start=start)
-    port = api_port()
+    port = api_port()  # DE06_API_PORT=abc: one line naming the problem, not a traceback
     env = {
         "DE06_HOME": str(root),
         "AIRFLOW_HOME": str(home),

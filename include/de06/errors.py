@@ -31,12 +31,13 @@ class InputError(De06Error):
 
 
 @contextmanager
-def fail_without_retry() -> Iterator[None]:
+def fail_without_retry(*kinds: type[De06Error]) -> Iterator[None]:
     """Inside an Airflow task: an :class:`InputError` (bad params or input, which a retry cannot
-    fix) fails the task at once with its one line, instead of being retried."""
+    fix), or one of ``kinds`` (e.g. a quality breach of data already written), fails the task at
+    once with its one line, instead of being retried."""
     try:
         yield
-    except InputError as exc:
+    except (InputError, *kinds) as exc:
         from airflow.sdk.exceptions import AirflowFailException
 
         raise AirflowFailException(exc.line()) from None

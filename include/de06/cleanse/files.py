@@ -22,6 +22,8 @@ TEXT_ONLY_COLUMNS = frozenset(
     {"cccd", "cmnd", "cmnd_old", "id_number", "birth_province", "residence_province", "residence"}
 )
 _SUFFIXES = {".csv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet"}
+#: what an output may be called (the documented names; an input may also be .txt or .pq)
+_OUT_SUFFIXES = (".csv", ".parquet")
 
 
 def _not_utf8(p: Path, what: str) -> InputError:
@@ -126,7 +128,7 @@ def check_out_path(out: str | Path, inputs: tuple[str | Path, ...] = ()) -> Path
     import os
 
     p = Path(out)
-    if _SUFFIXES.get(p.suffix.lower()) is None:
+    if p.suffix.lower() not in _OUT_SUFFIXES:
         raise InputError(f"output file {p.name} is neither .csv nor .parquet", "name it *.csv or *.parquet")
     folder = p.parent if str(p.parent) else Path(".")
     if not folder.is_dir():

@@ -140,6 +140,14 @@ def decide(
             )
         if decision == "link":
             ids = {int(c["citizen_id"]) for c in candidates}
+            if not ids:
+                # the military sync queues unmatched and unusable identities too: nobody to link
+                raise InputError(
+                    f"item {item_id} has no candidates (the matcher found no plausible citizen), so"
+                    " nothing can be linked",
+                    f"close it with `de06 review decide {item_id} --not-match` (the record stays unlinked);"
+                    f" `de06 review show {item_id}` shows what the source wrote",
+                )
             if citizen_id not in ids:
                 raise InputError(
                     f"citizen {citizen_id} is not a candidate of item {item_id}",

@@ -43,6 +43,12 @@ def list_items(province: str | None, source: str | None, status: str, limit: int
     return lines
 
 
+def _dob_text(dob, precision: str | None) -> str:
+    """A citizen's date of birth written as the sources write theirs (dd/mm/yyyy, or the year alone
+    when only the year is known), so record and candidates mask alike (**/**/1990)."""
+    return dob.strftime("%d/%m/%Y") if precision != "Y" else str(dob.year)
+
+
 def show_item(item_id: int, reveal: bool, reason: str | None, who: str) -> str:
     from de06.cli import check_reveal
     from de06.db import connect
@@ -75,14 +81,14 @@ def show_item(item_id: int, reveal: bool, reason: str | None, who: str) -> str:
         if ids:
             with dancu.cursor() as cur:
                 cur.execute(
-                    "SELECT citizen_id, full_name, dob, sex, cccd, birth_province, is_deceased FROM citizen"
-                    " WHERE citizen_id = ANY (%s)",
+                    "SELECT citizen_id, full_name, dob, dob_precision, sex, cccd, birth_province, is_deceased"
+                    " FROM citizen WHERE citizen_id = ANY (%s)",
                     (ids,),
                 )
-                for cid, name, dob, sex, cccd, bp, dead in cur.fetchall():
+                for cid, name, dob, precision, sex, cccd, bp, dead in cur.fetchall():
                     people[cid] = {
                         "full_name": name,
-                        "dob": dob.isoformat(),
+                        "dob": _dob_text(dob, precision),
                         "sex": sex,
                         "id": cccd,
                         "birth_province": bp,
@@ -125,6 +131,11 @@ def show_item(item_id: int, reveal: bool, reason: str | None, who: str) -> str:
         out.append(
             f"candidate {c['citizen_id']}: tier={c['tier']} score={c['score']} "
             f"reasons={','.join(c['reasons'])}"
+        )
+    if not cands:
+        out.append(
+            "candidates: none (the matcher found no plausible citizen): nothing to link;"
+            f" `de06 review decide {item_id} --not-match` closes the item, the record stays unlinked"
         )
     out.append("why review: " + ",".join(r for r in reasons if ":" not in r or r.startswith("gate:")))
     return "\n".join(out)

@@ -70,14 +70,18 @@ def runs_cmd(limit: int) -> None:
                 " FROM cleanse_run ORDER BY run_id DESC LIMIT %s",
                 (limit,),
             )
-            for rid, key, mode, dry, status, started, counts, pruned in cur.fetchall():
-                click.echo(
-                    f"{rid}\t{status}{' pruned' if pruned else ''}\t{mode}{' dry-run' if dry else ''}\t"
-                    f"{started:%Y-%m-%d %H:%M}\t"
-                    f"{json.dumps(counts or {})}\t{key}"
-                )
+            rows = cur.fetchall()
     finally:
         conn.close()
+    click.echo("run_id\tstatus\tmode\tstarted\tcounts\trun_key")
+    if not rows:
+        click.echo("no cleansing runs yet (`de06 cleanse run` or the lltp_cleanse DAG starts one)", err=True)
+    for rid, key, mode, dry, status, started, counts, pruned in rows:
+        click.echo(
+            f"{rid}\t{status}{' pruned' if pruned else ''}\t{mode}{' dry-run' if dry else ''}\t"
+            f"{started:%Y-%m-%d %H:%M}\t"
+            f"{json.dumps(counts or {})}\t{key}"
+        )
 
 
 @cleanse.command("revert")

@@ -1,9 +1,11 @@
 """``de06 demo``: the main job on the embedded default, end to end.
 
 Builds the simulated world at demo size (reused when it already exists), starts the VNeID API
-simulator, runs every DAG of the project once with ``airflow dags test`` (each in its own
-process, its log under ``.local/logs/demo/``), and prints a summary of the outcomes and where the
-data-quality reports are.
+simulator for those runs (it stops with the demo), runs the flows' DAGs once each with ``airflow
+dags test`` (``DEMO_DAGS``; not ``lltp_retention``, which prunes history, nor the benchmark's
+``bench_noop_mapped``), each in its own process with its log under ``.local/logs/demo/``, and
+prints a summary of the outcomes (quarantine and parked: open rows only), where the data-quality
+reports are, and the commands to look further ("Next:").
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import time
 from pathlib import Path
 
 import click
+
+from de06.cli.sim_world import SIZES
 
 #: DAGs in the order the demo runs them, with the conf each run gets.
 DEMO_DAGS: tuple[tuple[str, dict], ...] = (
@@ -90,16 +94,18 @@ def summary_lines() -> list[str]:
     if rows:
         parts = ", ".join(f"{k} {v:,}" for k, v in rows)
         lines.append(f"judicial records  {total[0][0]:,} in, current outcome: {parts}")
-    rows = _count("lltp", "SELECT count(*) FILTER (WHERE expunged), count(*) FROM conviction WHERE source = 'qp'")
-    rows2 = _count(
-        "lltp", "SELECT status, count(*) FROM qp_sync_run GROUP BY 1 ORDER BY 1"
+    rows = _count(
+        "lltp", "SELECT count(*) FILTER (WHERE expunged), count(*) FROM conviction WHERE source = 'qp'"
     )
-    q = _count("lltp", "SELECT count(*) FROM qp_quarantine")
-    pk = _count("lltp", "SELECT count(*) FROM qp_parked_expungement")
+    rows2 = _count("lltp", "SELECT status, count(*) FROM qp_sync_run GROUP BY 1 ORDER BY 1")
+    # open rows only, as `de06 sync status` counts them: a replayed sheet and an applied
+    # expungement stay in their tables but need nobody any more
+    q = _count("lltp", "SELECT count(*) FROM qp_quarantine WHERE resolved_at IS NULL")
+    pk = _count("lltp", "SELECT count(*) FROM qp_parked_expungement WHERE applied_at IS NULL")
     if rows:
         lines.append(
             f"military courts   {rows[0][1]:,} convictions synced ({rows[0][0]:,} expunged), "
-            f"quarantined {q[0][0] if q else 0:,}, parked {pk[0][0] if pk else 0:,}, "
+            f"open quarantine {q[0][0] if q else 0:,}, open parked expungements {pk[0][0] if pk else 0:,}, "
             f"sync runs {', '.join(f'{s} {n}' for s, n in rows2)}"
         )
     rows = _count("bhxh", "SELECT status, count(*) FROM outbox_item GROUP BY 1 ORDER BY 1")
@@ -118,7 +124,9 @@ def summary_lines() -> list[str]:
     )
     if lat:
         lines.append(
-            f"push latency      p50 {lat[0][0]:.1f}s  p95 {lat[0][1]:.1f}s  p99 {lat[0][2]:.1f}s (received→acked; in the demo the visits wait in the inbox from the world build until the DAG runs)"
+            f"push latency      p50 {lat[0][0]:.1f}s  p95 {lat[0][1]:.1f}s  p99 {lat[0][2]:.1f}s"
+            " (received→acked; in the demo the visits wait in the inbox from the world build until the"
+            " DAG runs)"
         )
     dq = _count(
         "lltp",
@@ -160,18 +168,66 @@ def _build_reports() -> None:
         click.echo(f"== reports: could not rebuild ({type(exc).__name__}: {exc})", err=True)
 
 
+def _de06() -> str:
+    """How to call this ``de06`` from here: the bare name when it is the one on PATH, else its path
+    (relative when under the current folder)."""
+    import shutil
+
+    exe = Path(sys.executable).with_name("de06")
+    if not exe.exists():
+        return "de06"
+    on_path = shutil.which("de06")
+    if on_path and Path(on_path).resolve() == exe.resolve():
+        return "de06"
+    try:
+        return str(exe.relative_to(Path.cwd()))
+    except ValueError:
+        return str(exe)
+
+
+def next_lines() -> list[str]:
+    """What to look at after the demo: real commands, the certificate example on a citizen who has
+    a conviction (by citizen_id, never by personal ID)."""
+    from de06 import config
+
+    de06 = _de06()
+    make = "make" if Path.cwd().resolve() == config.root().resolve() else f"make -C {config.root()}"
+    linked = _count(
+        "lltp",
+        "SELECT citizen_id FROM conviction WHERE citizen_id IS NOT NULL ORDER BY conviction_id LIMIT 1",
+    )
+    citizen = f"id:{linked[0][0]}" if linked else "<12-digit personal ID>"
+    rows = [
+        (f"{make} airflow", "the Airflow UI on these databases (prints the URL and login)"),
+        (f"{de06} review list", "doubtful matches waiting for a person (then review show / decide)"),
+        (f"{de06} sync status", "military-court sync: last runs, open quarantine and parked"),
+        (f"{de06} certificate preview --citizen {citizen} --form 2", "what a certificate states (masked)"),
+        (f"{de06} vneid-api serve", "the VNeID API simulator again (the demo's one has stopped)"),
+    ]
+    width = max(len(c) for c, _ in rows) + 2
+    return [f"{c.ljust(width)}{what}" for c, what in rows]
+
+
 @click.command()
-@click.option("--size", default="demo", show_default=True, help="World size: small, demo or bench.")
+@click.option(
+    "--size",
+    type=click.Choice(sorted(SIZES)),
+    default="demo",
+    show_default=True,
+    help="World size (as `de06 simulate world --size`).",
+)
 @click.option("--seed", type=int, default=1, show_default=True, help="Simulator seed.")
 @click.option("--skip-world", is_flag=True, help="Use the databases as they are.")
 @click.pass_context
 def demo(ctx: click.Context, size: str, seed: int, skip_world: bool) -> None:
-    """Build the demo world, run every DAG once end to end, print the outcome counts."""
+    """Build the demo world, run the flows' DAGs once end to end, print the outcome counts."""
     from de06 import airflow_env, config
+    from de06.cli import check_api_port
     from de06.cli.sim_world import build_world
     from de06.db import migrate
     from de06.simulators.vneid_api import serve_in_thread
 
+    check_api_port()  # before any work: the DAG runs' environment is built from it
     migrate.upgrade()
     if not skip_world:
         click.echo(f"== building the simulated world ({size}); an existing one is reused")
@@ -182,7 +238,7 @@ def demo(ctx: click.Context, size: str, seed: int, skip_world: bool) -> None:
     failed = []
     with serve_in_thread(port=0) as api_url:
         env = {**os.environ, **airflow_env.environment(), "DE06_VNEID_API_URL": api_url}
-        click.echo(f"== VNeID API simulator at {api_url}")
+        click.echo(f"== VNeID API simulator at {api_url} (for these DAG runs; it stops when the demo ends)")
         for dag_id, conf in DEMO_DAGS:
             if dag_id not in present:
                 continue
@@ -199,6 +255,9 @@ def demo(ctx: click.Context, size: str, seed: int, skip_world: bool) -> None:
     click.echo("\n== data-quality reports")
     for p in paths or ["(none built yet)"]:
         click.echo("  " + p)
+    click.echo("\nNext:")
+    for line in next_lines():
+        click.echo("  " + line)
     if failed:
         from de06.errors import De06Error
 

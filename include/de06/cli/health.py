@@ -80,11 +80,35 @@ def validate(paths: tuple[str, ...], as_json: bool) -> None:
         sys.exit(code)
 
 
+def _knob(name: str) -> click.ParamType:
+    """The click range of a push knob, from its one definition (:data:`de06.health.knobs.BOUNDS`)."""
+    from de06.health.knobs import BOUNDS
+
+    kind, lo, hi = BOUNDS[name]
+    if kind == "integer":
+        return click.IntRange(int(lo), int(hi))
+    return click.FloatRange(float(lo), float(hi))
+
+
 @health.command()
 @click.option("--api-url", default=None, help="VNeID API base URL (default env DE06_VNEID_API_URL or :8600).")
-@click.option("--max-run-s", default=300.0, show_default=True, help="Stop after this many seconds.")
-@click.option("--batch-size", default=200, show_default=True)
-@click.option("--concurrency", default=8, show_default=True)
+@click.option(
+    "--max-run-s",
+    default=300.0,
+    show_default=True,
+    type=_knob("max_run_s"),
+    help="Stop after this many seconds.",
+)
+@click.option(
+    "--batch-size",
+    default=200,
+    show_default=True,
+    type=_knob("batch_size"),
+    help="Entries claimed per round.",
+)
+@click.option(
+    "--concurrency", default=8, show_default=True, type=_knob("concurrency"), help="Parallel API calls."
+)
 def drain(api_url: str | None, max_run_s: float, batch_size: int, concurrency: int) -> None:
     """Drain inbox and outbox once, outside Airflow (same code as the DAG); prints the run summary."""
     from de06.db import connect

@@ -41,6 +41,28 @@ def _parse_params(items: tuple[str, ...], flag: str = "--param") -> dict[str, ob
     return out
 
 
+def _check_dataset(dataset: str, packaged: bool) -> None:
+    """DATASET has a suite and, when no query is given, a packaged query: else one line listing
+    what exists."""
+    from de06.quality import paths
+    from de06.quality.suites import list_datasets
+
+    known = list_datasets()
+    queries = paths.expectations_dir() / "queries"
+    with_query = [d for d in known if (queries / f"{d}.sql").is_file()]
+    if dataset not in known:
+        raise InputError(
+            f"unknown dataset {dataset[:40]!r}",
+            f"use one of: {', '.join(known) or 'none'} (`de06 quality suites` lists them)",
+        )
+    if packaged and dataset not in with_query:
+        raise InputError(
+            f"dataset {dataset!r} has no packaged query (expectations/queries/{dataset}.sql)",
+            "give the rows yourself with --conn ID and --sql or --sql-file, or pick a dataset with one: "
+            + ", ".join(with_query),
+        )
+
+
 @quality.command("validate")
 @click.argument("dataset")
 @click.option("--conn", "conn_id", help="Connection id to read from (default: the dataset's packaged query).")
@@ -61,6 +83,7 @@ def validate_cmd(
     """
     from de06.quality.runner import QUERY_DEFAULTS, dataset_query, validate_query
 
+    _check_dataset(dataset, packaged=not (sql_text or sql_file))
     if sql_text and sql_file:
         raise InputError("give at most one of --sql and --sql-file", "drop one of them")
     if sql_file:

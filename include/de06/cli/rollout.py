@@ -144,6 +144,14 @@ def report(file: Path | None, report_date: str | None, no_gx: bool) -> None:
             raise InputError(
                 f"--date {report_date[:20]!r} is not a date YYYY-MM-DD", "e.g. --date 2026-12-04"
             ) from None
+    if file is not None and not file.is_file():  # checked here: the library's fix names the DAG param
+        from de06.errors import InputError
+
+        raise InputError(
+            f"province status file {file} not found",
+            f"check the path, or leave FILE out to use the newest *.tsv in {friday.inbox_dir()}"
+            " (else the packaged sample)",
+        )
     report_date = report_date or datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
     out = friday.report_dir(report_date)
     try:

@@ -127,8 +127,9 @@ def clinics(
     finally:
         if bhxh:
             bhxh.close()
+    what = f"sent {count} envelope(s)" if bhxh else f"generated {count} envelope(s) (not sent: --no-inbox)"
     click.echo(
-        f"sent {count} envelope(s): "
+        f"{what}: "
         + ", ".join(f"{k}={v}" for k, v in sorted(labels.items()))
         + (f"; inbox duplicates={dup}" if bhxh else "")
         + (f"; files in {out}" if out else "")

@@ -7,7 +7,7 @@ import json
 
 import click
 
-from de06.cli import LIMIT
+from de06.cli import LIMIT, ROW_ID
 
 
 @click.group()
@@ -59,8 +59,8 @@ def status_cmd(limit: int) -> None:
     try:
         with conn.cursor() as cur:
             cur.execute(
-                "SELECT run_key, mode, status, source_rows, new_rows, applied, stale, duplicates, quarantined,"
-                " parked, reconciled, attempts FROM qp_sync_run ORDER BY run_id DESC LIMIT %s",
+                "SELECT run_key, mode, status, source_rows, new_rows, applied, stale, duplicates,"
+                " quarantined, parked, reconciled, attempts FROM qp_sync_run ORDER BY run_id DESC LIMIT %s",
                 (limit,),
             )
             rows = cur.fetchall()
@@ -128,20 +128,62 @@ def list_cmd(include_resolved: bool, limit: int) -> None:
     for i in items:
         click.echo(
             f"sheet {i['sheet_id']} ({i['kind']} {i['source_key']}): {i['reason']}; first seen "
-            f"{i['first_seen']:%Y-%m-%d %H:%M}, last {i['last_seen']:%Y-%m-%d %H:%M}, retries {i['retry_count']}"
-            + (f"; resolved: {i['resolution']}" if i["resolved_at"] else "")
+            f"{i['first_seen']:%Y-%m-%d %H:%M}, last {i['last_seen']:%Y-%m-%d %H:%M}, "
+            f"retries {i['retry_count']}" + (f"; resolved: {i['resolution']}" if i["resolved_at"] else "")
         )
 
 
+def _open_sheets(sheets: tuple[int, ...]) -> list[int]:
+    """The given sheet ids that are open in the quarantine. None of them: an error naming why (not
+    in the quarantine, or already resolved); some: a warning for the others."""
+    from de06.db import connect
+    from de06.errors import InputError
+
+    conn = connect("lltp")
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT sheet_id, resolved_at IS NULL FROM qp_quarantine WHERE sheet_id = ANY(%s)",
+                (list(sheets),),
+            )
+            state = dict(cur.fetchall())
+    finally:
+        conn.close()
+    asked = sorted(set(sheets))
+    open_ = [s for s in asked if state.get(s)]
+    absent = [str(s) for s in asked if s not in state]
+    resolved = [str(s) for s in asked if state.get(s) is False]
+    why = "; ".join(
+        part
+        for part in (
+            f"sheet(s) {', '.join(absent)} not in the quarantine" if absent else "",
+            f"sheet(s) {', '.join(resolved)} already resolved" if resolved else "",
+        )
+        if part
+    )
+    if not open_:
+        raise InputError(f"nothing to replay: {why}", "`de06 quarantine list` shows the open sheets")
+    if why:
+        click.echo(f"de06: warning: {why} (left out)", err=True)
+    return open_
+
+
 @quarantine.command("replay")
-@click.option("--sheet", "sheets", multiple=True, type=int, help="Only these sheet ids (default: all open).")
+@click.option(
+    "--sheet", "sheets", multiple=True, type=ROW_ID, help="Only these sheet ids (default: all open)."
+)
 def replay_cmd(sheets: tuple[int, ...]) -> None:
     """Re-read open quarantined sheets from qp and decide them again (after a fix)."""
     from de06.db import connect
     from de06.sync.quarantine import replay
 
-    counts = replay(connect, list(sheets) or None)
-    click.echo("nothing to replay" if not counts else "replayed: " + json.dumps(counts))
+    ids = _open_sheets(sheets) if sheets else None
+    counts = replay(connect, ids)
+    click.echo(
+        "nothing to replay: the quarantine has no open sheets"
+        if not counts
+        else "replayed: " + json.dumps(counts)
+    )
 
 
 @click.group()
@@ -151,7 +193,9 @@ def certificate() -> None:
 
 @certificate.command("preview")
 @click.option(
-    "--citizen", required=True, help="12-digit personal ID, or the citizen_id (id:NNN; bare digits too)."
+    "--citizen",
+    required=True,
+    help="The 12-digit personal ID, or the citizen_id written id:NNN (other bare digits are refused).",
 )
 @click.option(
     "--form",

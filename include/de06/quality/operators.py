@@ -48,24 +48,28 @@ def validate_task(
     raise_on_breach: bool = True,
 ) -> dict[str, Any]:
     """Validate ``df`` or the rows of ``sql`` on ``conn_id``; returns the summary as a dict."""
-    from de06.errors import De06Error
-    from de06.quality.runner import validate_dataframe, validate_query
+    from de06.errors import De06Error, fail_without_retry
+    from de06.quality.runner import QualityBreach, validate_dataframe, validate_query
 
     ids = task_ids()
-    if df is not None:
-        summary = validate_dataframe(
-            dataset, df, parameters=parameters, raise_on_breach=raise_on_breach, **ids
-        )
-    elif conn_id and sql:
-        summary = validate_query(
-            dataset,
-            conn_id,
-            sql,
-            params=params,
-            parameters=parameters,
-            raise_on_breach=raise_on_breach,
-            **ids,
-        )
-    else:
-        raise De06Error(f"validate_task({dataset!r}) got no data", "pass df=... or conn_id=... and sql=...")
+    # a breach is in the data: a retry validates the same rows, stores and alerts it again
+    with fail_without_retry(QualityBreach):
+        if df is not None:
+            summary = validate_dataframe(
+                dataset, df, parameters=parameters, raise_on_breach=raise_on_breach, **ids
+            )
+        elif conn_id and sql:
+            summary = validate_query(
+                dataset,
+                conn_id,
+                sql,
+                params=params,
+                parameters=parameters,
+                raise_on_breach=raise_on_breach,
+                **ids,
+            )
+        else:
+            raise De06Error(
+                f"validate_task({dataset!r}) got no data", "pass df=... or conn_id=... and sql=..."
+            )
     return summary.to_dict()

@@ -44,6 +44,17 @@ PENALTY = {
     "life": "Tù chung thân",
     "death": "Tử hình",
 }
+#: execution_status (as the sources store it) -> the certificate's wording; others print as they are
+EXECUTION_STATUS = {
+    "serving": "đang chấp hành án",
+    "completed": "đã chấp hành xong hình phạt chính",
+    "probation": "đang trong thời gian thử thách",
+    "probation_ended": "đã hết thời gian thử thách",
+    "fine_paid": "đã nộp phạt",
+    "fine_outstanding": "chưa nộp phạt",
+    "postponed": "hoãn chấp hành án",
+    "conditional_release": "tha tù trước thời hạn có điều kiện",
+}
 NONE_TEXT = "Không có án tích"
 HAS_TEXT = "Có án tích"
 NO_RECORD_TEXT = {
@@ -77,31 +88,34 @@ class Certificate:
 
 
 def resolve_citizen(conn_dancu, text: str) -> int:
-    """``--citizen``: a 12-digit personal ID (looked up in dancu) or a citizen_id."""
+    """``--citizen``: a bare 12-digit personal ID (looked up in dancu), or a citizen_id written
+    ``id:NNN``. Any other bare digit string is refused: a phone number or an old 9-digit CMND read as
+    a citizen_id would print another person's certificate."""
+    forms = "the 12-digit personal ID (e.g. 001099012345) or the citizen_id as id:NNN (e.g. id:345)"
     t = (text or "").strip()
-    explicit = t.lower().startswith("id:")
-    if explicit:
-        t = t[3:].strip()
-    if not explicit and re.fullmatch(r"[0-9]{12}", t):
+    if t.lower().startswith("id:"):
+        n = t[3:].strip()
+        if re.fullmatch(r"[0-9]{1,18}", n) and int(n) > 0:
+            return int(n)
+        raise InputError(f"--citizen id:{n[:3]}... is not a citizen_id", f"pass {forms}")
+    if re.fullmatch(r"[0-9]{12}", t):
         with conn_dancu.cursor() as cur:
             cur.execute(BY_CCCD_SQL, (t,))
             row = cur.fetchone()
         if row is None:
             raise InputError(
                 f"no citizen with personal ID {mask(t)} in the population DB",
-                "check the 12 digits, or pass the citizen_id",
+                "check the 12 digits, or pass the citizen_id as id:NNN",
             )
         return int(row[0])
-    if not explicit and re.fullmatch(r"[0-9]{9}", t):
+    if re.fullmatch(r"[0-9]+", t):
+        what = "look like an old CMND number" if len(t) == 9 else "are not a 12-digit personal ID"
         raise InputError(
-            "--citizen has 9 digits, which look like an old CMND number, not a citizen_id",
-            "pass the 12-digit personal ID, or the citizen_id written as id:NNN",
+            f"--citizen has {len(t)} digits, which {what}; bare digits are read only as a personal ID",
+            f"pass {forms}",
         )
-    if re.fullmatch(r"[0-9]{1,18}", t):
-        return int(t)
     raise InputError(
-        f"--citizen {t[:3]}... is neither a 12-digit personal ID nor a citizen_id",
-        "pass the 12-digit ID (e.g. 001099012345) or the citizen_id (e.g. 345 or id:345)",
+        f"--citizen {t[:3]}... is neither a 12-digit personal ID nor a citizen_id", f"pass {forms}"
     )
 
 
@@ -177,6 +191,11 @@ def penalty_text(c: dict[str, Any]) -> str:
     return text
 
 
+def execution_text(status: str | None) -> str:
+    """The execution status in the certificate's Vietnamese; a value not in the mapping as it is."""
+    return EXECUTION_STATUS.get(status, status) if status else "—"
+
+
 def log_reveal(lltp, citizen_id: int, form: int, who: str, reason: str) -> None:
     """Record an unmasked preview (who, when, why; the citizen by internal key). Commits."""
     with lltp.cursor() as cur:
@@ -219,7 +238,7 @@ def render(cert: Certificate, reveal: bool = False) -> str:
         )
         if cert.form == 2:
             lines.append(
-                f"     Tình trạng thi hành án: {c['execution_status']}; "
+                f"     Tình trạng thi hành án: {execution_text(c['execution_status'])}; "
                 + (
                     NO_RECORD_TEXT.get(c["no_record_basis"], c["no_record_basis"])
                     if c.get("no_record_basis")

@@ -37,6 +37,21 @@ def test_input_errors_fail_an_airflow_task_without_retries():
         raise ValueError("transient")
 
 
+def test_a_quality_breach_fails_without_retries_where_asked():
+    """A breach is in data already written: a retry would validate the same rows and alert again."""
+    from airflow.sdk.exceptions import AirflowFailException
+    from de06.errors import De06Error, fail_without_retry
+
+    class Breach(De06Error):  # stands for de06.quality.runner.QualityBreach (also a De06Error)
+        pass
+
+    with pytest.raises(AirflowFailException, match="judicial_cleaned breached"):
+        with fail_without_retry(Breach):
+            raise Breach("judicial_cleaned breached: du 90.0 < 95.0", "see the Data Docs page")
+    with pytest.raises(Breach), fail_without_retry():  # not asked: keeps its retries
+        raise Breach("judicial_cleaned breached")
+
+
 @pytest.mark.postgres
 def test_a_run_refuses_a_dry_run_that_is_not_a_boolean(pg):
     from de06.cleanse.pipeline import start_run
