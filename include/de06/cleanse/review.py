@@ -101,8 +101,14 @@ def decide(
     citizen_id: int | None = None,
     note: str | None = None,
     replace: bool = False,
+    found_by_hand: bool = False,
 ) -> None:
     """Record a decision (``link`` to one of the item's candidates, or ``not_match``). Commits.
+
+    ``found_by_hand``: the person looked the citizen up themselves (by personal ID), so the link may
+    name a citizen who is not among the candidates (an identity the matcher could not tie, e.g. a
+    military-court sheet with a mistyped name and no ID); it needs a ``note`` saying how it was
+    checked, kept with the decision.
 
     An item already decided keeps its decision unless ``replace`` (a correction: the new decision
     is recorded beside the old one, which stays in ``review_decision``, and the latest applies)."""
@@ -138,20 +144,29 @@ def decide(
                 f"review item {item_id} was already decided ({what})",
                 "to correct it, decide again with --replace (the earlier decision stays on record)",
             )
-        if decision == "link":
+        if decision == "link" and found_by_hand:
+            if not (note or "").strip():
+                conn_lltp.rollback()
+                raise InputError(
+                    "a link to a citizen found by hand needs --note saying how the person was checked",
+                    f"e.g. de06 review decide {item_id} --link-id 001099012345 --note"
+                    ' "same CCCD on the judgment copy, checked by phone with the court"',
+                )
+        elif decision == "link":
             ids = {int(c["citizen_id"]) for c in candidates}
             if not ids:
                 # the military sync queues unmatched and unusable identities too: nobody to link
                 raise InputError(
-                    f"item {item_id} has no candidates (the matcher found no plausible citizen), so"
-                    " nothing can be linked",
-                    f"close it with `de06 review decide {item_id} --not-match` (the record stays unlinked);"
-                    f" `de06 review show {item_id}` shows what the source wrote",
+                    f"item {item_id} has no candidates (the matcher found no plausible citizen)",
+                    f"link a citizen you found yourself with `de06 review decide {item_id} --link-id"
+                    ' <12-digit personal ID> --note "how it was checked"`, or close it with --not-match'
+                    f" (the record stays unlinked); `de06 review show {item_id}` shows what the source wrote",
                 )
             if citizen_id not in ids:
                 raise InputError(
                     f"citizen {citizen_id} is not a candidate of item {item_id}",
-                    f"choose one of {', '.join(str(i) for i in sorted(ids))} or --not-match",
+                    f"choose one of {', '.join(str(i) for i in sorted(ids))}, or --not-match, or a citizen"
+                    " you found yourself with --link-id <12-digit personal ID> --note",
                 )
         cur.execute(
             "INSERT INTO review_decision (item_id, decision, citizen_id, decided_by, note)"

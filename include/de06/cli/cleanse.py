@@ -7,6 +7,7 @@ Personal data is masked on screen (IDs ``001*******45``, names as initials) unle
 from __future__ import annotations
 
 import json
+import re
 import sys
 import uuid
 
@@ -199,27 +200,60 @@ def show_cmd(item_id: int, reveal: bool, reason: str | None) -> None:
     type=click.IntRange(0, 2**63 - 1),
     help="Link the record to this candidate citizen_id.",
 )
+@click.option(
+    "--link-id",
+    "personal_id",
+    help="Link the record to a citizen you found yourself, by 12-digit personal ID (needs --note).",
+)
 @click.option("--not-match", is_flag=True, help="None of the candidates is the person.")
-@click.option("--note", help="Free-text note kept with the decision.")
+@click.option("--note", help="Free-text note kept with the decision (required with --link-id).")
 @click.option(
     "--replace", is_flag=True, help="Correct an item already decided (the old decision stays on record)."
 )
 def decide_cmd(
-    item_id: int, citizen_id: int | None, not_match: bool, note: str | None, replace: bool
+    item_id: int,
+    citizen_id: int | None,
+    personal_id: str | None,
+    not_match: bool,
+    note: str | None,
+    replace: bool,
 ) -> None:
-    """Decide an item; the next cleansing run applies it and never overrides it."""
+    """Decide an item; the next run of its flow applies it and never overrides it."""
     from de06.cleanse import review as rv
     from de06.db import connect
     from de06.errors import InputError
 
-    if (citizen_id is not None) == bool(not_match):
+    if sum((citizen_id is not None, personal_id is not None, bool(not_match))) != 1:
         raise InputError(
-            "give exactly one of --link CITIZEN_ID or --not-match", "e.g. de06 review decide 12 --link 345"
+            "give exactly one of --link CITIZEN_ID, --link-id PERSONAL_ID or --not-match",
+            "e.g. de06 review decide 12 --link 345",
         )
+    if personal_id is not None:
+        personal_id = personal_id.strip()
+        if not re.fullmatch(r"[0-9]{12}", personal_id):
+            raise InputError(
+                "--link-id takes the citizen's 12-digit personal ID", "copy the 12 digits from the ID card"
+            )
+        from de06.sync.certificate import resolve_citizen  # looks the ID up, masks it in errors
+
+        dancu = connect("dancu")
+        try:
+            citizen_id = resolve_citizen(dancu, personal_id)
+        finally:
+            dancu.close()
     conn = connect("lltp")
     try:
         linking = citizen_id is not None
-        rv.decide(conn, item_id, "link" if linking else "not_match", who(), citizen_id, note, replace)
+        rv.decide(
+            conn,
+            item_id,
+            "link" if linking else "not_match",
+            who(),
+            citizen_id,
+            note,
+            replace,
+            found_by_hand=personal_id is not None,
+        )
     finally:
         conn.close()
     click.echo(
