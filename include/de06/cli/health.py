@@ -133,8 +133,9 @@ STATUS_SQL = {
     "duplicates": "SELECT 'duplicate', count(*) FROM submission_duplicate",
     "items": "SELECT status, count(*) FROM outbox_item GROUP BY 1 ORDER BY 1",
     "parked": "SELECT reason, count(*) FROM parked_item WHERE resolved_at IS NULL GROUP BY 1 ORDER BY 1",
-    "rejected": "SELECT left(reason, 60), count(*) FROM submission WHERE status = 'rejected' GROUP BY 1 "
-    "ORDER BY 2 DESC LIMIT 10",
+    # grouped by the problem, not by which HOSO of its envelope had it; long enough to keep the fix
+    "rejected": "SELECT left(regexp_replace(reason, '^HOSO [0-9]+ ', ''), 200), count(*) FROM submission"
+    " WHERE status = 'rejected' GROUP BY 1 ORDER BY 2 DESC LIMIT 10",
 }
 
 

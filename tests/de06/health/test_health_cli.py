@@ -37,3 +37,38 @@ def test_simulate_clinics_fills_the_inbox_and_writes_files(people, bhxh, tmp_pat
 def test_bad_flag_is_one_clear_line():
     out = _run("simulate", "clinics", "--no-inbox")
     assert out.returncode == 1 and out.stderr.count("\n") == 1 and "fix:" in out.stderr
+
+
+def test_status_groups_rejections_by_problem_and_keeps_the_fix(bhxh):
+    """The same problem in HOSO 1 of one envelope and HOSO 2 of another is one line, and the line
+    keeps the fix (reasons were cut at 60 characters, mid-sentence)."""
+    import hashlib
+    import uuid
+
+    tag = uuid.uuid4().hex[:8]
+    problem = (
+        f"XML1: insurance amounts without a BHYT card {tag} (MA_THE_BHYT is empty but T_BHTT is not 0);"
+        " send the card code, or bill the visit as patient-paid"
+    )
+    with bhxh.cursor() as cur:
+        # more copies than any other problem has, so the status's top 10 shows this one
+        cur.execute(
+            "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM submission"
+            " WHERE status = 'rejected' GROUP BY regexp_replace(reason, '^HOSO [0-9]+ ', '')) t"
+        )
+        copies = max(2, int(cur.fetchone()[0]) + 1)
+        for i in range(1, copies + 1):
+            body = f"{tag}-{i}".encode()
+            cur.execute(
+                "INSERT INTO submission (file_name, sha256, body, status, reason)"
+                " VALUES (%s, %s, %s, 'rejected', %s)",
+                (f"{tag}-{i}.xml", hashlib.sha256(body).hexdigest(), body, f"HOSO {i} {problem}"),
+            )
+    bhxh.commit()
+    try:
+        rejected = json.loads(_run("health", "status").stdout)["rejected"]
+        assert rejected.get(problem) == copies, rejected
+    finally:
+        with bhxh.cursor() as cur:
+            cur.execute("DELETE FROM submission WHERE file_name LIKE %s", (f"{tag}-%",))
+        bhxh.commit()
