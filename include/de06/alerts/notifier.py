@@ -8,7 +8,11 @@ Use on any DAG::
 and for a breached suite threshold (from a task, a CLI, anywhere)::
 
     from de06.alerts import notify_breach
-    notify_breach("judicial_cleaned", "du", 91.5, 99.0, report_url)
+    notify_breach("judicial_cleaned", "du", 91.5, 99.0, report_url,
+                  expectations=["expect_table_row_count_to_equal"])  # the failed critical ones
+
+The subject reads ``<dataset> / <dimension> <score> < <threshold>`` only when the score is below
+the threshold; a dimension breached by a failed critical expectation alone says so instead.
 
 The message names the DAG (and run, task), the dataset, the dimension (đúng/đủ/sạch/sống) and the
 link to the report. It never carries a raw personal ID or name: exception texts are reduced to the
@@ -133,6 +137,7 @@ class De06EmailNotifier(BaseNotifier):
         threshold: float | None = None,
         report_url: str | None = None,
         kind: str | None = None,
+        expectations: list[str] | None = None,
         to: str | list[str] | None = None,
         from_email: str | None = None,
         smtp_conn_id: str = "smtp_default",
@@ -144,6 +149,7 @@ class De06EmailNotifier(BaseNotifier):
         self.threshold = threshold
         self.report_url = report_url
         self.kind = kind
+        self.expectations = list(expectations or [])
         self.to = to
         self.from_email = from_email
         self.smtp_conn_id = smtp_conn_id
@@ -175,6 +181,7 @@ class De06EmailNotifier(BaseNotifier):
             "score": self.score,
             "threshold": self.threshold,
             "report_url": self.report_url,
+            "expectations": list(self.expectations),
             "error": safe_error(exc) if isinstance(exc, BaseException) else None,
             "reason": context.get("reason") if isinstance(context.get("reason"), str) else None,
         }
@@ -183,12 +190,11 @@ class De06EmailNotifier(BaseNotifier):
             facts["dataset"] = facts["dataset"] or getattr(summary, "dataset", None)
             breaches = getattr(summary, "breaches", None) or []
             if breaches and not facts["dimension"]:
-                b = breaches[0]
-                facts["dimension"], facts["score"], facts["threshold"] = (
-                    b.get("dimension"),
-                    b.get("score"),
-                    b.get("threshold"),
-                )
+                from de06.quality.scoring import by_dimension
+
+                b = by_dimension(breaches, getattr(summary, "thresholds", None))[0]
+                facts["dimension"], facts["score"], facts["threshold"] = b.dimension, b.score, b.threshold
+                facts["expectations"] = list(b.expectations)
             facts["report_url"] = (
                 facts["report_url"]
                 or getattr(summary, "report_url", None)
@@ -200,10 +206,10 @@ class De06EmailNotifier(BaseNotifier):
     @staticmethod
     def compose(f: dict[str, Any]) -> tuple[str, str]:
         dim = DIMENSIONS.get(f["dimension"] or "", f["dimension"] or "—")
+        crit = list(f.get("expectations") or [])
         if f["kind"] == "breach":
-            subject = (
-                f"[de06] quality breach: {f['dataset'] or '?'} / {f['dimension'] or '?'} "
-                f"{_num(f['score'])} < {_num(f['threshold'])}"
+            subject = f"[de06] quality breach: {f['dataset'] or '?'} / {f['dimension'] or '?'}" + _cause(
+                f["score"], f["threshold"], crit
             )
         else:
             subject = f"[de06] DAG {f['dag_id'] or '?'} failed" + (
@@ -217,6 +223,7 @@ class De06EmailNotifier(BaseNotifier):
             ("Dimension", dim),
             ("Score", _num(f["score"])),
             ("Threshold", _num(f["threshold"])),
+            ("Critical expectations failed", "; ".join(crit) or None),
             ("Error", f["error"]),
             ("Reason", f["reason"]),
         ]
@@ -257,6 +264,24 @@ def _num(x: Any) -> str:
     return f"{float(x):.1f}"
 
 
+def _cause(score: Any, threshold: Any, crit: list[str]) -> str:
+    """What breached, for the subject: ``" 75.0 < 100.0"`` only when the score is below the
+    threshold (a missing threshold is never printed as a number), and the failed critical
+    expectations; without a score below its threshold the breach is a critical expectation's."""
+    below = score is not None and threshold is not None and float(score) < float(threshold)
+    if len(crit) > 1:
+        what = f"{len(crit)} critical expectations failed"
+    elif crit:
+        what = f"critical expectation failed: {crit[0]}"
+    else:
+        what = "" if below else ("critical expectation failed" if score is not None else "breached")
+    if below:
+        head = f" {_num(score)} < {_num(threshold)}"
+    else:
+        head = f" {_num(score)}" if score is not None else ""
+    return head + (("," if below else ":") + f" {what}" if what else "")
+
+
 def failure_notifier(dataset: str | None = None, **kwargs: Any) -> De06EmailNotifier:
     """``on_failure_callback`` for a DAG or task."""
     return De06EmailNotifier(dataset=dataset, kind="failure", **kwargs)
@@ -265,15 +290,19 @@ def failure_notifier(dataset: str | None = None, **kwargs: Any) -> De06EmailNoti
 def notify_breach(
     dataset: str,
     dimension: str,
-    score: float,
-    threshold: float,
+    score: float | None,
+    threshold: float | None,
     report_url: str | None,
     *,
     dag_id: str | None = None,
     run_id: str | None = None,
+    expectations: list[str] | None = None,
     **kwargs: Any,
 ) -> str:
-    """Send a breach alert now; returns the SMTP path used ("connection" or "config")."""
+    """Send a breach alert now; returns the SMTP path used ("connection" or "config").
+
+    ``threshold``: the dimension's ``fail_below`` (None: it has none); ``expectations``: labels of
+    the critical expectations that failed in the dimension (listed in the alert)."""
     n = De06EmailNotifier(
         dataset=dataset,
         dimension=dimension,
@@ -281,6 +310,7 @@ def notify_breach(
         threshold=threshold,
         report_url=report_url,
         kind="breach",
+        expectations=expectations,
         **kwargs,
     )
     n({"dag_id": dag_id, "run_id": run_id})

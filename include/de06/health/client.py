@@ -3,7 +3,13 @@ backoff and jitter, 429 Retry-After, and a circuit breaker shared by all threads
 
 Outcomes: ``acked`` (201, or 200 replay of the same key), ``retry`` (transient: 5xx, 429, timeout,
 dropped connection, breaker open), ``dead`` (permanent 4xx other than 401/429). The caller
-acknowledges an item only on ``acked``.
+acknowledges an item only on ``acked``. A retry whose request never left (connection refused, no
+such host, not a URL, breaker open) is ``unsent``: it does not count as a delivery attempt.
+
+Logged at WARNING (endpoint and error class/message, never an entry): each call that fails at the
+transport level, and each opening of the circuit breaker (once per opening, not per entry). The
+counters ``responses`` (HTTP answers of any status) and ``transport_errors`` let a drain tell an
+unreachable endpoint from a slow or faulty one.
 
 :meth:`VneidClient.push_many` sends up to 500 entries in one call to the batch endpoint and maps
 each entry's own status the same way (a whole-call failure makes every entry ``retry``).
@@ -11,6 +17,7 @@ each entry's own status the same way (a whole-call failure makes every entry ``r
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 import threading
@@ -24,6 +31,19 @@ DEFAULT_CLIENT_ID = "bhxh-gateway"
 DEFAULT_CLIENT_SECRET = "bhxh-secret"
 BATCH_PATH = "/v1/health-book/entries/batch"
 
+log = logging.getLogger(__name__)
+
+#: Transport errors raised before any byte of the request left: the API cannot have seen it.
+UNSENT_ERRORS = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+    httpx.InvalidURL,
+)
+#: What a push call catches as a failure below HTTP (an unusable URL included).
+TRANSPORT_ERRORS = (httpx.TransportError, httpx.TimeoutException, httpx.InvalidURL)
+
 
 @dataclass
 class Outcome:
@@ -33,6 +53,7 @@ class Outcome:
     reason: str | None = None
     retry_after_s: float | None = None
     replayed: bool = False
+    unsent: bool = False  # a retry whose request never reached the API (not a delivery attempt)
 
 
 _ID_LIKE = re.compile(r"\d{9,15}")
@@ -103,15 +124,21 @@ class CircuitBreaker:
         with self._lock:
             self.failures, self.open_until, self._probe, self.cooldown = 0, 0.0, False, self.base_cooldown
 
-    def failure(self) -> None:
+    def failure(self) -> bool:
+        """Count a transient failure; True when it opened a closed (or half-open) breaker, False
+        when the breaker stays closed or was open already (a call started before it opened)."""
         with self._lock:
             self.failures += 1
             if self._probe or self.failures >= self.threshold:
+                now = time.monotonic()
+                was_open = bool(self.open_until) and now < self.open_until and not self._probe
                 if self._probe:
                     self.cooldown = min(self.max_cooldown, self.cooldown * 2)
-                self.open_until = time.monotonic() + self.cooldown
+                self.open_until = now + self.cooldown
                 self._probe = False
                 self.opened += 1
+                return not was_open
+            return False
 
 
 class VneidClient:
@@ -145,6 +172,55 @@ class VneidClient:
         self.calls = 0  # HTTP calls that pushed entries (single or batch)
         self.entries_sent = 0  # entries carried by those calls
         self.transient = 0
+        self.responses = 0  # HTTP answers of any status (token or push): the endpoint is reachable
+        self.transport_errors = 0  # push calls that failed at the transport level
+        self.last_transport_error: str | None = None  # "ConnectError: [Errno 111] Connection refused"
+        self._count_lock = threading.Lock()
+
+    @property
+    def endpoint(self) -> str:
+        """The base URL as logs may show it (no user:password part)."""
+        try:
+            url = httpx.URL(self.base_url)
+            return str(url.copy_with(userinfo=b"")) if url.userinfo else self.base_url
+        except (httpx.InvalidURL, TypeError, ValueError):
+            return self.base_url
+
+    def _answered(self) -> None:
+        with self._count_lock:
+            self.responses += 1
+
+    def _breaker_failure(self, cause: str) -> None:
+        """Count a transient failure in the breaker; log (once per opening) when it opens."""
+        if self.breaker.failure():
+            log.warning(
+                "VNeID API %s: circuit breaker opened after %d consecutive failures (last: %s);"
+                " pushes paused for %.1f s",
+                self.endpoint,
+                self.breaker.failures,
+                cause,
+                self.breaker.cooldown,
+            )
+
+    def _transport_failed(self, exc: Exception, entries: int) -> Outcome:
+        """A call that failed below HTTP (refused, unresolvable, timed out, dropped): logged with the
+        endpoint and the error's class and message (IDs masked, never the request)."""
+        text = _ID_LIKE.sub(lambda m: mask(m.group()), str(exc).splitlines()[0] if str(exc) else "")[:200]
+        what = f"{type(exc).__name__}: {text or '(no message)'}"
+        with self._count_lock:
+            self.transport_errors += 1
+            self.last_transport_error = what
+        log.warning(
+            "VNeID API %s: push of %d entr%s failed at the transport level: %s",
+            self.endpoint,
+            entries,
+            "y" if entries == 1 else "ies",
+            what,
+        )
+        self._breaker_failure(what)
+        return Outcome(
+            "retry", reason=f"transport: {type(exc).__name__}", unsent=isinstance(exc, UNSENT_ERRORS)
+        )
 
     def close(self) -> None:
         self.http.close()
@@ -179,7 +255,9 @@ class VneidClient:
     # ---- push -------------------------------------------------------------------------
     def _once(self, body: dict, key: str) -> Outcome:
         if not self.breaker.allow():
-            return Outcome("retry", reason="circuit breaker open", retry_after_s=self.breaker.wait_s())
+            return Outcome(
+                "retry", reason="circuit breaker open", retry_after_s=self.breaker.wait_s(), unsent=True
+            )
         self.calls += 1
         try:
             r = self.http.post(
@@ -192,14 +270,15 @@ class VneidClient:
                     headers=self._headers(key, refresh=True),
                 )
         except httpx.HTTPStatusError as exc:  # token endpoint refused
+            self._answered()
             status = exc.response.status_code
             if status >= 500 or status == 429:
-                self.breaker.failure()
+                self._breaker_failure(f"token endpoint {status}")
                 return Outcome("retry", status, reason=f"token endpoint {status}")
             return Outcome("dead", status, reason=f"token refused ({status}): check client credentials")
-        except (httpx.TransportError, httpx.TimeoutException) as exc:
-            self.breaker.failure()
-            return Outcome("retry", reason=f"transport: {type(exc).__name__}")
+        except TRANSPORT_ERRORS as exc:
+            return self._transport_failed(exc, 1)
+        self._answered()
         s = r.status_code
         if s in (200, 201):
             self.breaker.success()
@@ -240,7 +319,9 @@ class VneidClient:
         if not items:
             return []
         if not self.breaker.allow():
-            o = Outcome("retry", reason="circuit breaker open", retry_after_s=self.breaker.wait_s())
+            o = Outcome(
+                "retry", reason="circuit breaker open", retry_after_s=self.breaker.wait_s(), unsent=True
+            )
             return [o] * len(items)
         self.calls += 1
         self.entries_sent += len(items)
@@ -251,15 +332,16 @@ class VneidClient:
             if r.status_code == 401:
                 r = self.http.post(url, json=payload, headers=self._headers(refresh=True))
         except httpx.HTTPStatusError as exc:  # token endpoint refused
+            self._answered()
             status = exc.response.status_code
             if status >= 500 or status == 429:
-                self.breaker.failure()
+                self._breaker_failure(f"token endpoint {status}")
                 return [Outcome("retry", status, reason=f"token endpoint {status}")] * len(items)
             o = Outcome("dead", status, reason=f"token refused ({status}): check client credentials")
             return [o] * len(items)
-        except (httpx.TransportError, httpx.TimeoutException) as exc:
-            self.breaker.failure()
-            return [Outcome("retry", reason=f"transport: {type(exc).__name__}")] * len(items)
+        except TRANSPORT_ERRORS as exc:
+            return [self._transport_failed(exc, len(items))] * len(items)
+        self._answered()
         if r.status_code != 200:
             return [self._error_outcome(r, " (whole batch)")] * len(items)
         self.breaker.success()
@@ -288,7 +370,7 @@ class VneidClient:
                 ra = 1.0
             return Outcome("retry", s, reason="throttled (429)", retry_after_s=ra)
         if s >= 500:
-            self.breaker.failure()
+            self._breaker_failure(f"server error {s}{scope}")
             return Outcome("retry", s, reason=f"server error {s}")
         self.breaker.success()
         detail = ""

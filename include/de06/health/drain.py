@@ -5,6 +5,12 @@ submission or item, and a run drains everything that is due, not only what its e
 An in-flight item whose lease expired (a worker died) is claimed again; the idempotency key makes
 the second push harmless. Connections are passed in (psycopg2 connections; inside Airflow from
 ``PostgresHook``), so this module has no Airflow import.
+
+An unreachable API (nothing answered, every push failed at the transport level) never makes a
+green run: its items stay pending (a push that never left does not count towards
+``max_attempts``), the summary says ``unreachable: true`` with ``transport_errors``, and
+:func:`drain` raises :class:`EndpointUnreachable` (one line: the endpoint and the fix) after the
+run is recorded.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from datetime import UTC, datetime
 from functools import partial
 
 from de06.db.errors import values_hidden
+from de06.errors import De06Error
 from de06.health import mapping, resolve
 from de06.health.client import Outcome, VneidClient, backoff
 from de06.health.validate import check_submission
@@ -92,10 +99,13 @@ UPDATE outbox_item o SET status = 'dead', last_error = v.reason
 FROM (VALUES %s) AS v (item_id, http_status, reason) WHERE o.item_id = v.item_id AND o.status = 'in_flight'
 """
 INSERT_DEAD_MANY = "INSERT INTO dead_letter (item_id, http_status, reason) VALUES %s"
+#: ``unsent``: the push never reached the API (refused, breaker open): not a delivery attempt.
 RETRY_MANY = """
 UPDATE outbox_item o SET status = 'pending', last_error = v.reason,
-    next_attempt_at = clock_timestamp() + make_interval(secs => v.wait_s)
-FROM (VALUES %s) AS v (item_id, reason, wait_s) WHERE o.item_id = v.item_id AND o.status = 'in_flight'
+    next_attempt_at = clock_timestamp() + make_interval(secs => v.wait_s),
+    attempts = o.attempts - CASE WHEN v.unsent THEN 1 ELSE 0 END
+FROM (VALUES %s) AS v (item_id, reason, wait_s, unsent)
+WHERE o.item_id = v.item_id AND o.status = 'in_flight'
 """
 WORK_LEFT = f"""
 SELECT (SELECT count(*) FROM submission WHERE status = 'received' AND {_ARRIVED}),
@@ -161,6 +171,9 @@ class Stats:
     p99: float | None = None
     max: float | None = None
     visit_p95: float | None = None
+    transport_errors: int = 0  # push calls that failed below HTTP (refused, unresolvable, timed out)
+    unreachable: bool = False  # nothing answered and every push failed at the transport level
+    endpoint: str | None = None  # the API's base URL (no credentials)
     acked_ids: list[int] = field(default_factory=list, repr=False)
 
     def summary(self) -> dict:
@@ -314,16 +327,16 @@ def push_batch(
         if out.kind == "acked":
             acks.append((item_id, out.entry_id))
             stats.acked_ids.append(item_id)
-        elif out.kind == "dead" or attempts >= cfg.max_attempts:
+        elif out.kind == "dead" or (attempts >= cfg.max_attempts and not out.unsent):
             reason = out.reason if out.kind == "dead" else f"gave up after {attempts} attempts: {out.reason}"
             dead.append((item_id, out.http_status, reason))
-        else:
+        else:  # an unsent push (endpoint down, breaker open) never dead-letters an item
             wait = (
                 out.retry_after_s
                 if out.retry_after_s is not None
                 else backoff(attempts, cfg.retry_base_s, cfg.retry_cap_s)
             )
-            retry.append((item_id, out.reason, max(0.0, wait)))
+            retry.append((item_id, out.reason, max(0.0, wait), out.unsent))
     with bhxh.cursor() as cur:
         if acks:
             execute_values(cur, ACK_MANY, acks, template="(%s::bigint, %s)")
@@ -331,7 +344,7 @@ def push_batch(
             execute_values(cur, DEAD_MANY, dead, template="(%s::bigint, %s::int, %s)")
             execute_values(cur, INSERT_DEAD_MANY, dead)
         if retry:
-            execute_values(cur, RETRY_MANY, retry, template="(%s::bigint, %s, %s::float8)")
+            execute_values(cur, RETRY_MANY, retry, template="(%s::bigint, %s, %s::float8, %s::boolean)")
     bhxh.commit()
     stats.acked += len(acks)
     stats.dead += len(dead)
@@ -373,6 +386,33 @@ def finish(bhxh, stats: Stats) -> Stats:
         )
     bhxh.commit()
     return stats
+
+
+class EndpointUnreachable(De06Error):
+    """The drain pushed nothing: the API never answered and every push failed at the transport
+    level. The run is recorded and its items stay pending; ``stats`` is its summary."""
+
+    def __init__(self, stats: Stats, last_error: str | None = None):
+        self.stats = stats
+        endpoint = stats.endpoint or "(unknown)"
+        super().__init__(
+            f"VNeID API at {endpoint} unreachable: {stats.transport_errors} push call(s) failed at the"
+            f" transport level ({last_error or 'no answer'}), 0 acknowledged, {stats.left_pending}"
+            " item(s) left pending for the next run",
+            "start the API (`de06 vneid-api serve`) or set DE06_VNEID_API_URL to where it runs"
+            " (`de06 health drain --api-url URL` by hand; a run's api_url param must be listed in"
+            " DE06_VNEID_ALLOWED_URLS)",
+        )
+
+
+def reachability(client, since: tuple[int, int], stats: Stats) -> None:
+    """Fill ``stats.transport_errors``/``unreachable``/``endpoint`` from the client's counters
+    (``since``: their values when the run started)."""
+    responses0, errors0 = since
+    stats.endpoint = getattr(client, "endpoint", None)
+    stats.transport_errors = getattr(client, "transport_errors", 0) - errors0
+    answered = getattr(client, "responses", 0) - responses0
+    stats.unreachable = stats.transport_errors > 0 and answered == 0 and stats.acked == 0
 
 
 class _Ingester(threading.Thread):
@@ -466,6 +506,7 @@ def drain(
     mode: str = "event",
     should_stop=None,
     connect=None,
+    raise_unreachable: bool = True,
 ) -> Stats:
     """Ingest, unpark and push until nothing is due (or ``max_run_s``); record the run in ``push_run``.
 
@@ -475,8 +516,13 @@ def drain(
     it also waits out the retries its own pushes earn, so the run never ends with work pending.
     With ``cfg.snapshot`` (the every-5-minutes variant) the run takes only what had been received
     when it started: what lands later waits for the next tick, as a plain scheduled job would.
+
+    Raises :class:`EndpointUnreachable` after recording the run when the API never answered and
+    every push failed at the transport level (``raise_unreachable=False``: return the stats, whose
+    ``unreachable`` says so).
     """
     cfg = cfg or Settings()
+    since = (getattr(client, "responses", 0), getattr(client, "transport_errors", 0))
     stats = Stats(run_id or f"{mode}-{uuid.uuid4().hex[:12]}", mode=mode)
     who = f"{socket.gethostname()}:{stats.run_id}"
     deadline = time.monotonic() + cfg.max_run_s
@@ -499,4 +545,17 @@ def drain(
         if ingester and ingester.is_alive():
             ingester.stop.set()
             ingester.join(30)
-    return finish(bhxh, stats)
+    reachability(client, since, stats)
+    finish(bhxh, stats)
+    if stats.unreachable:
+        exc = EndpointUnreachable(stats, getattr(client, "last_transport_error", None))
+        if raise_unreachable:
+            raise exc  # the CLI prints its line, an Airflow task fails with it
+        log.warning("%s", exc.line())
+    elif stats.transport_errors:
+        log.warning(
+            "VNeID API at %s: %d push call(s) failed at the transport level in this run (retried)",
+            stats.endpoint,
+            stats.transport_errors,
+        )
+    return stats

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -9,6 +10,8 @@ from de06.errors import InputError, fail_without_retry
 from de06.health import drain as D
 from de06.health.client import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, VneidClient
 from de06.health.knobs import BOUNDS, OVERRIDABLE
+
+log = logging.getLogger(__name__)
 
 API_URL_ENV = "DE06_VNEID_API_URL"
 DEFAULT_API_URL = "http://127.0.0.1:8600"
@@ -101,7 +104,12 @@ def airflow_pg(conn_id: str):
 
 
 def run_drain(mode: str, params: dict[str, Any] | None = None, run_id: str | None = None) -> dict:
-    """Drain inbox and outbox through Airflow's connections; returns the run summary (no IDs)."""
+    """Drain inbox and outbox through Airflow's connections; returns the run summary (no IDs).
+
+    An unreachable API (:class:`de06.health.drain.EndpointUnreachable`: nothing answered, every
+    push failed at the transport level) fails the task at once with one line naming the endpoint
+    and the fix; the run is recorded and its items stay pending. No retry: a retry would wait out
+    another ``max_run_s`` against the same endpoint, and the waiting work triggers the next run."""
     bhxh = airflow_pg("bhxh")
     dancu = airflow_pg("dancu")
     cfg = settings(params)
@@ -110,15 +118,20 @@ def run_drain(mode: str, params: dict[str, Any] | None = None, run_id: str | Non
         client = client_from(params)
     try:
         with client:
-            stats = D.drain(
-                bhxh,
-                dancu,
-                client,
-                cfg,
-                run_id=run_id,
-                mode=mode,
-                connect=lambda: (airflow_pg("bhxh"), airflow_pg("dancu")),
-            )
+            try:
+                stats = D.drain(
+                    bhxh,
+                    dancu,
+                    client,
+                    cfg,
+                    run_id=run_id,
+                    mode=mode,
+                    connect=lambda: (airflow_pg("bhxh"), airflow_pg("dancu")),
+                )
+            except D.EndpointUnreachable as exc:
+                from airflow.sdk.exceptions import AirflowFailException
+
+                raise AirflowFailException(exc.line()) from None
         return stats.summary()
     finally:
         bhxh.close()
@@ -153,19 +166,25 @@ WHERE (acked_at >= %(since)s AND acked_at <= %(until)s)
 def run_quality(summary: dict) -> dict:
     """GX suite ``health_microbatch`` (de06.quality) on the run's micro-batch.
 
-    Reported (dq_result, Data Docs); a breach never fails or undoes the push.
+    Reported (dq_result, Data Docs); a breach never fails or undoes the push. An empty micro-batch
+    (the run acknowledged nothing and nothing arrived during it, e.g. its submissions were received
+    before it started and their entries are still pending or parked) is skipped with the reason
+    logged: scoring no rows would report a breach of data that does not exist.
     """
     if not (
         summary.get("acked") or summary.get("parked") or summary.get("dead") or summary.get("submissions")
     ):
         return {"skipped": "empty run"}
     from de06.quality.operators import validate_task
+    from de06.quality.runner import read_query
 
-    result = validate_task(
-        "health_microbatch",
-        conn_id="bhxh",
-        sql=MICROBATCH_SQL,
-        params={"since": summary["started_at"], "until": summary["finished_at"]},
-        raise_on_breach=False,
-    )
+    df = read_query("bhxh", MICROBATCH_SQL, {"since": summary["started_at"], "until": summary["finished_at"]})
+    if df.empty:
+        reason = (
+            f"empty micro-batch: no entry acknowledged or received during the run (acked"
+            f" {summary.get('acked') or 0}, left pending {summary.get('left_pending') or 0})"
+        )
+        log.info("quality: health_microbatch not validated: %s", reason)
+        return {"dataset": "health_microbatch", "skipped": reason, "row_count": 0}
+    result = validate_task("health_microbatch", df=df, raise_on_breach=False)
     return {k: result.get(k) for k in ("dataset", "scores", "passed", "row_count", "report_path", "breaches")}

@@ -110,27 +110,25 @@ def send_breach_alerts(summary: QualitySummary) -> int:
     """One alert per breached dimension; a mail that cannot be sent is logged, never raised."""
     from de06.alerts import notify_breach
     from de06.errors import De06Error
+    from de06.quality.scoring import by_dimension
 
     sent = 0
-    seen: set[str] = set()
-    for b in summary.breaches:
-        dim = b.get("dimension") or "overall"
-        if dim in seen:
-            continue
-        seen.add(dim)
+    for d in by_dimension(summary.breaches, summary.thresholds):
+        score = d.score if d.score is not None else summary.scores.get(d.dimension)
         try:
             notify_breach(
                 summary.dataset,
-                dim,
-                float(b.get("score") or summary.scores.get(dim) or 0.0),
-                float(b.get("threshold") or 0.0),
+                d.dimension,
+                score,
+                d.threshold,
                 summary.report_url or summary.report_path,
                 dag_id=summary.dag_id,
                 run_id=summary.run_id,
+                expectations=list(d.expectations),
             )
             sent += 1
         except (De06Error, OSError) as exc:
-            log.warning("breach alert for %s/%s not sent: %s", summary.dataset, dim, exc)
+            log.warning("breach alert for %s/%s not sent: %s", summary.dataset, d.dimension, exc)
     return sent
 
 

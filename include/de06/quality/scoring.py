@@ -11,10 +11,15 @@ Definition (used by the summary, the store, the scorecard and the UI):
 - **overall** is the mean of the dimension scores present (each dimension weighs the same);
 - a **breach** is a dimension scoring below the suite's ``meta.fail_below`` for it, or a failed
   expectation marked ``meta.critical``; the summary passes when there is no breach.
+
+:func:`breaches` lists each cause (a dimension below its threshold; each failed critical
+expectation, carrying its dimension's threshold too); :func:`by_dimension` folds them into one
+:class:`DimensionBreach` per dimension, which is what an alert reports (one alert per dimension).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,9 +29,9 @@ from de06.quality.dimensions import DIMENSIONS
 @dataclass(frozen=True)
 class Breach:
     dimension: str
-    score: float
-    threshold: float | None  # None for a failed critical expectation
-    expectation: str | None = None
+    score: float | None
+    threshold: float | None  # the suite's fail_below for the dimension (None: the suite sets none)
+    expectation: str | None = None  # set: this breach is that failed critical expectation
 
     def line(self) -> str:
         if self.expectation:
@@ -90,5 +95,68 @@ def breaches(
     for r in results:
         if is_critical(r) and not r.get("success"):
             d = dimension_of(r)
-            out.append(Breach(d, dim_scores.get(d) or 0.0, None, label(r)))
+            out.append(Breach(d, dim_scores.get(d), fail_below.get(d), label(r)))
+    return out
+
+
+@dataclass(frozen=True)
+class DimensionBreach:
+    """Everything that breached one dimension: its score against its threshold and the critical
+    expectations that failed in it (labels: type and columns, never values)."""
+
+    dimension: str
+    score: float | None
+    threshold: float | None
+    below_threshold: bool
+    expectations: tuple[str, ...] = ()
+
+    def line(self) -> str:
+        parts = []
+        if self.below_threshold:
+            parts.append(f"score {self.score:.1f} below threshold {self.threshold:.1f}")
+        if self.expectations:
+            noun = "expectation" if len(self.expectations) == 1 else "expectations"
+            parts.append(f"critical {noun} failed: " + "; ".join(self.expectations))
+        return f"{self.dimension}: " + (", ".join(parts) or "breached")
+
+
+def _get(b: Breach | Mapping[str, Any], key: str) -> Any:
+    return b.get(key) if isinstance(b, Mapping) else getattr(b, key, None)
+
+
+def by_dimension(
+    found: Iterable[Breach | Mapping[str, Any]], thresholds: Mapping[str, float] | None = None
+) -> list[DimensionBreach]:
+    """One :class:`DimensionBreach` per dimension, in order of first appearance.
+
+    ``found``: :class:`Breach` objects or their dicts (``QualitySummary.breaches``, written before
+    critical breaches carried the threshold too: ``thresholds``, the suite's ``fail_below``, fills
+    it in). A dimension is below its threshold when a score breach says so or its score is below
+    the known threshold; it is never reported against a threshold it does not have."""
+    groups: dict[str, dict[str, Any]] = {}
+    for b in found:
+        dim = _get(b, "dimension") or "overall"
+        g = groups.setdefault(dim, {"score": None, "threshold": None, "below": False, "exp": []})
+        score, threshold, exp = _get(b, "score"), _get(b, "threshold"), _get(b, "expectation")
+        if g["score"] is None and score is not None:
+            g["score"] = float(score)
+        if g["threshold"] is None and threshold is not None:
+            g["threshold"] = float(threshold)
+        if exp:
+            if exp not in g["exp"]:
+                g["exp"].append(str(exp))
+        elif threshold is not None:
+            g["below"] = True
+    out = []
+    for dim, g in groups.items():
+        if g["threshold"] is None and thresholds and thresholds.get(dim) is not None:
+            g["threshold"] = float(thresholds[dim])
+        below = g["below"] or (
+            g["score"] is not None and g["threshold"] is not None and g["score"] < g["threshold"]
+        )
+        out.append(
+            DimensionBreach(
+                dim, g["score"], g["threshold"], below and g["score"] is not None, tuple(g["exp"])
+            )
+        )
     return out

@@ -107,6 +107,7 @@ def clean_and_validate(
                 "passed": summary.passed,
                 "report_url": getattr(summary, "report_url", None),
                 "breaches": getattr(summary, "breaches", []),
+                "thresholds": getattr(summary, "thresholds", {}),
             }
         except Exception as exc:  # the report still goes out; the reason is shown in it
             log.warning("province_status suite not run: %s", exc)
@@ -185,10 +186,15 @@ def alert_breaches(
 ) -> list[dict[str, Any]]:
     """One alert per breached dimension of the ``province_status`` suite (see :mod:`de06.alerts`).
 
+    The alert carries the dimension's real threshold and lists the critical expectations that
+    failed in it (labels only: type and columns); a dimension breached only by a critical
+    expectation says so instead of printing a threshold it did not fall below.
+
     When no SMTP server is configured the report still goes out; the result says the alert was not
     sent and why (and the warning is logged).
     """
     from de06.errors import De06Error
+    from de06.quality.scoring import DimensionBreach, by_dimension
 
     qpath = out_dir / "quality.json"
     quality = json.loads(qpath.read_text(encoding="utf-8")) if qpath.exists() else None
@@ -198,17 +204,27 @@ def alert_breaches(
 
     sent = []
     url = quality.get("report_url") or str(out_dir / "index.html")
-    for b in quality.get("breaches") or [{"dimension": "overall", "score": None, "threshold": None}]:
-        entry = {"dimension": b.get("dimension"), "score": b.get("score"), "threshold": b.get("threshold")}
+    groups = by_dimension(quality.get("breaches") or [], quality.get("thresholds")) or [
+        DimensionBreach("overall", None, None, False)  # failed without a breach on record
+    ]
+    for b in groups:
+        entry: dict[str, Any] = {
+            "dimension": b.dimension,
+            "score": b.score,
+            "threshold": b.threshold,
+            "below_threshold": b.below_threshold,
+            "critical_failed": list(b.expectations),
+        }
         try:
             notify_breach(
                 "province_status",
-                b.get("dimension") or "overall",
-                b.get("score") or 0.0,
-                b.get("threshold") or 0.0,
+                b.dimension,
+                b.score,
+                b.threshold,
                 url,
                 dag_id=dag_id,
                 run_id=run_id,
+                expectations=list(b.expectations),
             )
             entry["sent"] = True
         except De06Error as exc:
