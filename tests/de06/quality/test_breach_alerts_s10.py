@@ -6,11 +6,8 @@ copies came from the critical expectations, carried threshold None and read ``du
 
 from __future__ import annotations
 
-import email
 import json
-import socket
 import uuid
-from email import policy
 from pathlib import Path
 
 import pytest
@@ -90,36 +87,6 @@ def test_summaries_stored_before_the_fix_fold_the_same_way():
 
 
 # ---- the alerts, over real SMTP -------------------------------------------------------------
-
-
-class _Sink:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd hook name)
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(monkeypatch):
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    sink = _Sink()
-    ctl = Controller(sink, hostname="127.0.0.1", port=port)
-    ctl.start()
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_SMTP_DEFAULT",
-        f"smtp://127.0.0.1:{port}?disable_ssl=true&disable_tls=true&retry_limit=0",
-    )
-    monkeypatch.setenv("DE06_ALERT_TO", "oncall@de06.test")
-    try:
-        yield sink
-    finally:
-        ctl.stop()
 
 
 def _html(msg) -> str:
