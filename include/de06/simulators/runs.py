@@ -58,13 +58,30 @@ def forget_derived(dataset: str) -> list[str]:
                 "SELECT to_regclass('cleanse_run') IS NOT NULL, to_regclass('qp_sync_run') IS NOT NULL"
             )
             has_cleanse, has_sync = cur.fetchone()
+            # what there is to drop (named in the result only when there was something)
+            cur.execute(
+                "SELECT (SELECT count(*) FROM cleanse_run) + (SELECT count(*) FROM review_item"
+                " WHERE source = 'lltp')"
+                if has_cleanse
+                else "SELECT 0"
+            )
+            n_cleanse = int(cur.fetchone()[0])
+            cur.execute(
+                "SELECT (SELECT count(*) FROM qp_sync_run) + (SELECT count(*) FROM conviction"
+                " WHERE source = 'qp')"
+                if has_sync
+                else "SELECT 0"
+            )
+            n_sync = int(cur.fetchone()[0])
         conn.rollback()
         if has_cleanse and dataset in ("population", "judicial"):
             reset_history(conn)
-            dropped.append("cleansing history and judicial review items")
+            if n_cleanse:
+                dropped.append("cleansing history and judicial review items")
         if has_sync and dataset in ("population", "military"):
             reset_sync_state(conn)
-            dropped.append("military-court sync state")
+            if n_sync:
+                dropped.append("military-court sync state")
     finally:
         conn.close()
     return dropped

@@ -40,6 +40,7 @@ def test_rebuilt_military_world_drops_synced_convictions_and_keeps_the_reveal_lo
     lltp.commit()
 
     assert runs.forget_derived("military") == ["military-court sync state"]
+    assert runs.forget_derived("military") == []  # nothing left: nothing said to be dropped
 
     assert _count(lltp, "SELECT count(*) FROM conviction WHERE source = 'qp'") == 0
     assert _count(lltp, "SELECT count(*) FROM qp_identity") == 0
