@@ -80,35 +80,25 @@ def validate(paths: tuple[str, ...], as_json: bool) -> None:
         sys.exit(code)
 
 
-def _knob(name: str) -> click.ParamType:
-    """The click range of a push knob, from its one definition (:data:`de06.health.knobs.BOUNDS`)."""
+def _knob(name: str, default: float, help: str):
+    """A ``--name`` option for a push knob, its range from the one definition
+    (:data:`de06.health.knobs.BOUNDS`)."""
     from de06.health.knobs import BOUNDS
 
     kind, lo, hi = BOUNDS[name]
-    if kind == "integer":
-        return click.IntRange(int(lo), int(hi))
-    return click.FloatRange(float(lo), float(hi))
+    kind_type = (
+        click.IntRange(int(lo), int(hi)) if kind == "integer" else click.FloatRange(float(lo), float(hi))
+    )
+    return click.option(
+        "--" + name.replace("_", "-"), default=default, show_default=True, type=kind_type, help=help
+    )
 
 
 @health.command()
 @click.option("--api-url", default=None, help="VNeID API base URL (default env DE06_VNEID_API_URL or :8600).")
-@click.option(
-    "--max-run-s",
-    default=300.0,
-    show_default=True,
-    type=_knob("max_run_s"),
-    help="Stop after this many seconds.",
-)
-@click.option(
-    "--batch-size",
-    default=200,
-    show_default=True,
-    type=_knob("batch_size"),
-    help="Entries claimed per round.",
-)
-@click.option(
-    "--concurrency", default=8, show_default=True, type=_knob("concurrency"), help="Parallel API calls."
-)
+@_knob("max_run_s", 300.0, "Stop after this many seconds.")
+@_knob("batch_size", 200, "Entries claimed per round.")
+@_knob("concurrency", 8, "Parallel API calls.")
 def drain(api_url: str | None, max_run_s: float, batch_size: int, concurrency: int) -> None:
     """Drain inbox and outbox once, outside Airflow (same code as the DAG); prints the run summary."""
     from de06.db import connect
