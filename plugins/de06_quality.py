@@ -1,5 +1,6 @@
-"""Data-quality reports inside the Airflow UI: Data Docs, the scorecard and a "Data quality" view
-on every DAG run. The FastAPI app (include/de06/quality/ui.py) checks Airflow's login itself.
+"""Data-quality reports inside the Airflow UI: Data Docs, the scorecard, the Friday progress reports
+and a "Data quality" view on every DAG run. The FastAPI app (include/de06/quality/ui.py) checks
+Airflow's login itself.
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ class De06QualityPlugin(AirflowPlugin):
             "destination": "nav",
             "category": "browse",
             "url_route": "de06-data-docs",
+        },
+        {
+            "name": "Friday report",
+            "href": f"{PREFIX}/friday/",
+            "destination": "nav",
+            "category": "browse",
+            "url_route": "de06-friday-report",
         },
         {
             "name": "Data quality",

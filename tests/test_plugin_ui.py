@@ -74,9 +74,15 @@ def server(airflow_db, tmp_path_factory):
     from de06.quality import validate_dataframe
 
     root = tmp_path_factory.mktemp("dq_ui")
-    saved = {k: os.environ.get(k) for k in ("DE06_GX_DIR", "DE06_SCORECARD_DIR")}
+    saved = {k: os.environ.get(k) for k in ("DE06_GX_DIR", "DE06_SCORECARD_DIR", "DE06_FRIDAY_DIR")}
     os.environ["DE06_GX_DIR"] = str(root / "gx")
     os.environ["DE06_SCORECARD_DIR"] = str(root / "scorecard")
+    os.environ["DE06_FRIDAY_DIR"] = str(root / "friday")
+    for day in ("2026-11-27", "2026-12-04"):  # two weeks' reports, as render_report writes them
+        (root / "friday" / day).mkdir(parents=True)
+        (root / "friday" / day / "index.html").write_text(f"<h1>Friday report {day}</h1>", encoding="utf-8")
+        (root / "friday" / day / "coverage.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+        (root / "friday" / day / "records.json").write_text("[]", encoding="utf-8")  # step data
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
@@ -137,7 +143,8 @@ def test_refused_without_a_valid_session(server):
     run = f"dag_id={DAG_ID}&run_id={RUN_ID}"
     paths = [
         "/de06-quality/", f"/de06-quality/run?{run}", "/de06-quality/scorecard/",
-        "/de06-quality/docs/index.html", f"/de06-quality/api/run?{run}",
+        "/de06-quality/docs/index.html", f"/de06-quality/api/run?{run}", "/de06-quality/friday/",
+        "/de06-quality/friday/2026-12-04/",
     ]  # fmt: skip
     for path in paths:
         r = httpx.get(server.base + path, timeout=10)
@@ -191,6 +198,29 @@ def test_served_with_an_airflow_token(server):
     plugins = httpx.get(server.base + "/api/v2/plugins", headers=h, timeout=10).json()["plugins"]
     views = [v for p in plugins if p["name"] == "de06_quality" for v in p["external_views"]]
     assert {v["destination"] for v in views} == {"nav", "dag_run"}
+
+
+@pytest.mark.http
+def test_friday_reports_served_behind_the_login(server):
+    """The Friday progress review reads the week's report in the Airflow UI (it was files only)."""
+    h = {"Authorization": f"Bearer {_token(server)}"}
+    listing = httpx.get(server.base + "/de06-quality/friday/", headers=h, timeout=10)
+    assert listing.status_code == 200
+    assert listing.text.index("2026-12-04") < listing.text.index("2026-11-27")  # newest first
+    page = httpx.get(server.base + "/de06-quality/friday/2026-12-04/", headers=h, timeout=10)
+    assert page.status_code == 200 and "Friday report 2026-12-04" in page.text
+    chart = httpx.get(server.base + "/de06-quality/friday/2026-12-04/coverage.png", headers=h, timeout=10)
+    assert chart.status_code == 200 and chart.content.startswith(b"\x89PNG")
+    for r in (listing, page, chart):
+        assert r.headers["cache-control"] == "no-store, private"
+        assert "script-src 'none'" in r.headers["content-security-policy"]
+    escape = httpx.get(server.base + "/de06-quality/friday/..%2F..%2Fetc%2Fpasswd", headers=h, timeout=10)
+    assert escape.status_code == 404
+    step_data = httpx.get(server.base + "/de06-quality/friday/2026-12-04/records.json", headers=h, timeout=10)
+    assert step_data.status_code == 404  # the page and its charts only
+    plugins = httpx.get(server.base + "/api/v2/plugins", headers=h, timeout=10).json()["plugins"]
+    views = [v["name"] for p in plugins if p["name"] == "de06_quality" for v in p["external_views"]]
+    assert "Friday report" in views
 
 
 @pytest.mark.browser

@@ -3,6 +3,7 @@
 - ``DE06_GX_DIR``: GX file context (suites, validation results, Data Docs); default ``.local/gx``.
 - ``DE06_SCORECARD_DIR``: the scorecard HTML + PNGs; default ``.local/reports/scorecard``.
 - ``DE06_EXPECTATIONS_DIR``: suite files; default ``expectations/`` in the checkout.
+- ``DE06_FRIDAY_DIR``: the Friday progress reports, one folder per date; default ``.local/reports/friday``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,13 @@ def docs_dir() -> Path:
 def scorecard_dir() -> Path:
     env = os.environ.get("DE06_SCORECARD_DIR")
     d = Path(env) if env else config.reports_dir() / "scorecard"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def friday_dir() -> Path:
+    env = os.environ.get("DE06_FRIDAY_DIR")
+    d = Path(env) if env else config.reports_dir() / "friday"
     d.mkdir(parents=True, exist_ok=True)
     return d
 

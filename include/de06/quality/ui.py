@@ -5,6 +5,8 @@ Pages (all behind Airflow's login):
 - ``/run?dag_id=..&run_id=..``: the validations of one DAG run (the "Data quality" tab on a run);
 - ``/scorecard/``: the scorecard HTML + PNGs (rebuilt when older than a minute);
 - ``/docs/...``: GX Data Docs (static files);
+- ``/friday/``: the Friday progress reports, newest first; ``/friday/<date>/``: one report (its
+  HTML and charts; province-level figures only), for users who may read ``friday_report`` runs;
 - ``/api/run?dag_id=..&run_id=..``: the run's validations as JSON.
 
 Authentication: the JWT the api-server issues (``Authorization: Bearer`` or the ``_token`` cookie
@@ -94,7 +96,8 @@ td.l{{text-align:left}}
 nav a{{margin-right:1.2em}}small{{color:#666}}</style></head><body>
 <nav><a href="{PREFIX}/">Data quality</a>
 <a href="{PREFIX}/scorecard/">Scorecard</a>
-<a href="{PREFIX}/docs/index.html">Data Docs</a></nav>
+<a href="{PREFIX}/docs/index.html">Data Docs</a>
+<a href="{PREFIX}/friday/">Friday report</a></nav>
 <h1>{html.escape(title)}</h1>{body}</body></html>"""
 
 
@@ -195,7 +198,8 @@ def create_app() -> FastAPI:
     async def _headers(request: Request, call_next):
         response = await call_next(request)
         response.headers.update(NO_STORE)
-        if request.url.path.rstrip("/").endswith("/docs") or "/docs/" in request.url.path:
+        path = request.url.path
+        if path.rstrip("/").endswith(("/docs", "/friday")) or "/docs/" in path or "/friday/" in path:
             response.headers["Content-Security-Policy"] = DOCS_CSP
         return response
 
@@ -274,7 +278,34 @@ def create_app() -> FastAPI:
             return HTMLResponse(offline_html(target.read_text(encoding="utf-8")))
         return FileResponse(target)
 
+    @app.get("/friday/{rel:path}")
+    def friday_file(rel: str, user: UserDep) -> Response:
+        from de06.quality import paths
+
+        if not _may_read_runs(user, FRIDAY_DAG):
+            raise HTTPException(status_code=403, detail="Not allowed to read runs of this DAG")
+        root = paths.friday_dir()
+        if rel in ("", "index.html"):
+            dates = sorted(
+                (d.name for d in root.iterdir() if d.is_dir() and (d / "index.html").is_file()), reverse=True
+            )
+            items = "".join(f'<li><a href="{quote(d)}/">{html.escape(d)}</a></li>' for d in dates)
+            body = (
+                "<p>The Friday progress reports (province-level figures and their data-quality"
+                " scores), newest first; the `friday_report` DAG writes one each week.</p>"
+                + (f"<ul>{items}</ul>" if items else "<p>No Friday report has been written yet.</p>")
+            )
+            return HTMLResponse(_page("Friday progress reports", body))
+        target = _safe_file(root, rel)
+        if target.suffix.lower() not in (".html", ".png"):  # the page and its charts, not the step data
+            raise HTTPException(status_code=404, detail="Not found")
+        return FileResponse(target)
+
     return app
+
+
+#: the DAG whose runs write the Friday reports: who may read its runs may read them
+FRIDAY_DAG = "friday_report"
 
 
 def run_href() -> str:

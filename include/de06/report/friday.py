@@ -33,7 +33,9 @@ def inbox_dir() -> Path:
 
 
 def report_dir(report_date: str) -> Path:
-    d = config.reports_dir() / "friday" / report_date
+    from de06.quality.paths import friday_dir  # served in the Airflow UI from there too
+
+    d = friday_dir() / report_date
     d.mkdir(parents=True, exist_ok=True)
     return d
 
