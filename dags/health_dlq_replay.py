@@ -7,7 +7,7 @@ DAG: task ``replay`` puts the open dead letters back to pending, then task ``dra
 
 The CLI twin ``de06 dlq replay`` differs: by default (``--no-drain``) it only puts the items back
 to pending, for the next drain; with ``--drain`` it drains (mode ``cli``, ``max_run_s`` 300) only
-when it replayed something. Its ``--http-status`` takes 100-599; this DAG's ``http_status`` 400-599.
+when it replayed something. Both take ``http_status`` 400-599.
 
 Params: ``item_ids`` (dead-letter item ids; empty = every open one; ids none of which is an open
 dead letter fail the run), ``http_status`` (only those refused with this status, 400-599),
@@ -36,7 +36,12 @@ from de06.health import knobs
         "item_ids": Param(
             [], type="array", items={"type": "integer", "minimum": 1}, description="empty = every open one"
         ),
-        "http_status": Param(None, type=["null", "integer"], minimum=400, maximum=599),
+        "http_status": Param(
+            None,
+            type=["null", "integer"],
+            minimum=knobs.DEAD_LETTER_STATUS[0],
+            maximum=knobs.DEAD_LETTER_STATUS[1],
+        ),
         "api_url": Param(None, type=["null", "string"]),
         "max_run_s": knobs.param("max_run_s", 120),
     },

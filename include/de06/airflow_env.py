@@ -14,11 +14,11 @@ from de06.runtime.components import api_port  # one reading of DE06_API_PORT, wi
 
 
 def environment(start: bool = True) -> dict[str, str]:
+    port = api_port()  # first: DE06_API_PORT=abc is one line, before a server is started for nothing
     root = config.root()
     home = config.airflow_home()
     home.mkdir(parents=True, exist_ok=True)
     info = server.info(start=start)
-    port = api_port()  # DE06_API_PORT=abc: one line naming the problem, not a traceback
     env = {
         "DE06_HOME": str(root),
         "AIRFLOW_HOME": str(home),

@@ -27,14 +27,6 @@ def check_reveal(reveal: bool, reason: str | None) -> None:
         )
 
 
-def check_api_port() -> None:
-    """``DE06_API_PORT`` must be a port number before a command builds the Airflow environment from
-    it: one line (:func:`de06.runtime.components.api_port`) instead of a traceback."""
-    from de06.runtime.components import api_port
-
-    api_port()
-
-
 def who() -> str:
     """The person running the command, as recorded with a decision or a reveal (``DE06_USER``
     when set, else the login name)."""

@@ -57,8 +57,6 @@ def status() -> None:
 def env(shell: bool) -> None:
     """Print the environment every process needs: AIRFLOW_HOME, metadata DB, connections."""
     from de06.airflow_env import environment
-    from de06.cli import check_api_port
 
-    check_api_port()
     for k, v in environment().items():
         click.echo(f"export {k}={shlex.quote(v)}" if shell else f"{k}={v}")

@@ -222,12 +222,11 @@ def next_lines() -> list[str]:
 def demo(ctx: click.Context, size: str, seed: int, skip_world: bool) -> None:
     """Build the demo world, run the flows' DAGs once end to end, print the outcome counts."""
     from de06 import airflow_env, config
-    from de06.cli import check_api_port
     from de06.cli.sim_world import build_world
     from de06.db import migrate
     from de06.simulators.vneid_api import serve_in_thread
 
-    check_api_port()  # before any work: the DAG runs' environment is built from it
+    airflow_env.api_port()  # before any work: the DAG runs' environment is built from it
     migrate.upgrade()
     if not skip_world:
         click.echo(f"== building the simulated world ({size}); an existing one is reused")

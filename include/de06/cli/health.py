@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from de06.cli import LIMIT, ROW_ID
+from de06.health.knobs import DEAD_LETTER_STATUS
 
 
 def _files(paths: tuple[str, ...]) -> tuple[list[Path], list[str]]:
@@ -200,7 +201,7 @@ def list_cmd(limit: int, include_replayed: bool, as_json: bool) -> None:
 )
 @click.option(
     "--http-status",
-    type=click.IntRange(100, 599),
+    type=click.IntRange(*DEAD_LETTER_STATUS),
     default=None,
     help="Replay only those refused with this status.",
 )

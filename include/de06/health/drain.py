@@ -405,13 +405,13 @@ class EndpointUnreachable(De06Error):
         )
 
 
-def reachability(client, since: tuple[int, int], stats: Stats) -> None:
+def reachability(client: VneidClient, since: tuple[int, int], stats: Stats) -> None:
     """Fill ``stats.transport_errors``/``unreachable``/``endpoint`` from the client's counters
     (``since``: their values when the run started)."""
     responses0, errors0 = since
-    stats.endpoint = getattr(client, "endpoint", None)
-    stats.transport_errors = getattr(client, "transport_errors", 0) - errors0
-    answered = getattr(client, "responses", 0) - responses0
+    stats.endpoint = client.endpoint
+    stats.transport_errors = client.transport_errors - errors0
+    answered = client.responses - responses0
     stats.unreachable = stats.transport_errors > 0 and answered == 0 and stats.acked == 0
 
 
@@ -522,7 +522,7 @@ def drain(
     ``unreachable`` says so).
     """
     cfg = cfg or Settings()
-    since = (getattr(client, "responses", 0), getattr(client, "transport_errors", 0))
+    since = (client.responses, client.transport_errors)
     stats = Stats(run_id or f"{mode}-{uuid.uuid4().hex[:12]}", mode=mode)
     who = f"{socket.gethostname()}:{stats.run_id}"
     deadline = time.monotonic() + cfg.max_run_s

@@ -19,6 +19,9 @@ BOUNDS: dict[str, tuple[str, float, float]] = {
     "retry_base_s": ("number", 0, 60),
     "idle_exit_s": ("number", 0, 1080),
 }
+#: The HTTP statuses a dead letter can carry (a refusal, or the last answer before giving up): the
+#: range the DLQ replay's ``http_status`` filter accepts, in the DAG and the CLI alike.
+DEAD_LETTER_STATUS = (400, 599)
 #: What the overrides Variable may set: the knobs and the quality switch.
 OVERRIDABLE = frozenset({*BOUNDS, "quality"})
 

@@ -33,6 +33,7 @@ def _run(args: list[str]) -> int:
         ["quarantine", "list", "--limit", HUGE],
         ["dlq", "replay", "--item", HUGE],
         ["dlq", "replay", "--item", "1", "--http-status", "99999"],
+        ["dlq", "replay", "--http-status", "200"],  # no dead letter carries a 2xx (DAG and CLI: 400-599)
         ["cleanse", "prune", "--keep-days", "99999999999", "--dry-run"],
         ["review", "decide", HUGE, "--not-match"],
         ["quality", "scorecard", "--last", "0"],
