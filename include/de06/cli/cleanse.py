@@ -234,11 +234,11 @@ def decide_cmd(
             raise InputError(
                 "--link-id takes the citizen's 12-digit personal ID", "copy the 12 digits from the ID card"
             )
-        from de06.sync.certificate import resolve_citizen  # looks the ID up, masks it in errors
+        from de06.sync.certificate import citizen_by_personal_id  # masks the ID in its error
 
         dancu = connect("dancu")
         try:
-            citizen_id = resolve_citizen(dancu, personal_id)
+            citizen_id = citizen_by_personal_id(dancu, personal_id)
         finally:
             dancu.close()
     conn = connect("lltp")

@@ -87,6 +87,16 @@ class Certificate:
         return HAS_TEXT if any(counts_as_record(c) for c in self.convictions) else NONE_TEXT
 
 
+def citizen_by_personal_id(conn_dancu, personal_id: str, fix: str = "check the 12 digits") -> int:
+    """The citizen_id holding a 12-digit personal ID; one line (the ID masked) when none does."""
+    with conn_dancu.cursor() as cur:
+        cur.execute(BY_CCCD_SQL, (personal_id,))
+        row = cur.fetchone()
+    if row is None:
+        raise InputError(f"no citizen with personal ID {mask(personal_id)} in the population DB", fix)
+    return int(row[0])
+
+
 def resolve_citizen(conn_dancu, text: str) -> int:
     """``--citizen``: a bare 12-digit personal ID (looked up in dancu), or a citizen_id written
     ``id:NNN``. Any other bare digit string is refused: a phone number or an old 9-digit CMND read as
@@ -99,15 +109,7 @@ def resolve_citizen(conn_dancu, text: str) -> int:
             return int(n)
         raise InputError(f"--citizen id:{n[:3]}... is not a citizen_id", f"pass {forms}")
     if re.fullmatch(r"[0-9]{12}", t):
-        with conn_dancu.cursor() as cur:
-            cur.execute(BY_CCCD_SQL, (t,))
-            row = cur.fetchone()
-        if row is None:
-            raise InputError(
-                f"no citizen with personal ID {mask(t)} in the population DB",
-                "check the 12 digits, or pass the citizen_id as id:NNN",
-            )
-        return int(row[0])
+        return citizen_by_personal_id(conn_dancu, t, "check the 12 digits, or pass the citizen_id as id:NNN")
     if re.fullmatch(r"[0-9]+", t):
         what = "look like an old CMND number" if len(t) == 9 else "are not a 12-digit personal ID"
         raise InputError(
@@ -137,7 +139,7 @@ def build(conn_dancu, conn_lltp, citizen_id: int, form: int) -> Certificate:
         "birth_province",
         "residence_province",
     )
-    identity = dict(zip(cols, row))
+    identity = dict(zip(cols, row, strict=True))
     with conn_lltp.cursor() as cur:
         cur.execute(CONVICTIONS_SQL, (citizen_id,))
         ccols = (
@@ -157,7 +159,7 @@ def build(conn_dancu, conn_lltp, citizen_id: int, form: int) -> Certificate:
             "expunged_on",
             "no_record_basis",
         )
-        convictions = [dict(zip(ccols, r)) for r in cur.fetchall()]
+        convictions = [dict(zip(ccols, r, strict=True)) for r in cur.fetchall()]
         relatives: dict[str, str | None] = {"father": None, "mother": None, "spouse": None}
         if form == 2:
             cur.execute(RELATIVES_SQL, (citizen_id,))
