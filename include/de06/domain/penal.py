@@ -66,8 +66,9 @@ class Bracket:
 
 
 #: Crimes committed by negligence (lỗi vô ý), by (code version, article), with the penalty
-#: brackets of their clauses. 2015 Code as amended in 2017 (Arts. 128 and 260 read against the
-#: consolidated text 01/VBHN-VPQH); 1999 Code articles for old judgments, whose brackets are recalled
+#: brackets of their clauses. 2015 Code as amended in 2017 (Art. 128 read against the consolidated
+#: text 01/VBHN-VPQH, Art. 260 against a published copy of the amended Code, neither an official
+#: gazette); 1999 Code articles for old judgments, whose brackets are recalled
 #: with the same shape (the favourable 2015 rule applies to them, Resolution 109/2015/QH13). Only
 #: articles whose fault form and brackets we know are listed; anything else keeps the record. Art. 414
 #: (losing or negligently damaging military weapons; brackets 6 months-3 y, 3-7 y, 7-12 y) is left

@@ -32,6 +32,9 @@ def test_link_a_citizen_found_by_hand(fresh, citizens, pg, capsys):
     assert main(["review", "decide", str(item), "--link-id", cccd]) == 1
     err = capsys.readouterr().err
     assert "needs --note" in err and cccd not in err
+    assert main(["review", "decide", str(item), "--link-id", "999999999999", "--note", "x"]) == 1
+    err = capsys.readouterr().err
+    assert "no citizen with personal ID 999*******99" in err and "id:NNN" not in err  # not the certificate's
     assert (
         main(["review", "decide", str(item), "--link-id", cccd, "--note", "checked the judgment copy"]) == 0
     )
