@@ -77,7 +77,7 @@ class Client:
             ids = [r["dag_run_id"] for r in running]
             if not any(self._busy(f"{runs}/{i}") for i in ids):
                 for i in ids:
-                    self._ok(self.http.patch(f"{runs}/{i}", json={"state": state}))
+                    self.set_run_state(f"{runs}/{i}", state)
                 return ids
             if time.monotonic() > deadline:
                 raise De06Error(
@@ -97,8 +97,22 @@ class Client:
         url = f"{self.base}/api/v2/dags/{dag_id}/dagRuns"
         runs = self._ok(self.http.get(url, params={"state": ["queued", "running"], "limit": 100}))["dag_runs"]
         for r in runs:
-            self._ok(self.http.patch(f"{url}/{r['dag_run_id']}", json={"state": "failed"}))
+            self.set_run_state(f"{url}/{r['dag_run_id']}", "failed")
         return [r["dag_run_id"] for r in runs]
+
+    def set_run_state(self, run_url: str, state: str, attempts: int = 4, pause: float = 1.0) -> None:
+        """PATCH a run's state. The api-server answers 500 when the scheduler or a worker changes the
+        same run's task instances in that moment (SQLAlchemy's "Failed to add object to the flush
+        context", seen on a scheduled run that had just started); such an answer is retried after a
+        pause, unless the run has reached a final state meanwhile. Other errors are raised at once."""
+        for attempt in range(1, attempts + 1):
+            r = self.http.patch(run_url, json={"state": state})
+            if r.status_code < 500 or attempt == attempts:
+                self._ok(r)
+                return
+            time.sleep(pause * attempt)
+            if self._ok(self.http.get(run_url))["state"] in TERMINAL:
+                return
 
     def trigger(self, dag_id: str, conf: dict | None = None) -> str:
         body = {"logical_date": None, "conf": conf or {}}
