@@ -39,7 +39,19 @@ def test_crime_classes_follow_art9_thresholds():
         (1999, "98", "2", None),
         (2015, "202", "1", None),  # 202 is not a 2015 negligent article
         (2015, "173", "1", None),  # theft is intentional: Art. 69(2) never applies
-        (2015, "414", "1", None),  # fault form not confirmed in our notes: the record stays
+        # Art. 406 negligently revealing military secrets ("vô ý" in the article's own words):
+        # (1) reform <= 2 y or prison 3 months-2 y, less serious; (2) prison 1-5 y, serious.
+        # Neither clause tops above 7 years, so no 406 conviction leaves a record.
+        (2015, "406", "1", penal.ART69_NEGLIGENT),
+        (2015, "406", "2", penal.ART69_NEGLIGENT),
+        (2015, "406", "3", None),  # Art. 406 has two clauses: a third is not ours to read
+        (1999, "406", "1", None),  # no 1999 twin is listed (its 1999 text was not read)
+        (2015, "404", "1", None),  # intentionally revealing military secrets
+        # Art. 414: "làm mất" (losing) carries no fault word, only the damaging is "vô ý", and
+        # both acts share each clause; Art. 407 (losing military secret documents) likewise
+        (2015, "414", "1", None),
+        (2015, "414", "2", None),
+        (2015, "407", "1", None),
         (2015, "260", "9", None),  # a clause we do not know keeps the record
         # no clause: the record stays, whatever the penalty (Art. 54(1) lets a court applying
         # clause 2, very serious, go down into clause 1's fine)
@@ -68,6 +80,35 @@ def test_no_record_basis(cv, article, clause, expected):
 def test_clause_conflict(clause, penalty, months, conflict):
     assert penal.clause_conflict(2015, "260", clause, penalty, months) is conflict
     assert penal.clause_conflict(2015, "173", clause, penalty, months) is False
+
+
+@pytest.mark.parametrize(
+    ("clause", "penalty", "months", "conflict"),
+    [
+        ("1", "prison", 30, True),  # Art. 406(1) tops at 2 years
+        ("1", "prison", 24, False),
+        ("1", "reform", 24, False),
+        ("2", "prison", 72, True),  # Art. 406(2) tops at 5 years
+        ("2", "prison", 60, False),
+        ("2", "prison", 3, False),  # below the bracket: lawful (Art. 54)
+        ("2", "life", None, True),
+    ],
+)
+def test_clause_conflict_art406(clause, penalty, months, conflict):
+    assert penal.clause_conflict(2015, "406", clause, penalty, months) is conflict
+
+
+def test_art406_brackets_read_from_the_law():
+    assert [(b.clause, b.low, b.top, b.non_custodial) for b in penal.brackets(2015, "406")] == [
+        ("1", 3, 24, True),
+        ("2", 12, 60, False),
+    ]
+    assert [b.crime_class for b in penal.brackets(2015, "406")] == ["less_serious", "serious"]
+    assert penal.clause_for(2015, "406", "reform", 12) == "1"
+    assert penal.clause_for(2015, "406", "prison", 6) == "1"
+    assert penal.clause_for(2015, "406", "prison", 30) == "2"
+    assert penal.clause_for(2015, "406", "prison", 80) == "2"  # above every bracket: the heaviest
+    assert penal.brackets(2015, "414") == ()
 
 
 def test_clause_for_picks_a_bracket_that_holds_the_penalty():
