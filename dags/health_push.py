@@ -26,9 +26,19 @@ cannot send health data and the client secret elsewhere; the credentials come fr
 ``DE06_VNEID_CLIENT_ID`` / ``DE06_VNEID_CLIENT_SECRET``, never from a run), ``max_run_s`` (at most
 1080, under the 20-minute task timeout), ``batch_size``, ``concurrency``, ``api_batch`` (entries per
 call to the API's batch endpoint, 0: one call per entry), ``retry_base_s``, ``idle_exit_s`` (a run
-lingers this long for more work before it ends, default 5 s: cheaper than starting a new run). The
-Airflow Variable ``health_push_overrides`` (a JSON object of these params, each checked against the
-same bounds) overrides them for every run, asset-triggered runs included (they carry no conf).
+lingers this long for more work before it ends, default 5 s: cheaper than starting a new run),
+``unreachable_after_s`` (default 30 s, see below). The Airflow Variable ``health_push_overrides`` (a
+JSON object of these params, each checked against the same bounds) overrides them for every run,
+asset-triggered runs included (they carry no conf).
+
+When the VNeID API cannot be reached (nothing answers, every push fails below HTTP), the run stops
+once ``unreachable_after_s`` of such failures have passed without any answer (any HTTP answer, a
+5xx or 429 included, means the API is there, and the run goes on as usual); its items stay pending
+(a push that never left is not a delivery attempt), it is recorded in ``push_run`` as unreachable and
+fails without retrying, naming the endpoint and the fix. Only the first failed run of an outage mails
+the on-call: the later ones (of this DAG or ``health_push_scheduled``) fail too but log "alert not
+sent ... outage ongoing since ..." instead, until a run has reached the API again
+(``de06.health.outage``).
 """
 
 from __future__ import annotations
@@ -38,6 +48,7 @@ from datetime import timedelta
 from airflow.sdk import Asset, AssetWatcher, Param, dag, task
 from de06.alerts import failure_notifier
 from de06.health import knobs
+from de06.health.outage import hold_repeated_outage_alerts
 from de06.health.trigger import HealthWorkTrigger
 
 health_work = Asset(
@@ -54,7 +65,9 @@ health_work = Asset(
 
 @dag(
     dag_id="health_push",
-    on_failure_callback=failure_notifier(dataset="health_microbatch"),
+    on_failure_callback=failure_notifier(
+        dataset="health_microbatch", skip_if=hold_repeated_outage_alerts("event")
+    ),
     schedule=[health_work],
     catchup=False,
     max_active_runs=1,
@@ -68,6 +81,7 @@ health_work = Asset(
         "api_batch": knobs.param("api_batch", 100),
         "retry_base_s": knobs.param("retry_base_s", 1.0),
         "idle_exit_s": knobs.param("idle_exit_s", 5.0),
+        "unreachable_after_s": knobs.param("unreachable_after_s", 30.0),
         "quality": Param(True, type="boolean"),
     },
     default_args={

@@ -10,9 +10,14 @@ these differences:
 - no ``quality`` task: its micro-batch is not validated (no ``health_microbatch`` result);
 - the Airflow Variable ``health_push_overrides`` is not read;
 - params: only ``api_url`` (as in ``health_push``) and ``max_run_s`` (default 240, at most 1080);
-  ``batch_size``, ``concurrency``, ``api_batch`` and ``retry_base_s`` are not params here and keep
-  the drain's defaults (200, 8, 100, 1.0); a run does not linger for more work (``idle_exit_s``
-  is 0 here).
+  ``batch_size``, ``concurrency``, ``api_batch``, ``retry_base_s`` and ``unreachable_after_s`` are
+  not params here and keep the drain's defaults (200, 8, 100, 1.0, 30); a run does not linger for
+  more work (``idle_exit_s`` is 0 here).
+
+An unreachable VNeID API fails a run as in ``health_push``: it stops after ``unreachable_after_s``
+(30 s) of transport failures without any answer, not at ``max_run_s``; its items stay pending.
+Only the first failed run of an outage (of either DAG) mails the on-call; the later ones log
+"alert not sent ... outage ongoing since ..." instead, until a run has reached the API again.
 
 Both DAGs may run side by side: rows are claimed with ``FOR UPDATE SKIP LOCKED``.
 """
@@ -24,11 +29,14 @@ from datetime import timedelta
 from airflow.sdk import Param, dag, task
 from de06.alerts import failure_notifier
 from de06.health import knobs
+from de06.health.outage import hold_repeated_outage_alerts
 
 
 @dag(
     dag_id="health_push_scheduled",
-    on_failure_callback=failure_notifier(dataset="health_microbatch"),
+    on_failure_callback=failure_notifier(
+        dataset="health_microbatch", skip_if=hold_repeated_outage_alerts("scheduled")
+    ),
     schedule=timedelta(minutes=5),
     catchup=False,
     max_active_runs=1,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import socket
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ pytestmark = pytest.mark.dag
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "de06" / "health"))
 
-from health_fixtures import bhxh, people, send  # noqa: E402, F401
+from health_fixtures import bhxh, people, send, smtp_sink  # noqa: E402, F401
 
 
 def _load(name: str):
@@ -47,6 +49,38 @@ def test_health_push_dag_drains_everything(airflow_db, people, bhxh, send, pg, m
     # the run's micro-batch went through the GX suite and landed in the data-quality store
     lltp = pg("lltp")
     with lltp.cursor() as cur:
-        cur.execute("SELECT count(*) FROM dq_result WHERE dataset = 'health_microbatch' AND run_id = %s",
-                    (dr.run_id,))
+        cur.execute(
+            "SELECT count(*) FROM dq_result WHERE dataset = 'health_microbatch' AND run_id = %s", (dr.run_id,)
+        )
         assert cur.fetchone()[0] == 1
+
+
+def test_unreachable_api_fails_fast_and_mails_once_per_outage(
+    airflow_db,
+    people,  # noqa: F811
+    bhxh,  # noqa: F811
+    send,  # noqa: F811
+    smtp_sink,  # noqa: F811
+    monkeypatch,
+):
+    """Two runs against a dead endpoint: both fail well before ``max_run_s``, their items stay
+    pending, and only the first mails (the DAG's failure callback, through a real SMTP server)."""
+    with socket.socket() as sock:  # a closed port: connections are refused
+        sock.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    send(bhxh, people, 2, seed=33)
+    monkeypatch.setenv("DE06_VNEID_API_URL", closed)
+    dag = _load("health_push")
+    assert dag.params["unreachable_after_s"] == 30.0
+    conf = {"max_run_s": 300, "unreachable_after_s": 2, "idle_exit_s": 0, "retry_base_s": 0.05}
+    for mails in (1, 1):
+        started = time.monotonic()
+        dr = dag.test(run_conf=conf)
+        assert str(dr.state).endswith("failed") and time.monotonic() - started < 150
+        assert len(smtp_sink.messages) == mails
+    assert smtp_sink.messages[0]["Subject"] == "[de06] DAG health_push failed (dataset health_microbatch)"
+    with bhxh.cursor() as cur:
+        cur.execute("SELECT DISTINCT status FROM outbox_item")
+        assert {r[0] for r in cur.fetchall()} <= {"pending", "parked"}
+        cur.execute("SELECT count(*) FILTER (WHERE unreachable), count(*) FROM push_run")
+        assert cur.fetchone() == (2, 2)

@@ -14,6 +14,10 @@ and for a breached suite threshold (from a task, a CLI, anywhere)::
 The subject reads ``<dataset> / <dimension> <score> < <threshold>`` only when the score is below
 the threshold; a dimension breached by a failed critical expectation alone says so instead.
 
+``skip_if``: an optional predicate ``skip_if(context) -> str | None``; when it returns a text the
+mail is not sent and the text is logged at WARNING instead (e.g. the health DAGs hold the alerts of
+an outage's later runs, :mod:`de06.health.outage`). A predicate that raises does not stop the mail.
+
 The message names the DAG (and run, task), the dataset, the dimension (đúng/đủ/sạch/sống) and the
 link to the report. It never carries a raw personal ID or name: exception texts are reduced to the
 exception type, or, for a :class:`de06.errors.De06Error` (written to be shown), its one line with
@@ -38,6 +42,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -124,6 +129,7 @@ class De06EmailNotifier(BaseNotifier):
 
     ``dataset``/``dimension``/``score``/``threshold``/``report_url`` may be given up front; for a
     failure caused by ``de06.quality.QualityBreach`` they are taken from the breach's summary.
+    ``skip_if(context)``: a reason not to mail this time (logged instead), or None.
     """
 
     template_fields = ("dataset", "dimension", "report_url")
@@ -141,6 +147,7 @@ class De06EmailNotifier(BaseNotifier):
         to: str | list[str] | None = None,
         from_email: str | None = None,
         smtp_conn_id: str = "smtp_default",
+        skip_if: Callable[[dict[str, Any]], str | None] | None = None,
     ):
         super().__init__()
         self.dataset = dataset
@@ -153,7 +160,9 @@ class De06EmailNotifier(BaseNotifier):
         self.to = to
         self.from_email = from_email
         self.smtp_conn_id = smtp_conn_id
+        self.skip_if = skip_if
         self.last_path: str | None = None
+        self.last_skipped: str | None = None
 
     def render_template_fields(self, context, jinja_env=None) -> None:
         """As BaseNotifier's, but also when ``context["dag"]`` is a SerializedDAG (DAG-level callbacks
@@ -246,8 +255,30 @@ class De06EmailNotifier(BaseNotifier):
         )
         return subject, body
 
+    def _skipped(self, context: dict[str, Any]) -> str | None:
+        """``skip_if``'s reason not to mail, or None; a predicate that fails never stops the mail."""
+        if self.skip_if is None:
+            return None
+        try:
+            why = self.skip_if(context)
+        except Exception as exc:  # noqa: BLE001 - deciding not to mail must never lose an alert
+            log.warning("alert: skip_if failed (%s); mailing as usual", safe_error(exc))
+            return None
+        return why if isinstance(why, str) and why else None
+
     def notify(self, context: dict[str, Any]) -> None:
-        subject, body = self.compose(self.facts(context))
+        f = self.facts(context)
+        self.last_skipped = why = self._skipped(context)
+        if why:
+            self.last_path = None
+            log.warning(
+                "alert not sent for DAG %s run %s: %s",
+                f["dag_id"] or "?",
+                f["run_id"] or "?",
+                _mask_digits(why),
+            )
+            return
+        subject, body = self.compose(f)
         self.last_path = send_email(
             subject,
             body,

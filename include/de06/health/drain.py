@@ -10,7 +10,13 @@ An unreachable API (nothing answered, every push failed at the transport level) 
 green run: its items stay pending (a push that never left does not count towards
 ``max_attempts``), the summary says ``unreachable: true`` with ``transport_errors``, and
 :func:`drain` raises :class:`EndpointUnreachable` (one line: the endpoint and the fix) after the
-run is recorded.
+run is recorded. The run does not wait out ``max_run_s`` for it: once the API has given no answer
+at all since the run started and pushes have failed at the transport level for
+``unreachable_after_s`` (the first such failure that long ago), the loop stops claiming and pushing
+(``gave_up_after_s`` in the summary). Any answer, a 5xx or 429 included, means the API is there:
+that run is never cut short. ``push_run`` records ``answers``, ``transport_errors`` and
+``unreachable``, from which :mod:`de06.health.outage` tells an outage's first failed run from the
+ones after it.
 """
 
 from __future__ import annotations
@@ -123,17 +129,18 @@ FROM outbox_item WHERE status = 'acked' AND item_id = ANY(%s)
 INSERT_RUN = """
 INSERT INTO push_run (run_id, mode, started_at, finished_at, submissions, rejected, duplicates, acked,
     retried, dead, parked, unparked, left_pending, latency_p50_s, latency_p95_s, latency_p99_s,
-    latency_max_s, visit_p95_s)
+    latency_max_s, visit_p95_s, answers, transport_errors, unreachable)
 VALUES (%(run_id)s, %(mode)s, %(started_at)s, %(finished_at)s, %(submissions)s, %(rejected)s,
     %(duplicates)s,
     %(acked)s, %(retried)s, %(dead)s, %(parked)s, %(unparked)s, %(left_pending)s, %(p50)s, %(p95)s, %(p99)s,
-    %(max)s, %(visit_p95)s)
+    %(max)s, %(visit_p95)s, %(answers)s, %(transport_errors)s, %(unreachable)s)
 ON CONFLICT (run_id) DO UPDATE SET finished_at = EXCLUDED.finished_at, submissions = EXCLUDED.submissions,
     rejected = EXCLUDED.rejected, acked = EXCLUDED.acked, retried = EXCLUDED.retried, dead = EXCLUDED.dead,
     parked = EXCLUDED.parked, unparked = EXCLUDED.unparked, left_pending = EXCLUDED.left_pending,
     latency_p50_s = EXCLUDED.latency_p50_s, latency_p95_s = EXCLUDED.latency_p95_s,
     latency_p99_s = EXCLUDED.latency_p99_s, latency_max_s = EXCLUDED.latency_max_s,
-    visit_p95_s = EXCLUDED.visit_p95_s
+    visit_p95_s = EXCLUDED.visit_p95_s, answers = EXCLUDED.answers,
+    transport_errors = EXCLUDED.transport_errors, unreachable = EXCLUDED.unreachable
 """
 
 
@@ -148,6 +155,7 @@ class Settings:
     max_attempts: int = 100
     max_run_s: float = 300.0
     idle_exit_s: float = 0.0  # keep polling this long after the work ran out (0: exit at once)
+    unreachable_after_s: float = 30.0  # stop early after this long of transport failures and no answer
     snapshot: bool = False  # drain only what had been received when the run started (scheduled runs)
 
 
@@ -172,7 +180,9 @@ class Stats:
     max: float | None = None
     visit_p95: float | None = None
     transport_errors: int = 0  # push calls that failed below HTTP (refused, unresolvable, timed out)
+    answers: int = 0  # HTTP answers of any status from the API during the run (0: it never reached it)
     unreachable: bool = False  # nothing answered and every push failed at the transport level
+    gave_up_after_s: float | None = None  # stopped early: no answer, transport failures this long
     endpoint: str | None = None  # the API's base URL (no credentials)
     acked_ids: list[int] = field(default_factory=list, repr=False)
 
@@ -395,9 +405,14 @@ class EndpointUnreachable(De06Error):
     def __init__(self, stats: Stats, last_error: str | None = None):
         self.stats = stats
         endpoint = stats.endpoint or "(unknown)"
+        early = (
+            f", run stopped after {stats.gave_up_after_s:.0f} s without an answer"
+            if stats.gave_up_after_s is not None
+            else ""
+        )
         super().__init__(
             f"VNeID API at {endpoint} unreachable: {stats.transport_errors} push call(s) failed at the"
-            f" transport level ({last_error or 'no answer'}), 0 acknowledged, {stats.left_pending}"
+            f" transport level ({last_error or 'no answer'}), 0 acknowledged{early}, {stats.left_pending}"
             " item(s) left pending for the next run",
             "start the API (`de06 vneid-api serve`) or set DE06_VNEID_API_URL to where it runs"
             " (`de06 health drain --api-url URL` by hand; a run's api_url param must be listed in"
@@ -406,13 +421,47 @@ class EndpointUnreachable(De06Error):
 
 
 def reachability(client: VneidClient, since: tuple[int, int], stats: Stats) -> None:
-    """Fill ``stats.transport_errors``/``unreachable``/``endpoint`` from the client's counters
-    (``since``: their values when the run started)."""
+    """Fill ``stats.transport_errors``/``answers``/``unreachable``/``endpoint`` from the client's
+    counters (``since``: their values when the run started)."""
     responses0, errors0 = since
     stats.endpoint = client.endpoint
     stats.transport_errors = client.transport_errors - errors0
-    answered = client.responses - responses0
-    stats.unreachable = stats.transport_errors > 0 and answered == 0 and stats.acked == 0
+    stats.answers = client.responses - responses0
+    stats.unreachable = stats.transport_errors > 0 and stats.answers == 0 and stats.acked == 0
+
+
+class _NoAnswer:
+    """The drain's early exit: trips when, since the run started, the API has given no answer at all
+    (``client.responses`` unchanged) and push calls have failed at the transport level for
+    ``after_s`` (counted from the first failure the loop saw). Any answer, a 5xx or 429 included,
+    disarms it for the rest of the run. Logs once when it trips."""
+
+    def __init__(self, client, since: tuple[int, int], after_s: float, stats: Stats):
+        self.client, self.after_s, self.stats = client, after_s, stats
+        self.responses0, self.errors0 = since
+        self.first_failure: float | None = None
+        self.tripped = False
+
+    def __call__(self) -> bool:
+        if self.tripped:
+            return True
+        if self.client.responses != self.responses0 or self.client.transport_errors == self.errors0:
+            return False
+        now = time.monotonic()
+        self.first_failure = self.first_failure or now
+        if now - self.first_failure < self.after_s:
+            return False
+        self.tripped = True
+        self.stats.gave_up_after_s = round(now - self.first_failure, 1)
+        log.warning(
+            "VNeID API at %s: no answer and %d push call(s) failed at the transport level over %.1f s"
+            " (unreachable_after_s %g): the run stops claiming and pushing; items stay pending",
+            self.client.endpoint,
+            self.client.transport_errors - self.errors0,
+            now - self.first_failure,
+            self.after_s,
+        )
+        return True
 
 
 class _Ingester(threading.Thread):
@@ -519,11 +568,13 @@ def drain(
 
     Raises :class:`EndpointUnreachable` after recording the run when the API never answered and
     every push failed at the transport level (``raise_unreachable=False``: return the stats, whose
-    ``unreachable`` says so).
+    ``unreachable`` says so). Such a run ends once ``cfg.unreachable_after_s`` of transport failures
+    have passed without any answer (:class:`_NoAnswer`), not at ``max_run_s``.
     """
     cfg = cfg or Settings()
     since = (client.responses, client.transport_errors)
     stats = Stats(run_id or f"{mode}-{uuid.uuid4().hex[:12]}", mode=mode)
+    no_answer = _NoAnswer(client, since, cfg.unreachable_after_s, stats)
     who = f"{socket.gethostname()}:{stats.run_id}"
     deadline = time.monotonic() + cfg.max_run_s
     before = _db_now(bhxh) if cfg.snapshot else None
@@ -534,13 +585,17 @@ def drain(
     try:
         with ThreadPoolExecutor(max_workers=cfg.concurrency, thread_name_prefix="push") as pool:
             push = partial(_push_until_done, bhxh, dancu, client, stats, cfg, pool, who, before, deadline)
-            push(ingester=ingester, should_stop=should_stop, idle_exit_s=cfg.idle_exit_s)
+            push(
+                ingester=ingester,
+                should_stop=lambda: no_answer() or bool(should_stop and should_stop()),
+                idle_exit_s=cfg.idle_exit_s,
+            )
             if ingester:
                 ingester.stop.set()
                 ingester.join()
                 if ingester.error:
                     raise ingester.error
-                push()  # the last sequential pass (see docstring)
+                push(should_stop=no_answer)  # the last sequential pass (see docstring)
     finally:
         if ingester and ingester.is_alive():
             ingester.stop.set()

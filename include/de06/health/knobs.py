@@ -3,7 +3,9 @@ and the ``health_push_overrides`` Variable is checked against them. Light (no dr
 client): the DAG files import it when they are parsed.
 
 ``max_run_s`` and ``idle_exit_s`` stay under the tasks' 20-minute execution_timeout, so a run ends
-by itself and records its summary instead of being killed.
+by itself and records its summary instead of being killed. ``unreachable_after_s``: a run stops
+early when the API has given no answer at all and its pushes have failed at the transport level
+for this long (see :mod:`de06.health.drain`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ BOUNDS: dict[str, tuple[str, float, float]] = {
     "api_batch": ("integer", 0, 500),
     "retry_base_s": ("number", 0, 60),
     "idle_exit_s": ("number", 0, 1080),
+    "unreachable_after_s": ("number", 1, 1080),
 }
 #: The HTTP statuses a dead letter can carry (a refusal, or the last answer before giving up): the
 #: range the DLQ replay's ``http_status`` filter accepts, in the DAG and the CLI alike.

@@ -108,8 +108,10 @@ def run_drain(mode: str, params: dict[str, Any] | None = None, run_id: str | Non
 
     An unreachable API (:class:`de06.health.drain.EndpointUnreachable`: nothing answered, every
     push failed at the transport level) fails the task at once with one line naming the endpoint
-    and the fix; the run is recorded and its items stay pending. No retry: a retry would wait out
-    another ``max_run_s`` against the same endpoint, and the waiting work triggers the next run."""
+    and the fix; the run is recorded and its items stay pending. It ends after ``unreachable_after_s``
+    of transport failures without any answer, not at ``max_run_s``. No retry: a retry would find the
+    same endpoint, and the waiting work triggers the next run. Whether the failure mails is the
+    DAGs' failure callback's decision (:mod:`de06.health.outage`: once per outage)."""
     bhxh = airflow_pg("bhxh")
     dancu = airflow_pg("dancu")
     cfg = settings(params)

@@ -4,8 +4,12 @@ population simulator), clean bhxh tables, and a helper that puts generated envel
 
 from __future__ import annotations
 
+import email
 import os
+import socket
 from datetime import date, datetime, timedelta
+from email import policy
+from types import SimpleNamespace
 
 import pytest
 from de06.domain import cccd
@@ -166,3 +170,39 @@ def send_envelopes(
         receive(bhxh_conn, s.file_name, s.body, s.facility)
     bhxh_conn.commit()
     return sent
+
+
+class _MailSink:
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd hook name)
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_sink(monkeypatch):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that Airflow's ``[smtp]`` settings point at; the
+    received messages are in ``.messages``."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    sink = _MailSink()
+    ctl = Controller(sink, hostname="127.0.0.1", port=port)
+    ctl.start()
+    monkeypatch.delenv("AIRFLOW_CONN_SMTP_DEFAULT", raising=False)
+    for key, value in {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(port),
+        "SMTP_STARTTLS": "False",
+        "SMTP_SSL": "False",
+        "SMTP_MAIL_FROM": "airflow@de06.test",
+    }.items():
+        monkeypatch.setenv(f"AIRFLOW__SMTP__{key}", value)
+    try:
+        yield SimpleNamespace(port=port, messages=sink.messages)
+    finally:
+        ctl.stop()
