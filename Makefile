@@ -8,6 +8,9 @@ UV_HOME := .local/uv
 UV := $(shell command -v uv 2>/dev/null || echo $(UV_HOME)/bin/uv)
 DE06 := $(BIN)/de06
 ENV := eval "$$($(DE06) env --shell)"
+#: The benchmarks build their simulated worlds in their own databases, so the demo's stay as they are.
+BENCH_DIR := $(CURDIR)/.local/bench
+BENCH_ENV := export DE06_PGDATA=$(BENCH_DIR)/pgdata DE06_AIRFLOW_HOME=$(BENCH_DIR)/airflow
 
 .PHONY: help demo test airflow stop cluster bench setup check-python lint
 
@@ -43,11 +46,14 @@ airflow: setup ## Start the Airflow UI (api-server, scheduler, dag-processor, tr
 cluster: setup ## Start Airflow with the CeleryExecutor, Redis and two workers
 	@$(ENV) && $(DE06) cluster up
 
-bench: setup ## Run the three benchmarks at a small scale
-	@$(ENV) && $(DE06) bench cleanse && $(DE06) bench sync && $(DE06) bench push
+bench: check-python $(BIN)/.synced ## Run the three benchmarks at a small scale, in their own databases
+	@set -o pipefail; $(BENCH_ENV) && $(DE06) db start && $(DE06) db upgrade | tail -1 && $(ENV) && $(DE06) airflow migrate \
+	  && $(DE06) bench cleanse && $(DE06) bench sync && $(DE06) bench push; \
+	  rc=$$?; $(BENCH_ENV) && $(DE06) db stop >/dev/null; exit $$rc
 
 stop: ## Stop everything the project started
-	@if [ -x $(DE06) ]; then $(DE06) airflow down || true; $(DE06) cluster down 2>/dev/null || true; $(DE06) db stop; fi
+	@if [ -x $(DE06) ]; then $(DE06) airflow down || true; $(DE06) cluster down 2>/dev/null || true; $(DE06) db stop; \
+	  if [ -d $(BENCH_DIR)/pgdata ]; then $(BENCH_ENV) && $(DE06) db stop >/dev/null; fi; fi
 
 lint:
 	@$(BIN)/ruff check include dags plugins tests bench
