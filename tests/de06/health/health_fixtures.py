@@ -206,3 +206,23 @@ def smtp_sink(monkeypatch):
         yield SimpleNamespace(port=port, messages=sink.messages)
     finally:
         ctl.stop()
+
+
+@pytest.fixture
+def closed_url() -> str:
+    """An http URL on a local port nothing listens on (the API down: connections refused)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def outbox_items(conn) -> dict[str, tuple[int, int]]:
+    """status -> (count, max attempts) of the outbox; asserts nothing was dead-lettered."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT status, count(*), max(attempts) FROM outbox_item GROUP BY 1")
+        out = {s: (n, a) for s, n, a in cur.fetchall()}
+        cur.execute("SELECT count(*) FROM dead_letter")
+        assert cur.fetchone()[0] == 0  # nothing dead-lettered
+    conn.commit()
+    return out

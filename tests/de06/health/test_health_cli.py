@@ -24,8 +24,10 @@ def test_simulate_clinics_fills_the_inbox_and_writes_files(people, bhxh, tmp_pat
     assert "sent 6 envelope(s)" in out.stdout
     assert len(list(tmp_path.iterdir())) == 6
     with bhxh.cursor() as cur:
-        cur.execute("SELECT (SELECT count(*) FROM submission) + (SELECT count(*) FROM submission_duplicate), "
-                    "(SELECT count(*) FROM sim_sent), (SELECT count(*) FROM facility)")
+        cur.execute(
+            "SELECT (SELECT count(*) FROM submission) + (SELECT count(*) FROM submission_duplicate), "
+            "(SELECT count(*) FROM sim_sent), (SELECT count(*) FROM facility)"
+        )
         received, recorded, facilities = cur.fetchone()
     assert received == recorded == 6 and facilities > 0
     status = json.loads(_run("health", "status").stdout)

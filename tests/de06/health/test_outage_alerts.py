@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,14 +23,6 @@ ROOT = Path(__file__).resolve().parents[3]
 FAST = D.Settings(
     batch_size=50, concurrency=4, retry_base_s=0.05, retry_cap_s=0.2, max_run_s=60, unreachable_after_s=1
 )
-
-
-@pytest.fixture
-def closed_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 def _dag(name: str):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,33 +17,15 @@ import pytest
 from de06.health import drain as D
 from de06.health.client import CircuitBreaker, VneidClient
 from de06.simulators.vneid_api import serve_in_thread
+from health_fixtures import outbox_items
 
 SHORT = D.Settings(batch_size=50, concurrency=4, retry_base_s=0.05, retry_cap_s=0.2, max_run_s=3.0)
-
-
-@pytest.fixture
-def closed_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 def _warnings(caplog, needle: str) -> list[str]:
     return [
         r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and needle in r.getMessage()
     ]
-
-
-def _items(conn) -> dict[str, tuple[int, int]]:
-    """status -> (count, max attempts)."""
-    with conn.cursor() as cur:
-        cur.execute("SELECT status, count(*), max(attempts) FROM outbox_item GROUP BY 1")
-        out = {s: (n, a) for s, n, a in cur.fetchall()}
-        cur.execute("SELECT count(*) FROM dead_letter")
-        assert cur.fetchone()[0] == 0  # nothing dead-lettered
-    conn.commit()
-    return out
 
 
 @pytest.mark.http
@@ -101,7 +82,7 @@ def test_drain_against_closed_port_fails_loudly_and_keeps_items_pending(
     assert summary["unreachable"] is True and summary["transport_errors"] >= 1
     assert summary["acked"] == 0 and summary["dead"] == 0 and summary["left_pending"] > 0
     assert summary["endpoint"] == closed_url
-    items = _items(bhxh)
+    items = outbox_items(bhxh)
     assert set(items) <= {"pending", "parked"} and items["pending"][0] == summary["left_pending"]
     assert items["pending"][1] == 0  # refused pushes are not delivery attempts
     assert _warnings(caplog, "failed at the transport level") and _warnings(caplog, "circuit breaker opened")
@@ -117,7 +98,7 @@ def test_drain_against_closed_port_fails_loudly_and_keeps_items_pending(
         stats = D.drain(bhxh, pg("dancu"), c, D.Settings(**{**SHORT.__dict__, "max_run_s": 30}), mode="test")
     assert not stats.unreachable and stats.transport_errors == 0
     assert stats.acked == summary["left_pending"]
-    assert set(_items(bhxh)) <= {"acked", "parked"}
+    assert set(outbox_items(bhxh)) <= {"acked", "parked"}
 
 
 @pytest.mark.postgres
@@ -144,7 +125,7 @@ def test_airflow_task_fails_with_one_line_naming_endpoint_and_fix(
     msg = str(info.value)
     assert "\n" not in msg and closed_url in msg and "de06 vneid-api serve" in msg
     assert "DE06_VNEID_API_URL" in msg
-    assert set(_items(bhxh)) <= {"pending", "parked"}
+    assert set(outbox_items(bhxh)) <= {"pending", "parked"}
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -169,7 +150,7 @@ def test_cli_drain_warns_and_exits_non_zero(people, bhxh, send, closed_url, kind
     assert len(errors) == 1 and url in errors[0] and "unreachable" in errors[0], out.stderr
     assert "de06 vneid-api serve" in errors[0]
     assert "WARNING" in out.stderr and "failed at the transport level" in out.stderr  # without -v
-    assert set(_items(bhxh)) <= {"pending", "parked"}
+    assert set(outbox_items(bhxh)) <= {"pending", "parked"}
 
 
 @pytest.mark.postgres

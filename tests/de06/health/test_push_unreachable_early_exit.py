@@ -8,7 +8,6 @@ the embedded PostgreSQL.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 
@@ -18,28 +17,10 @@ from de06.db import connect
 from de06.health import drain as D
 from de06.health.client import CircuitBreaker, VneidClient
 from de06.simulators.vneid_api import serve_in_thread
+from health_fixtures import outbox_items
 
 #: Far beyond what any of these runs may take: a run that waits it out fails the test by its length.
 LONG_RUN_S = 120.0
-
-
-@pytest.fixture
-def closed_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
-
-
-def _items(conn) -> dict[str, tuple[int, int]]:
-    """status -> (count, max attempts)."""
-    with conn.cursor() as cur:
-        cur.execute("SELECT status, count(*), max(attempts) FROM outbox_item GROUP BY 1")
-        out = {s: (n, a) for s, n, a in cur.fetchall()}
-        cur.execute("SELECT count(*) FROM dead_letter")
-        assert cur.fetchone()[0] == 0  # nothing dead-lettered
-    conn.commit()
-    return out
 
 
 def _run_row(conn, run_id: str) -> tuple:
@@ -91,7 +72,7 @@ def test_unreachable_api_ends_the_run_after_unreachable_after_s_not_max_run_s(
     assert summary["answers"] == 0 and summary["transport_errors"] >= 1 and summary["acked"] == 0
     line = info.value.line()
     assert "without an answer" in line and closed_url in line and "\n" not in line
-    items = _items(bhxh)
+    items = outbox_items(bhxh)
     assert set(items) <= {"pending", "parked"} and items["pending"][0] == summary["left_pending"] > 0
     assert items["pending"][1] == 0  # refused pushes are not delivery attempts
     unreachable, answers, errors, acked, left = _run_row(bhxh, "early-exit")
@@ -130,9 +111,9 @@ def test_api_answering_503_for_a_while_is_not_cut_off(people, bhxh, pg, send):
         flip.join(5)
     assert took >= down_s, f"the run ended after {took:.1f} s, while the API still answered 503"
     assert not stats.unreachable and stats.gave_up_after_s is None and stats.answers > 0
-    parked = _items(bhxh).get("parked", (0, 0))[0]
+    parked = outbox_items(bhxh).get("parked", (0, 0))[0]
     assert stats.acked == expected - parked > 0  # everything delivered once the API was back
-    assert set(_items(bhxh)) <= {"acked", "parked"}
+    assert set(outbox_items(bhxh)) <= {"acked", "parked"}
     unreachable, answers, _errors, acked, _left = _run_row(bhxh, "answered-503")
     assert unreachable is False and answers == stats.answers and acked == stats.acked
 
