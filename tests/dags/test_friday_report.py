@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import socket
 from pathlib import Path
 
 import pytest
+from de06.runtime.ports import free_port
 
 pytestmark = pytest.mark.dag
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,12 +22,6 @@ def _load_dag():
     return mod.dag
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_friday_report_dag(airflow_db, monkeypatch):
     from aiosmtpd.controller import Controller
 
@@ -38,7 +32,7 @@ def test_friday_report_dag(airflow_db, monkeypatch):
             received.append(envelope.content.decode("utf-8", "replace"))
             return "250 OK"
 
-    port = _free_port()
+    port = free_port()
     ctl = Controller(Sink(), hostname="127.0.0.1", port=port)
     ctl.start()
     monkeypatch.setenv(
@@ -83,10 +77,12 @@ def test_friday_report_failure_alerts_by_email(airflow_db, monkeypatch, tmp_path
             received.append(envelope.content.decode("utf-8", "replace"))
             return "250 OK"
 
-    port = _free_port()
+    port = free_port()
     ctl = Controller(Sink(), hostname="127.0.0.1", port=port)
     ctl.start()
-    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", f"smtp://127.0.0.1:{port}?disable_ssl=true&disable_tls=true")
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_SMTP_DEFAULT", f"smtp://127.0.0.1:{port}?disable_ssl=true&disable_tls=true"
+    )
     try:
         dr = _load_dag().test(run_conf={"tsv_path": str(tmp_path / "absent.tsv"), "use_gx": False})
     finally:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import email
-import socket
 from email import policy
 from types import SimpleNamespace
 
 import pytest
+from de06.runtime.ports import free_port
 
 pytestmark = pytest.mark.http
 
@@ -26,18 +26,12 @@ class _Sink:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server():
     from aiosmtpd.controller import Controller
 
     sink = _Sink()
-    port = _free_port()
+    port = free_port()
     ctl = Controller(sink, hostname="127.0.0.1", port=port)
     ctl.start()
     try:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import email
 import os
-import socket
 from datetime import date, datetime, timedelta
 from email import policy
 from types import SimpleNamespace
 
 import pytest
 from de06.domain import cccd
+from de06.runtime.ports import free_port
 from de06.simulators import clinics as C
 
 BASE_ID = 9_201_000_000
@@ -187,9 +187,7 @@ def smtp_sink(monkeypatch):
     received messages are in ``.messages``."""
     from aiosmtpd.controller import Controller
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     sink = _MailSink()
     ctl = Controller(sink, hostname="127.0.0.1", port=port)
     ctl.start()
@@ -211,9 +209,7 @@ def smtp_sink(monkeypatch):
 @pytest.fixture
 def closed_url() -> str:
     """An http URL on a local port nothing listens on (the API down: connections refused)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     return f"http://127.0.0.1:{port}"
 
 

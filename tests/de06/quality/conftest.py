@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import email
 import os
-import socket
 from email import policy
 
 import pytest
+from de06.runtime.ports import free_port
 
 
 @pytest.fixture(scope="session")
@@ -38,9 +38,7 @@ def smtp(monkeypatch):
     """A real SMTP server on a free port collecting the mails; alerts go to oncall@de06.test."""
     from aiosmtpd.controller import Controller
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     sink = _Sink()
     ctl = Controller(sink, hostname="127.0.0.1", port=port)
     ctl.start()
