@@ -130,10 +130,26 @@ STATUS_SQL = {
 }
 
 
+LAST_RUN_KEYS = (
+    "run_id",
+    "mode",
+    "acked",
+    "dead",
+    "parked",
+    "p50_s",
+    "p95_s",
+    "p99_s",
+    "answers",
+    "unreachable",
+)
+
+
 @health.command()
 def status() -> None:
-    """Counts by outcome (submissions, entries, parked reasons) and the last runs' latency."""
+    """Counts by outcome (submissions, entries, parked reasons), the last runs' latency and whether
+    they reached the VNeID API (``api``: reachable, or unreachable since when, de06.health.outage)."""
     from de06.db import connect
+    from de06.health.outage import api_state
 
     conn = connect("bhxh")
     try:
@@ -143,19 +159,11 @@ def status() -> None:
                 cur.execute(q)
                 out[k] = {str(a): int(b) for a, b in cur.fetchall()}
             cur.execute(
-                "SELECT run_id, mode, acked, dead, parked, latency_p50_s, latency_p95_s, latency_p99_s "
-                "FROM push_run ORDER BY started_at DESC LIMIT 5"
+                "SELECT run_id, mode, acked, dead, parked, latency_p50_s, latency_p95_s, latency_p99_s,"
+                " answers, unreachable FROM push_run ORDER BY started_at DESC LIMIT 5"
             )
-            out["last_runs"] = [
-                dict(
-                    zip(
-                        ("run_id", "mode", "acked", "dead", "parked", "p50_s", "p95_s", "p99_s"),
-                        r,
-                        strict=True,
-                    )
-                )
-                for r in cur.fetchall()
-            ]
+            out["last_runs"] = [dict(zip(LAST_RUN_KEYS, r, strict=True)) for r in cur.fetchall()]
+        out["api"] = api_state(conn)
     finally:
         conn.close()
     click.echo(json.dumps(out, indent=1, default=str))

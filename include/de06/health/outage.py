@@ -82,6 +82,40 @@ def already_alerted(
     return Outage(since, runs, first_alerted)
 
 
+#: The API as the recorded runs last saw it: the last run that got an answer, and the unreachable
+#: runs that finished after it.
+STATE = """
+WITH reached AS (SELECT max(finished_at) AS at FROM push_run WHERE answers > 0)
+SELECT reached.at, min(p.started_at), count(p.run_id)
+FROM reached LEFT JOIN push_run p
+  ON p.unreachable AND (reached.at IS NULL OR p.finished_at > reached.at)
+GROUP BY reached.at
+"""
+
+
+def api_state(bhxh) -> dict[str, Any]:
+    """What ``de06 health status`` shows of the VNeID API, from ``push_run``: ``state`` is
+    ``unreachable`` when runs have found it unreachable since the last run that got an answer
+    (``outage_since``: the start of the first of them; ``unreachable_runs``: how many),
+    ``reachable`` when the last run that pushed anything got answers, ``unknown`` before any such
+    run. Runs with nothing to push say nothing either way. Times in UTC, ISO-8601."""
+    with bhxh.cursor() as cur:
+        cur.execute(STATE)
+        last_answer, since, runs = cur.fetchone()
+    bhxh.commit()
+
+    def iso(t: datetime | None) -> str | None:
+        return t.astimezone(UTC).isoformat(timespec="seconds") if t else None
+
+    state = "unreachable" if runs else ("reachable" if last_answer else "unknown")
+    return {
+        "state": state,
+        "last_answer_run_finished_at": iso(last_answer),
+        "outage_since": iso(since) if runs else None,
+        "unreachable_runs": int(runs),
+    }
+
+
 def _run_id(context: dict[str, Any]) -> str | None:
     return context.get("run_id") or getattr(context.get("dag_run"), "run_id", None)
 
@@ -111,4 +145,4 @@ def hold_repeated_outage_alerts(mode: str, connect: Callable | None = None) -> C
     return held
 
 
-__all__ = ["ALERTING_MODES", "Outage", "already_alerted", "hold_repeated_outage_alerts"]
+__all__ = ["ALERTING_MODES", "Outage", "already_alerted", "api_state", "hold_repeated_outage_alerts"]

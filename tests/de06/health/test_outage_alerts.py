@@ -9,7 +9,11 @@ server (aiosmtpd on 127.0.0.1).
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -166,3 +170,49 @@ def test_a_failing_predicate_never_stops_the_mail(smtp_sink, alert_log):
     assert len(smtp_sink.messages) == 1 and n.last_skipped is None and n.last_path == "config"
     assert any("skip_if failed (RuntimeError)" in r.getMessage() for r in alert_log)
     assert not any("001089012345" in r.getMessage() for r in alert_log)
+
+
+@pytest.mark.postgres
+def test_health_status_tells_whether_the_api_is_reachable_and_since_when(bhxh):
+    """``de06 health status`` as an operator runs it: ``api`` from the recorded runs."""
+    de06 = str(Path(sys.executable).with_name("de06"))
+
+    def status() -> dict:
+        out = subprocess.run(
+            [de06, "health", "status"], capture_output=True, text=True, timeout=120, env=os.environ.copy()
+        )
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    with bhxh.cursor() as cur:
+        cur.execute("DELETE FROM push_run")
+    bhxh.commit()
+    assert status()["api"] == {
+        "state": "unknown",
+        "last_answer_run_finished_at": None,
+        "outage_since": None,
+        "unreachable_runs": 0,
+    }
+    t0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    with bhxh.cursor() as cur:
+        _row(cur, "ok-0", "event", t0, answers=40)
+        _row(cur, "idle-1", "scheduled", t0 + timedelta(minutes=1))  # nothing pushed: says nothing
+    bhxh.commit()
+    api = status()["api"]
+    assert api["state"] == "reachable" and api["last_answer_run_finished_at"] == "2026-03-02T08:00:00+00:00"
+    with bhxh.cursor() as cur:
+        _row(cur, "ev-2", "event", t0 + timedelta(minutes=2), unreachable=True, errors=3)
+        _row(cur, "sch-3", "scheduled", t0 + timedelta(minutes=3), unreachable=True, errors=2)
+    bhxh.commit()
+    s = status()
+    assert s["api"] == {
+        "state": "unreachable",
+        "last_answer_run_finished_at": "2026-03-02T08:00:00+00:00",
+        "outage_since": "2026-03-02T08:01:30+00:00",  # ev-2 started 30 s before it finished
+        "unreachable_runs": 2,
+    }
+    assert s["last_runs"][0]["run_id"] == "sch-3" and s["last_runs"][0]["unreachable"] is True
+    with bhxh.cursor() as cur:
+        _row(cur, "ev-4", "event", t0 + timedelta(minutes=4), answers=5, errors=1)  # answered: over
+    bhxh.commit()
+    assert status()["api"]["state"] == "reachable"
