@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from de06.domain import provinces
+from de06.health.outage import api_state
 
 log = logging.getLogger(__name__)
 
@@ -255,6 +256,7 @@ def health_figures(connect: Connect) -> dict[str, Any]:
             sample = [round(float(r[0]), 3) for r in cur.fetchall() if r[0] is not None]
             cur.execute(SQL_PUSH_RUNS)
             runs = cur.fetchall()
+        api = api_state(b)
         out["push"] = {
             "available": True,
             "outbox": status,
@@ -278,6 +280,8 @@ def health_figures(connect: Connect) -> dict[str, Any]:
                 }
                 for r in runs
             ],
+            # the VNeID API as the recorded runs saw it (de06.health.outage)
+            "api": api,
         }
     except _Unavailable as exc:
         out["push"] = {"available": False, "reason": str(exc)}

@@ -201,6 +201,28 @@ def render(
                     "100% in 2025",
                 ]
             )
+            api = push.get("api") or {}
+            if api.get("state") == "unreachable":
+                kpis.append(
+                    [
+                        "VNeID API (as the push runs saw it)",
+                        "<span class='bad'>unreachable</span>",
+                        "reachable",
+                        "–",
+                        f"since {escape(api['outage_since'])}, {api['unreachable_runs']} run(s) failed;"
+                        " nothing lost: the entries wait to be pushed",
+                    ]
+                )
+            elif api.get("state") == "reachable":
+                kpis.append(
+                    [
+                        "VNeID API (as the push runs saw it)",
+                        "<span class='ok'>reachable</span>",
+                        "reachable",
+                        "–",
+                        f"last answered run {escape(api['last_answer_run_finished_at'])}",
+                    ]
+                )
             lat = push["latency"]
             kpis.append(
                 [

@@ -169,3 +169,60 @@ def test_military_coverage_deltas(migrated, request):
         assert (
             after["by_province"][code]["synced"] - before["by_province"].get(code, {}).get("synced", 0) == 1
         )
+
+
+@pytest.mark.parametrize("reached_again", [False, True])
+def test_the_report_says_whether_the_vneid_api_is_reachable(migrated, pg, tmp_path, reached_again):
+    """The push runs' view of the VNeID API reaches the Friday report's KPI table (runs dated far
+    ahead, so they are the newest whatever other tests left in push_run)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bhxh = pg("bhxh")
+    t0 = datetime(2099, 1, 1, 8, 0, tzinfo=UTC)
+    rows = [("test-fig-ok", t0, 40, False), ("test-fig-down", t0 + timedelta(minutes=5), 0, True)]
+    if reached_again:
+        rows.append(("test-fig-back", t0 + timedelta(minutes=9), 7, False))
+    with bhxh, bhxh.cursor() as cur:
+        for run_id, finished, answers, unreachable in rows:
+            cur.execute(
+                "INSERT INTO push_run (run_id, mode, started_at, finished_at, answers, transport_errors,"
+                " unreachable) VALUES (%s, 'event', %s, %s, %s, %s, %s)",
+                (run_id, finished - timedelta(seconds=30), finished, answers, 3 * unreachable, unreachable),
+            )
+    try:
+        api = figures.gather(_connect)["health"]["push"]["api"]
+        out = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("de06")),
+                "rollout",
+                "report",
+                "--date",
+                "2099-01-02",
+                "--no-gx",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "DE06_HOME": str(tmp_path)},
+        )
+        assert out.returncode == 0, out.stderr
+        html = Path(out.stdout.strip().splitlines()[-1]).read_text(encoding="utf-8")
+    finally:
+        with bhxh, bhxh.cursor() as cur:
+            cur.execute("DELETE FROM push_run WHERE run_id LIKE 'test-fig-%%'")
+    if reached_again:
+        assert (
+            api["state"] == "reachable" and api["last_answer_run_finished_at"] == "2099-01-01T08:09:00+00:00"
+        )
+        assert "<span class='ok'>reachable</span>" in html and "2099-01-01T08:09:00+00:00" in html
+    else:
+        assert api == {
+            "state": "unreachable",
+            "last_answer_run_finished_at": "2099-01-01T08:00:00+00:00",
+            "outage_since": "2099-01-01T08:04:30+00:00",
+            "unreachable_runs": 1,
+        }
+        assert "<span class='bad'>unreachable</span>" in html and "since 2099-01-01T08:04:30+00:00" in html
