@@ -44,12 +44,15 @@ def crime_class(top_months: int | None) -> str:
 @dataclass(frozen=True)
 class Bracket:
     """One clause of an article: prison from ``low`` to ``top`` months; ``non_custodial``: the
-    clause also allows a fine or non-custodial reform."""
+    clause also allows a fine or non-custodial reform; ``life`` / ``death``: the clause also allows
+    life imprisonment / the death penalty."""
 
     clause: str
     low: int
     top: int
     non_custodial: bool = False
+    life: bool = False
+    death: bool = False
 
     @property
     def crime_class(self) -> str:
@@ -62,7 +65,11 @@ class Bracket:
             return self.non_custodial
         if main_penalty == "prison":
             return (months or 0) <= self.top
-        return False  # life, death: not in these brackets
+        if main_penalty == "life":
+            return self.life
+        if main_penalty == "death":
+            return self.death
+        return False
 
 
 #: Crimes committed by negligence (lỗi vô ý), by (code version, article), with the penalty
@@ -103,6 +110,153 @@ NEGLIGENT: dict[tuple[int, str], tuple[Bracket, ...]] = {
 #: A 1999 conviction stored under its 2015 article number (the sync maps articles to 2015) keeps
 #: the 1999 article's clauses.
 _TWIN_1999 = {"128": "98", "260": "202"}
+
+
+#: The penalty brackets of every clause of the articles the simulators draw, by (code version,
+#: article), in the article's order; clauses that only add penalties (fines, bans) are left out.
+#: Whether a crime is negligent is :data:`NEGLIGENT`'s business, not this table's: it says only
+#: which main penalties a court applying a clause can pronounce. 2015 Code as amended by Law
+#: 12/2017/QH14, read in the Ministry of Justice's Bộ pháp điển (topic 16.1 "Hình sự", mirrored in
+#: the public repository diepxuan/diepxuan.github.io, van-ban/hinh-su/hinh-su.md); not the official
+#: gazette, and without the 2025 amending law. 1999 Code as amended in 2009, read in published
+#: copies (docs/military-sync.md names them). An article missing here has no known brackets:
+#: the 1999 Arts. 104 and 325 were not read.
+BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
+    **NEGLIGENT,
+    # Art. 123 murder: (1) 12-20 y, life or death; (2) 7-15 y; (3) preparation: 1-5 y
+    (2015, "123"): (
+        Bracket("1", 144, 240, life=True, death=True),
+        Bracket("2", 84, 180),
+        Bracket("3", 12, 60),
+    ),
+    # Art. 134 intentional injury: (1) reform <= 3 y or 6 months-3 y; (2) 2-6 y; (3) 5-10 y;
+    # (4) 7-14 y; (5) 12-20 y or life; (6) preparation: reform <= 2 y or 3 months-2 y
+    (2015, "134"): (
+        Bracket("1", 6, 36, True),
+        Bracket("2", 24, 72),
+        Bracket("3", 60, 120),
+        Bracket("4", 84, 168),
+        Bracket("5", 144, 240, life=True),
+        Bracket("6", 3, 24, True),
+    ),
+    # Art. 168 robbery: (1) 3-10 y; (2) 7-15 y; (3) 12-20 y; (4) 18-20 y or life; (5) preparation 1-5 y
+    (2015, "168"): (
+        Bracket("1", 36, 120),
+        Bracket("2", 84, 180),
+        Bracket("3", 144, 240),
+        Bracket("4", 216, 240, life=True),
+        Bracket("5", 12, 60),
+    ),
+    # Art. 171 snatching: (1) 1-5 y; (2) 3-10 y; (3) 7-15 y; (4) 12-20 y or life
+    (2015, "171"): (
+        Bracket("1", 12, 60),
+        Bracket("2", 36, 120),
+        Bracket("3", 84, 180),
+        Bracket("4", 144, 240, life=True),
+    ),
+    # Art. 173 theft: (1) reform <= 3 y or 6 months-3 y; (2) 2-7 y; (3) 7-15 y; (4) 12-20 y
+    (2015, "173"): (
+        Bracket("1", 6, 36, True),
+        Bracket("2", 24, 84),
+        Bracket("3", 84, 180),
+        Bracket("4", 144, 240),
+    ),
+    # Art. 174 fraud: (1) reform <= 3 y or 6 months-3 y; (2) 2-7 y; (3) 7-15 y; (4) 12-20 y or life
+    (2015, "174"): (
+        Bracket("1", 6, 36, True),
+        Bracket("2", 24, 84),
+        Bracket("3", 84, 180),
+        Bracket("4", 144, 240, life=True),
+    ),
+    # Art. 175 abuse of trust: (1) reform <= 3 y or 6 months-3 y; (2) 2-7 y; (3) 5-12 y; (4) 12-20 y
+    (2015, "175"): (
+        Bracket("1", 6, 36, True),
+        Bracket("2", 24, 84),
+        Bracket("3", 60, 144),
+        Bracket("4", 144, 240),
+    ),
+    # Art. 249 illegal storage of narcotics: (1) 1-5 y; (2) 5-10 y; (3) 10-15 y; (4) 15-20 y or life
+    (2015, "249"): (
+        Bracket("1", 12, 60),
+        Bracket("2", 60, 120),
+        Bracket("3", 120, 180),
+        Bracket("4", 180, 240, life=True),
+    ),
+    # Art. 251 trafficking in narcotics: (1) 2-7 y; (2) 7-15 y; (3) 15-20 y; (4) 20 y, life or death
+    (2015, "251"): (
+        Bracket("1", 24, 84),
+        Bracket("2", 84, 180),
+        Bracket("3", 180, 240),
+        Bracket("4", 240, 240, life=True, death=True),
+    ),
+    # Art. 304 military weapons: (1) 1-7 y; (2) 5-12 y; (3) 10-15 y; (4) 15-20 y or life
+    (2015, "304"): (
+        Bracket("1", 12, 84),
+        Bracket("2", 60, 144),
+        Bracket("3", 120, 180),
+        Bracket("4", 180, 240, life=True),
+    ),
+    # Art. 318 public disorder: (1) fine, reform <= 2 y or 3 months-2 y; (2) 2-7 y
+    (2015, "318"): (Bracket("1", 3, 24, True), Bracket("2", 24, 84)),
+    # Art. 321 gambling: (1) fine, reform <= 3 y or 6 months-3 y; (2) 3-7 y
+    (2015, "321"): (Bracket("1", 6, 36, True), Bracket("2", 36, 84)),
+    # Art. 353 embezzlement: (1) 2-7 y; (2) 7-15 y; (3) 15-20 y; (4) 20 y, life or death
+    (2015, "353"): (
+        Bracket("1", 24, 84),
+        Bracket("2", 84, 180),
+        Bracket("3", 180, 240),
+        Bracket("4", 240, 240, life=True, death=True),
+    ),
+    # Chapter XXV (docs/military-sync.md): Art. 394 refusing orders: (1) 6 months-5 y; (2) 3-10 y;
+    # (3) 7-15 y; (4) 12-20 y or life
+    (2015, "394"): (
+        Bracket("1", 6, 60),
+        Bracket("2", 36, 120),
+        Bracket("3", 84, 180),
+        Bracket("4", 144, 240, life=True),
+    ),
+    # Art. 402 desertion: (1) reform <= 3 y or 6 months-3 y; (2) 2-7 y; (3) 5-12 y
+    (2015, "402"): (Bracket("1", 6, 36, True), Bracket("2", 24, 84), Bracket("3", 60, 144)),
+    # Art. 403 evading duty: (1) reform <= 2 y or 3 months-2 y; (2) 2-7 y; (3) 5-10 y
+    (2015, "403"): (Bracket("1", 3, 24, True), Bracket("2", 24, 84), Bracket("3", 60, 120)),
+    # Art. 414 losing or negligently damaging military weapons: (1) reform <= 3 y or 6 months-5 y;
+    # (2) 3-7 y
+    (2015, "414"): (Bracket("1", 6, 60, True), Bracket("2", 36, 84)),
+    # 1999 Code (as amended in 2009). Art. 138 theft: (1) reform <= 3 y or 6 months-3 y; (2) 2-7 y;
+    # (3) 7-15 y; (4) 12-20 y or life
+    (1999, "138"): (
+        Bracket("1", 6, 36, True),
+        Bracket("2", 24, 84),
+        Bracket("3", 84, 180),
+        Bracket("4", 144, 240, life=True),
+    ),
+    # Art. 248 gambling: (1) fine, reform <= 3 y or 3 months-3 y; (2) 2-7 y
+    (1999, "248"): (Bracket("1", 3, 36, True), Bracket("2", 24, 84)),
+    # Art. 316 refusing orders: (1) 6 months-5 y; (2) 5-10 y; (3) 10-20 y; (4) 20 y, life or death
+    (1999, "316"): (
+        Bracket("1", 6, 60),
+        Bracket("2", 60, 120),
+        Bracket("3", 120, 240),
+        Bracket("4", 240, 240, life=True, death=True),
+    ),
+}
+#: 1999 articles stored under their 2015 number, for :data:`BRACKETS`.
+_TWIN_1999_ALL = {**_TWIN_1999, "173": "138", "321": "248", "394": "316"}
+
+
+def penalty_brackets(code_version: int | None, article: str | None) -> tuple[Bracket, ...]:
+    """The clauses of an article from :data:`BRACKETS` (any fault form); () when not known."""
+    cv, art = int(code_version or 2015), (article or "").strip()
+    if cv == 1999:
+        art = _TWIN_1999_ALL.get(art, art)
+    return BRACKETS.get((cv, art), ())
+
+
+def lawful_clause(code_version: int, article: str, main_penalty: str, months: int | None) -> str | None:
+    """:func:`clause_for` over :data:`BRACKETS`: the first clause whose bracket holds the penalty
+    (the same answer as :func:`clause_for` for a negligent article); None for an article not
+    known."""
+    return _holding_clause(penalty_brackets(code_version, article), main_penalty, months)
 
 
 def brackets(code_version: int | None, article: str | None) -> tuple[Bracket, ...]:
@@ -155,7 +309,10 @@ def clause_for(code_version: int, article: str, main_penalty: str, months: int |
     """A clause of a negligent article consistent with this penalty, for simulators that must
     emit one: the first clause (in the article's order) whose bracket holds the penalty, else the
     heaviest clause (a term above every bracket); None for an article not listed."""
-    known = brackets(code_version, article)
+    return _holding_clause(brackets(code_version, article), main_penalty, months)
+
+
+def _holding_clause(known: tuple[Bracket, ...], main_penalty: str, months: int | None) -> str | None:
     if not known:
         return None
     for b in known:

@@ -125,7 +125,7 @@ class MilitaryParams:
     as_of: dt.datetime = DEFAULT_AS_OF
     civilian_share: float = 0.10
     unresolvable_share: float = 0.05
-    version: int = 2  # bump whenever generation changes, so a rerun rebuilds instead of skipping
+    version: int = 3  # bump whenever generation changes, so a rerun rebuilds instead of skipping
 
     def as_dict(self) -> dict[str, Any]:
         d = dict(self.__dict__)
@@ -264,14 +264,12 @@ class _Gen:
             term = rng.randint(3, 36) if r < 0.6 else rng.randint(37, 84) if r < 0.9 else rng.randint(85, 240)
             if term <= 36 and rng.random() < 0.35:
                 suspended, probation = True, rng.randint(12, 60)
-        known = penal.brackets(cv, article)
-        if known:  # a negligent crime: no term above its heaviest bracket, no life or death sentence
-            top = max(b.top for b in known)
-            if sentence in ("TCTH", "TH"):
-                sentence, term = "TCT", top
-                penalty, needs_term, _ = SENTENCES[sentence]
-            elif sentence == "TCT":
-                term = min(term, top)
+        sentence, term = lawful_sentence(cv, article, sentence, term)
+        penalty, needs_term, _ = SENTENCES[sentence]
+        if suspended and (penalty != "prison" or (term or 0) > 36):
+            # Art. 65: only a prison term of 3 years or less can be suspended; the lawful sentence
+            # may have raised it above (no draw of its own, like lawful_sentence)
+            suspended, probation = False, None
         effective = jdate + dt.timedelta(days=rng.randint(15, 45))
         end = main_end(penalty, effective, term, suspended, probation)
         suffix = "HS-ST" if jdate.year >= 2018 or rng.random() < 0.5 else "HSST"
@@ -404,11 +402,40 @@ def rule_date(content: dict[str, Any]) -> dt.date | None:
     )
 
 
+def lawful_sentence(
+    code_version: int, article: str, sentence: str, term: int | None
+) -> tuple[str, int | None]:
+    """The drawn sentence made one the article allows (:data:`de06.domain.penal.BRACKETS`), with no
+    random draw of its own. Death becomes life where a clause allows life; life or death becomes
+    the heaviest bracket's top prison term where no clause allows them; a warning, fine or reform
+    becomes prison where no clause allows one. A prison term is raised to the lightest bracket's
+    bottom, lowered to the heaviest bracket's top, and a term between two brackets is raised to the
+    next one's bottom. An article without known brackets keeps the draw."""
+    known = penal.penalty_brackets(code_version, article)
+    if not known:
+        return sentence, term
+    low, top = min(b.low for b in known), max(b.top for b in known)
+    penalty = SENTENCES[sentence][0]
+    if penalty == "death" and not any(b.death for b in known):
+        sentence, penalty = "TCTH", "life"
+    if penalty == "life" and not any(b.life for b in known):
+        return "TCT", top
+    if penalty in penal.NON_CUSTODIAL and not any(b.non_custodial for b in known):
+        sentence, penalty = "TCT", "prison"
+    if penalty == "prison":
+        term = min(max(term or 0, low), top)
+        if not any(b.low <= term <= b.top for b in known):  # between two brackets (Art. 123: 5-7 y)
+            term = min(b.low for b in known if b.low > term)
+    return sentence, term
+
+
 def sheet_clause(code_version: int, article: str, penalty: str, term: int | None) -> str:
-    """The clause a court writes on the sheet: for the negligent crimes one of the article's real
-    brackets that holds the penalty (:func:`de06.domain.penal.clause_for`); for the others the
-    simulator's convention (clause 1 up to 3 years' prison, 2 up to 7, 3 up to 15, 4 above)."""
-    real = penal.clause_for(code_version, article, penalty, term)
+    """The clause a court writes on the sheet: the first of the article's real clauses whose
+    bracket holds the penalty (:func:`de06.domain.penal.lawful_clause`; for the negligent crimes the
+    same as :func:`de06.domain.penal.clause_for`); for an article whose brackets were not read (the
+    1999 Arts. 104 and 325) the simulator's convention (clause 1 up to 3 years' prison, 2 up to 7,
+    3 up to 15, 4 above)."""
+    real = penal.lawful_clause(code_version, article, penalty, term)
     if real is not None:
         return real
     months = term or 0

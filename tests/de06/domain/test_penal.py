@@ -138,3 +138,88 @@ def test_expungement_waits_for_an_additional_penalty_that_outlasts_the_period():
     assert reform_ban == date(2023, 3, 15)  # from the judgment's effect, not from the reform's end
     assert penal.expunge_date("prison", date(2019, 5, 10), 24, False, None, ban_end) == date(2024, 5, 10)
     assert penal.expunge_date("death", date(2019, 5, 10), None, False, None) is None
+
+
+# ------------------------------------------------ brackets of every article the simulators draw
+
+
+def test_brackets_of_the_drawn_articles_are_the_law():
+    """Literal values of the 2015 Code (as amended in 2017) and the 1999 Code (as amended in 2009)."""
+    B = penal.Bracket
+    # Art. 173 theft: four clauses, the heaviest 12-20 years, no life
+    assert penal.penalty_brackets(2015, "173") == (
+        B("1", 6, 36, True),
+        B("2", 24, 84),
+        B("3", 84, 180),
+        B("4", 144, 240),
+    )
+    # Art. 321 gambling and Art. 318 public disorder top at 7 years
+    assert penal.penalty_brackets(2015, "321") == (B("1", 6, 36, True), B("2", 36, 84))
+    assert penal.penalty_brackets(2015, "318") == (B("1", 3, 24, True), B("2", 24, 84))
+    # Art. 414: two clauses, (1) reform <= 3 y or 6 months-5 y, (2) 3-7 y
+    assert penal.penalty_brackets(2015, "414") == (B("1", 6, 60, True), B("2", 36, 84))
+    # Art. 123 murder: life or death only in clause 1; clause 3 is preparation
+    assert penal.penalty_brackets(2015, "123") == (
+        B("1", 144, 240, life=True, death=True),
+        B("2", 84, 180),
+        B("3", 12, 60),
+    )
+    # Art. 251: clause 4 is "20 năm, tù chung thân hoặc tử hình"
+    assert penal.penalty_brackets(2015, "251")[-1] == B("4", 240, 240, life=True, death=True)
+    # Art. 134: life in clause 5 only; clause 6 (preparation) allows reform
+    assert [b.clause for b in penal.penalty_brackets(2015, "134") if b.life] == ["5"]
+    assert penal.penalty_brackets(2015, "134")[-1] == B("6", 3, 24, True)
+    # 1999: Art. 138(4) 12-20 y or life; Art. 316(4) 20 y, life or death; Art. 248 tops at 7 years
+    assert penal.penalty_brackets(1999, "138")[-1] == B("4", 144, 240, life=True)
+    assert penal.penalty_brackets(1999, "316")[-1] == B("4", 240, 240, life=True, death=True)
+    assert penal.penalty_brackets(1999, "248") == (B("1", 3, 36, True), B("2", 24, 84))
+    assert penal.penalty_brackets(1999, "173") == penal.penalty_brackets(1999, "138")  # its 2015 number
+    # not read: no brackets, the simulator keeps its convention
+    assert penal.penalty_brackets(1999, "104") == () and penal.penalty_brackets(1999, "325") == ()
+
+
+def test_brackets_hold_the_negligent_table_unchanged():
+    for key, clauses in penal.NEGLIGENT.items():
+        assert penal.BRACKETS[key] == clauses
+    assert not any(b.life or b.death for cs in penal.NEGLIGENT.values() for b in cs)
+    # the negligent rules read NEGLIGENT only: an intentional article has no Art. 69(2) brackets
+    assert penal.brackets(2015, "173") == () and penal.clause_for(2015, "321", "prison", 24) is None
+    assert not penal.clause_conflict(2015, "321", "4", "life", None)
+
+
+@pytest.mark.parametrize(
+    ("cv", "article", "penalty", "months", "clause"),
+    [
+        (2015, "414", "prison", 240, "2"),  # above every bracket: the heaviest
+        (2015, "414", "prison", 48, "1"),
+        (2015, "414", "reform", 24, "1"),
+        (2015, "321", "prison", 60, "2"),
+        (2015, "321", "fine", None, "1"),
+        (2015, "123", "death", None, "1"),
+        (2015, "123", "prison", 96, "2"),
+        (2015, "123", "prison", 30, "3"),
+        (2015, "134", "life", None, "5"),
+        (2015, "173", "prison", 150, "3"),
+        (1999, "316", "death", None, "4"),
+        (1999, "104", "prison", 30, None),
+    ],
+)
+def test_lawful_clause_is_the_first_whose_bracket_holds_the_penalty(cv, article, penalty, months, clause):
+    assert penal.lawful_clause(cv, article, penalty, months) == clause
+
+
+def test_lawful_clause_agrees_with_clause_for_on_the_negligent_articles():
+    for cv, article in penal.NEGLIGENT:
+        for penalty in ("warning", "fine", "reform", "life", "death"):
+            assert penal.lawful_clause(cv, article, penalty, None) == penal.clause_for(
+                cv, article, penalty, None
+            )
+        for m in range(0, 260):
+            assert penal.lawful_clause(cv, article, "prison", m) == penal.clause_for(cv, article, "prison", m)
+
+
+def test_a_life_or_death_clause_allows_what_it_says():
+    life_only = penal.penalty_brackets(2015, "174")[-1]
+    assert life_only.allows("life", None) and not life_only.allows("death", None)
+    assert not penal.penalty_brackets(2015, "173")[-1].allows("life", None)
+    assert penal.penalty_brackets(2015, "353")[-1].allows("death", None)
