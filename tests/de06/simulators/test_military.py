@@ -10,30 +10,25 @@ from de06.simulators import military as sim
 
 pytestmark = pytest.mark.unit
 
-YOUNG = [
-    sim.Person(
-        1000 + i,
-        f"Nguyễn Văn {chr(65 + i % 26)}",
-        dt.date(1996 + i % 8, 1 + i % 12, 1 + i % 27),
-        "M",
-        f"0012{i:08d}",
-        None,
-        "01",
-    )
-    for i in range(40)
-]
-OTHERS = [
-    sim.Person(
-        2000 + i,
-        f"Trần Thị {chr(65 + i % 26)}",
-        dt.date(1970 + i % 20, 1 + i % 12, 1 + i % 27),
-        "F",
-        f"0013{i:08d}",
-        None,
-        "79",
-    )
-    for i in range(20)
-]
+
+def _people(first_id: int, name: str, born: int, years: int, sex: str, prefix: str, n: int) -> list:
+    """``n`` hand-made citizens: the simulator needs no database to draw their convictions."""
+    return [
+        sim.Person(
+            first_id + i,
+            f"{name} {chr(65 + i % 26)}",
+            dt.date(born + i % years, 1 + i % 12, 1 + i % 27),
+            sex,
+            f"{prefix}{i:08d}",
+            None,
+            "01" if sex == "M" else "79",
+        )
+        for i in range(n)
+    ]
+
+
+YOUNG = _people(1000, "Nguyễn Văn", 1996, 8, "M", "0012", 40)
+OTHERS = _people(2000, "Trần Thị", 1970, 20, "F", "0013", 20)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 7])
