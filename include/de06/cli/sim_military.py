@@ -41,9 +41,9 @@ def military(
     names the old world's refs); a rebuilt population makes the world rebuild too."""
     from tqdm import tqdm
 
-    from de06.db import connect
     from de06.errors import InputError
     from de06.simulators import military as sim
+    from de06.simulators import runs
 
     try:
         start = dt.datetime.fromisoformat(as_of).replace(tzinfo=dt.UTC)
@@ -54,13 +54,7 @@ def military(
     p = sim.MilitaryParams(
         initial=initial, changes=changes, seed=seed, batches=batches, batch_hours=batch_hours, as_of=start
     )
-    truth = connect("truth")
-    try:
-        with truth.cursor() as cur:
-            cur.execute("SELECT params FROM sim_run WHERE dataset = 'military' ORDER BY run_id DESC LIMIT 1")
-            last = cur.fetchone()
-    finally:
-        truth.close()
+    last = runs.last_params("military")
     if last and last[0] == sim.run_params(p) and not force and load == "all":
         click.echo("military world with these parameters already built (use --force to rebuild)")
         return

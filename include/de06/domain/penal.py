@@ -107,9 +107,6 @@ NEGLIGENT: dict[tuple[int, str], tuple[Bracket, ...]] = {
         Bracket("4", 3, 12, True),
     ),
 }
-#: A 1999 conviction stored under its 2015 article number (the sync maps articles to 2015) keeps
-#: the 1999 article's clauses.
-_TWIN_1999 = {"128": "98", "260": "202"}
 
 
 #: The penalty brackets of every clause of the articles the simulators draw, by (code version,
@@ -240,16 +237,20 @@ BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
         Bracket("4", 240, 240, life=True, death=True),
     ),
 }
-#: 1999 articles stored under their 2015 number, for :data:`BRACKETS`.
-_TWIN_1999_ALL = {**_TWIN_1999, "173": "138", "321": "248", "394": "316"}
+#: A 1999 conviction stored under its 2015 article number (the sync maps articles to 2015) keeps
+#: the 1999 article's clauses: 2015 number -> 1999 number, for both tables.
+_TWIN_1999 = {"128": "98", "260": "202", "173": "138", "321": "248", "394": "316"}
+
+
+def _key(code_version: int | None, article: str | None) -> tuple[int, str]:
+    """(code version, article) as the tables hold it: 2015 by default, a 1999 twin by its 1999 number."""
+    cv, art = int(code_version or 2015), (article or "").strip()
+    return (cv, _TWIN_1999.get(art, art) if cv == 1999 else art)
 
 
 def penalty_brackets(code_version: int | None, article: str | None) -> tuple[Bracket, ...]:
     """The clauses of an article from :data:`BRACKETS` (any fault form); () when not known."""
-    cv, art = int(code_version or 2015), (article or "").strip()
-    if cv == 1999:
-        art = _TWIN_1999_ALL.get(art, art)
-    return BRACKETS.get((cv, art), ())
+    return BRACKETS.get(_key(code_version, article), ())
 
 
 def lawful_clause(code_version: int, article: str, main_penalty: str, months: int | None) -> str | None:
@@ -260,10 +261,8 @@ def lawful_clause(code_version: int, article: str, main_penalty: str, months: in
 
 
 def brackets(code_version: int | None, article: str | None) -> tuple[Bracket, ...]:
-    cv, art = int(code_version or 2015), (article or "").strip()
-    if cv == 1999:
-        art = _TWIN_1999.get(art, art)
-    return NEGLIGENT.get((cv, art), ())
+    """The clauses of a negligent article from :data:`NEGLIGENT`; () for any other article."""
+    return NEGLIGENT.get(_key(code_version, article), ())
 
 
 def normal_clause(clause: str | None) -> str | None:
