@@ -7,7 +7,6 @@ Personal data is masked on screen (IDs ``001*******45``, names as initials) unle
 from __future__ import annotations
 
 import json
-import re
 import sys
 import uuid
 
@@ -230,12 +229,12 @@ def decide_cmd(
         )
     if personal_id is not None:
         personal_id = personal_id.strip()
-        if not re.fullmatch(r"[0-9]{12}", personal_id):
+        from de06.identity.lookup import citizen_by_personal_id, is_personal_id_text  # masks the ID
+
+        if not is_personal_id_text(personal_id):
             raise InputError(
                 "--link-id takes the citizen's 12-digit personal ID", "copy the 12 digits from the ID card"
             )
-        from de06.sync.certificate import citizen_by_personal_id  # masks the ID in its error
-
         dancu = connect("dancu")
         try:
             citizen_id = citizen_by_personal_id(dancu, personal_id)

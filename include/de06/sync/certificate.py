@@ -18,12 +18,12 @@ from typing import Any
 from de06.domain.cccd import mask
 from de06.domain.provinces import BY_CODE
 from de06.errors import InputError
+from de06.identity.lookup import citizen_by_personal_id, is_personal_id_text
 
 CITIZEN_SQL = """
 SELECT citizen_id, cccd, full_name, sex, dob, dob_precision, birth_province, residence_province
   FROM citizen WHERE citizen_id = %s
 """
-BY_CCCD_SQL = "SELECT citizen_id FROM citizen WHERE cccd = %s"
 CONVICTIONS_SQL = """
 SELECT c.source, c.court_name, c.judgment_no, c.judgment_date, c.crime_name, c.article, c.main_penalty,
        c.penalty_months, c.suspended, c.probation_months, c.additional_penalty, c.execution_status,
@@ -87,16 +87,6 @@ class Certificate:
         return HAS_TEXT if any(counts_as_record(c) for c in self.convictions) else NONE_TEXT
 
 
-def citizen_by_personal_id(conn_dancu, personal_id: str, fix: str = "check the 12 digits") -> int:
-    """The citizen_id holding a 12-digit personal ID; one line (the ID masked) when none does."""
-    with conn_dancu.cursor() as cur:
-        cur.execute(BY_CCCD_SQL, (personal_id,))
-        row = cur.fetchone()
-    if row is None:
-        raise InputError(f"no citizen with personal ID {mask(personal_id)} in the population DB", fix)
-    return int(row[0])
-
-
 def resolve_citizen(conn_dancu, text: str) -> int:
     """``--citizen``: a bare 12-digit personal ID (looked up in dancu), or a citizen_id written
     ``id:NNN``. Any other bare digit string is refused: a phone number or an old 9-digit CMND read as
@@ -108,7 +98,7 @@ def resolve_citizen(conn_dancu, text: str) -> int:
         if re.fullmatch(r"[0-9]{1,18}", n) and int(n) > 0:
             return int(n)
         raise InputError(f"--citizen id:{n[:3]}... is not a citizen_id", f"pass {forms}")
-    if re.fullmatch(r"[0-9]{12}", t):
+    if is_personal_id_text(t):
         return citizen_by_personal_id(conn_dancu, t, "check the 12 digits, or pass the citizen_id as id:NNN")
     if re.fullmatch(r"[0-9]+", t):
         what = "look like an old CMND number" if len(t) == 9 else "are not a 12-digit personal ID"
