@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import socket
 import sys
 import time
 from pathlib import Path
@@ -14,7 +13,7 @@ pytestmark = pytest.mark.dag
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "de06" / "health"))
 
-from health_fixtures import bhxh, people, send, smtp_sink  # noqa: E402, F401
+from health_fixtures import bhxh, closed_url, people, send, smtp_sink  # noqa: E402, F401
 
 
 def _load(name: str):
@@ -61,15 +60,13 @@ def test_unreachable_api_fails_fast_and_mails_once_per_outage(
     bhxh,  # noqa: F811
     send,  # noqa: F811
     smtp_sink,  # noqa: F811
+    closed_url,  # noqa: F811
     monkeypatch,
 ):
     """Two runs against a dead endpoint: both fail well before ``max_run_s``, their items stay
     pending, and only the first mails (the DAG's failure callback, through a real SMTP server)."""
-    with socket.socket() as sock:  # a closed port: connections are refused
-        sock.bind(("127.0.0.1", 0))
-        closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
     send(bhxh, people, 2, seed=33)
-    monkeypatch.setenv("DE06_VNEID_API_URL", closed)
+    monkeypatch.setenv("DE06_VNEID_API_URL", closed_url)
     dag = _load("health_push")
     assert dag.params["unreachable_after_s"] == 30.0
     conf = {"max_run_s": 300, "unreachable_after_s": 2, "idle_exit_s": 0, "retry_base_s": 0.05}

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from de06.cli import LIMIT, ROW_ID
-from de06.health.knobs import DEAD_LETTER_STATUS
+from de06.health.knobs import BOUNDS, DEAD_LETTER_STATUS
 
 
 def _files(paths: tuple[str, ...]) -> tuple[list[Path], list[str]]:
@@ -84,8 +84,6 @@ def validate(paths: tuple[str, ...], as_json: bool) -> None:
 def _knob(name: str, default: float, help: str):
     """A ``--name`` option for a push knob, its range from the one definition
     (:data:`de06.health.knobs.BOUNDS`)."""
-    from de06.health.knobs import BOUNDS
-
     kind, lo, hi = BOUNDS[name]
     kind_type = (
         click.IntRange(int(lo), int(hi)) if kind == "integer" else click.FloatRange(float(lo), float(hi))

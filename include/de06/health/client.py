@@ -41,8 +41,8 @@ UNSENT_ERRORS = (
     httpx.UnsupportedProtocol,
     httpx.InvalidURL,
 )
-#: What a push call catches as a failure below HTTP (an unusable URL included).
-TRANSPORT_ERRORS = (httpx.TransportError, httpx.TimeoutException, httpx.InvalidURL)
+#: What a push call catches as a failure below HTTP (timeouts included; an unusable URL too).
+TRANSPORT_ERRORS = (httpx.TransportError, httpx.InvalidURL)
 
 
 @dataclass
@@ -131,7 +131,7 @@ class CircuitBreaker:
             self.failures += 1
             if self._probe or self.failures >= self.threshold:
                 now = time.monotonic()
-                was_open = bool(self.open_until) and now < self.open_until and not self._probe
+                was_open = not self._probe and now < self.open_until
                 if self._probe:
                     self.cooldown = min(self.max_cooldown, self.cooldown * 2)
                 self.open_until = now + self.cooldown
@@ -205,7 +205,7 @@ class VneidClient:
     def _transport_failed(self, exc: Exception, entries: int) -> Outcome:
         """A call that failed below HTTP (refused, unresolvable, timed out, dropped): logged with the
         endpoint and the error's class and message (IDs masked, never the request)."""
-        text = _ID_LIKE.sub(lambda m: mask(m.group()), str(exc).splitlines()[0] if str(exc) else "")[:200]
+        text = _masked((str(exc).splitlines() or [""])[0])
         what = f"{type(exc).__name__}: {text or '(no message)'}"
         with self._count_lock:
             self.transport_errors += 1

@@ -603,7 +603,7 @@ def drain(
     reachability(client, since, stats)
     finish(bhxh, stats)
     if stats.unreachable:
-        exc = EndpointUnreachable(stats, getattr(client, "last_transport_error", None))
+        exc = EndpointUnreachable(stats, client.last_transport_error)
         if raise_unreachable:
             raise exc  # the CLI prints its line, an Airflow task fails with it
         log.warning("%s", exc.line())

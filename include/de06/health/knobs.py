@@ -37,4 +37,4 @@ def param(name: str, default: Any, **extra: Any):
     return Param(default, type=kind, minimum=lo, maximum=hi, **extra)
 
 
-__all__ = ["BOUNDS", "OVERRIDABLE", "param"]
+__all__ = ["BOUNDS", "DEAD_LETTER_STATUS", "OVERRIDABLE", "param"]

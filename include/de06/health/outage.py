@@ -27,6 +27,12 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+
+def _iso(t: datetime | None) -> str | None:
+    """A database time as ISO-8601 UTC, to the second."""
+    return t.astimezone(UTC).isoformat(timespec="seconds") if t else None
+
+
 #: Modes of the runs whose failure mails (the two health DAGs).
 ALERTING_MODES = ("event", "scheduled")
 
@@ -57,7 +63,7 @@ class Outage:
 
     def line(self) -> str:
         return (
-            f"VNeID API outage ongoing since {self.since.astimezone(UTC).isoformat(timespec='seconds')}"
+            f"VNeID API outage ongoing since {_iso(self.since)}"
             f" ({self.runs} earlier unreachable run(s), alerted by run {self.alerted_run});"
             " no new mail until a run has reached the API again"
         )
@@ -103,15 +109,11 @@ def api_state(bhxh) -> dict[str, Any]:
         cur.execute(STATE)
         last_answer, since, runs = cur.fetchone()
     bhxh.commit()
-
-    def iso(t: datetime | None) -> str | None:
-        return t.astimezone(UTC).isoformat(timespec="seconds") if t else None
-
     state = "unreachable" if runs else ("reachable" if last_answer else "unknown")
     return {
         "state": state,
-        "last_answer_run_finished_at": iso(last_answer),
-        "outage_since": iso(since) if runs else None,
+        "last_answer_run_finished_at": _iso(last_answer),
+        "outage_since": _iso(since) if runs else None,
         "unreachable_runs": int(runs),
     }
 

@@ -119,21 +119,16 @@ def run_drain(mode: str, params: dict[str, Any] | None = None, run_id: str | Non
     with fail_without_retry():  # a refused api_url: retrying cannot help
         client = client_from(params)
     try:
-        with client:
-            try:
-                stats = D.drain(
-                    bhxh,
-                    dancu,
-                    client,
-                    cfg,
-                    run_id=run_id,
-                    mode=mode,
-                    connect=lambda: (airflow_pg("bhxh"), airflow_pg("dancu")),
-                )
-            except D.EndpointUnreachable as exc:
-                from airflow.sdk.exceptions import AirflowFailException
-
-                raise AirflowFailException(exc.line()) from None
+        with client, fail_without_retry(D.EndpointUnreachable):
+            stats = D.drain(
+                bhxh,
+                dancu,
+                client,
+                cfg,
+                run_id=run_id,
+                mode=mode,
+                connect=lambda: (airflow_pg("bhxh"), airflow_pg("dancu")),
+            )
         return stats.summary()
     finally:
         bhxh.close()

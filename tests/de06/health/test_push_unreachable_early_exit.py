@@ -23,6 +23,11 @@ from health_fixtures import outbox_items
 LONG_RUN_S = 120.0
 
 
+def _cfg(**kw) -> D.Settings:
+    """Fast retries, a run that could last ``LONG_RUN_S``; ``kw`` sets what the test is about."""
+    return D.Settings(batch_size=50, concurrency=4, retry_base_s=0.05, max_run_s=LONG_RUN_S, **kw)
+
+
 def _run_row(conn, run_id: str) -> tuple:
     with conn.cursor() as cur:
         cur.execute(
@@ -41,12 +46,8 @@ def test_unreachable_api_ends_the_run_after_unreachable_after_s_not_max_run_s(
     people, bhxh, pg, send, closed_url
 ):
     send(bhxh, people, 6, seed=51)
-    cfg = D.Settings(
-        batch_size=50,
-        concurrency=4,
-        retry_base_s=0.05,
+    cfg = _cfg(
         retry_cap_s=0.2,
-        max_run_s=LONG_RUN_S,
         idle_exit_s=5.0,
         unreachable_after_s=2.0,
         max_attempts=1,  # a refused push must not use up an attempt (it would be dead-lettered)
@@ -86,14 +87,7 @@ def test_api_answering_503_for_a_while_is_not_cut_off(people, bhxh, pg, send):
     sent = send(bhxh, people, 6, seed=52)
     expected = sum(sum(s.expected.values()) for s in sent)
     down_s = 3.0  # longer than unreachable_after_s: only the answers keep the run going
-    cfg = D.Settings(
-        batch_size=50,
-        concurrency=4,
-        retry_base_s=0.05,
-        retry_cap_s=0.3,
-        max_run_s=LONG_RUN_S,
-        unreachable_after_s=1.0,
-    )
+    cfg = _cfg(retry_cap_s=0.3, unreachable_after_s=1.0)
     with serve_in_thread(port=0, down=True, seed=5) as url:
 
         def come_back() -> None:
@@ -133,7 +127,8 @@ def test_airflow_task_takes_unreachable_after_s_from_its_params(people, bhxh, se
             {"max_run_s": LONG_RUN_S, "idle_exit_s": 0, "retry_base_s": 0.1, "unreachable_after_s": 2},
             run_id="task-early-exit",
         )
-    assert time.monotonic() - started < LONG_RUN_S / 4
+    # well under the default unreachable_after_s (30 s): the param, not the default, ended the run
+    assert time.monotonic() - started < D.Settings().unreachable_after_s / 2
     assert "without an answer" in str(info.value) and closed_url in str(info.value)
     assert _run_row(bhxh, "task-early-exit")[0] is True
 
