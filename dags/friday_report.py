@@ -6,9 +6,9 @@ checks), runs the GX suite `province_status` on the cleaned rows, gathers the pi
 figures (judicial records cleaned of the 1.2M, military-court sync coverage, health-book volume
 and push latency against the 2025 targets) and renders an HTML report with PNG charts under
 `.local/reports/friday/<date>/index.html` (`<date>`: the run's logical date, Hanoi time). The last
-task, `render`, returns that path. The report is a folder of files, not a page of the Airflow UI:
-open its `index.html` in a browser on this machine, or copy the whole folder (the charts sit beside
-it). `de06 rollout report [FILE]` builds the same report outside Airflow.
+task, `render`, returns that path. Read it in the Airflow UI (Browse -> Friday report, for users who
+may read this DAG's runs), or open its `index.html` in a browser on this machine, or copy the whole
+folder (the charts sit beside it). `de06 rollout report [FILE]` builds the same report outside Airflow.
 
 Which TSV (`pick_input`):
 

@@ -83,6 +83,7 @@ def server(airflow_db, tmp_path_factory):
         (root / "friday" / day / "index.html").write_text(f"<h1>Friday report {day}</h1>", encoding="utf-8")
         (root / "friday" / day / "coverage.png").write_bytes(b"\x89PNG\r\n\x1a\n")
         (root / "friday" / day / "records.json").write_text("[]", encoding="utf-8")  # step data
+    (root / "outside.html").write_text("<h1>not a Friday report</h1>", encoding="utf-8")  # beside the root
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
@@ -214,7 +215,8 @@ def test_friday_reports_served_behind_the_login(server):
     for r in (listing, page, chart):
         assert r.headers["cache-control"] == "no-store, private"
         assert "script-src 'none'" in r.headers["content-security-policy"]
-    escape = httpx.get(server.base + "/de06-quality/friday/..%2F..%2Fetc%2Fpasswd", headers=h, timeout=10)
+    # an .html file beside the reports' folder: only the path check can refuse it, not the suffix one
+    escape = httpx.get(server.base + "/de06-quality/friday/..%2Foutside.html", headers=h, timeout=10)
     assert escape.status_code == 404
     step_data = httpx.get(server.base + "/de06-quality/friday/2026-12-04/records.json", headers=h, timeout=10)
     assert step_data.status_code == 404  # the page and its charts only

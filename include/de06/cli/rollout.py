@@ -126,6 +126,7 @@ def report(file: Path | None, report_date: str | None, no_gx: bool) -> None:
     """
     from tqdm import tqdm
 
+    from de06.errors import InputError
     from de06.report import friday
     from de06.report.rollout import RolloutUnreadable
 
@@ -136,8 +137,6 @@ def report(file: Path | None, report_date: str | None, no_gx: bool) -> None:
     if report_date is not None:
         from datetime import date
 
-        from de06.errors import InputError
-
         try:
             report_date = date.fromisoformat(report_date.strip()).isoformat()
         except ValueError:
@@ -145,8 +144,6 @@ def report(file: Path | None, report_date: str | None, no_gx: bool) -> None:
                 f"--date {report_date[:20]!r} is not a date YYYY-MM-DD", "e.g. --date 2026-12-04"
             ) from None
     if file is not None and not file.is_file():  # checked here: the library's fix names the DAG param
-        from de06.errors import InputError
-
         raise InputError(
             f"province status file {file} not found",
             f"check the path, or leave FILE out to use the newest *.tsv in {friday.inbox_dir()}"

@@ -107,17 +107,11 @@ class DimensionBreach:
     dimension: str
     score: float | None
     threshold: float | None
-    below_threshold: bool
     expectations: tuple[str, ...] = ()
 
-    def line(self) -> str:
-        parts = []
-        if self.below_threshold:
-            parts.append(f"score {self.score:.1f} below threshold {self.threshold:.1f}")
-        if self.expectations:
-            noun = "expectation" if len(self.expectations) == 1 else "expectations"
-            parts.append(f"critical {noun} failed: " + "; ".join(self.expectations))
-        return f"{self.dimension}: " + (", ".join(parts) or "breached")
+    @property
+    def below_threshold(self) -> bool:
+        return self.score is not None and self.threshold is not None and self.score < self.threshold
 
 
 def _get(b: Breach | Mapping[str, Any], key: str) -> Any:
@@ -131,32 +125,22 @@ def by_dimension(
 
     ``found``: :class:`Breach` objects or their dicts (``QualitySummary.breaches``, written before
     critical breaches carried the threshold too: ``thresholds``, the suite's ``fail_below``, fills
-    it in). A dimension is below its threshold when a score breach says so or its score is below
-    the known threshold; it is never reported against a threshold it does not have."""
+    it in). A dimension is never reported against a threshold it does not have."""
     groups: dict[str, dict[str, Any]] = {}
     for b in found:
-        dim = _get(b, "dimension") or "overall"
-        g = groups.setdefault(dim, {"score": None, "threshold": None, "below": False, "exp": []})
-        score, threshold, exp = _get(b, "score"), _get(b, "threshold"), _get(b, "expectation")
-        if g["score"] is None and score is not None:
-            g["score"] = float(score)
-        if g["threshold"] is None and threshold is not None:
-            g["threshold"] = float(threshold)
-        if exp:
-            if exp not in g["exp"]:
-                g["exp"].append(str(exp))
-        elif threshold is not None:
-            g["below"] = True
+        g = groups.setdefault(
+            _get(b, "dimension") or "overall", {"score": None, "threshold": None, "exp": []}
+        )
+        for key in ("score", "threshold"):
+            if g[key] is None and _get(b, key) is not None:
+                g[key] = float(_get(b, key))
+        exp = _get(b, "expectation")
+        if exp and exp not in g["exp"]:
+            g["exp"].append(str(exp))
     out = []
     for dim, g in groups.items():
-        if g["threshold"] is None and thresholds and thresholds.get(dim) is not None:
-            g["threshold"] = float(thresholds[dim])
-        below = g["below"] or (
-            g["score"] is not None and g["threshold"] is not None and g["score"] < g["threshold"]
-        )
-        out.append(
-            DimensionBreach(
-                dim, g["score"], g["threshold"], below and g["score"] is not None, tuple(g["exp"])
-            )
-        )
+        threshold = g["threshold"]
+        if threshold is None and (thresholds or {}).get(dim) is not None:
+            threshold = float(thresholds[dim])
+        out.append(DimensionBreach(dim, g["score"], threshold, tuple(g["exp"])))
     return out

@@ -107,9 +107,9 @@ def clean_and_validate(
                 "available": True,
                 "scores": summary.scores,
                 "passed": summary.passed,
-                "report_url": getattr(summary, "report_url", None),
-                "breaches": getattr(summary, "breaches", []),
-                "thresholds": getattr(summary, "thresholds", {}),
+                "report_url": summary.report_url,
+                "breaches": summary.breaches,
+                "thresholds": summary.thresholds,
             }
         except Exception as exc:  # the report still goes out; the reason is shown in it
             log.warning("province_status suite not run: %s", exc)
@@ -207,7 +207,7 @@ def alert_breaches(
     sent = []
     url = quality.get("report_url") or str(out_dir / "index.html")
     groups = by_dimension(quality.get("breaches") or [], quality.get("thresholds")) or [
-        DimensionBreach("overall", None, None, False)  # failed without a breach on record
+        DimensionBreach("overall", None, None)  # failed without a breach on record
     ]
     for b in groups:
         entry: dict[str, Any] = {

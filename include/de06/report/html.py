@@ -202,25 +202,18 @@ def render(
                 ]
             )
             api = push.get("api") or {}
-            if api.get("state") == "unreachable":
+            if api.get("state") in ("reachable", "unreachable"):  # "unknown": no run has pushed yet
+                down = api["state"] == "unreachable"
                 kpis.append(
                     [
                         "VNeID API (as the push runs saw it)",
-                        "<span class='bad'>unreachable</span>",
+                        f"<span class='{'bad' if down else 'ok'}'>{api['state']}</span>",
                         "reachable",
                         "–",
                         f"since {escape(api['outage_since'])}, {api['unreachable_runs']} run(s) failed;"
-                        " nothing lost: the entries wait to be pushed",
-                    ]
-                )
-            elif api.get("state") == "reachable":
-                kpis.append(
-                    [
-                        "VNeID API (as the push runs saw it)",
-                        "<span class='ok'>reachable</span>",
-                        "reachable",
-                        "–",
-                        f"last answered run {escape(api['last_answer_run_finished_at'])}",
+                        " nothing lost: the entries wait to be pushed"
+                        if down
+                        else f"last answered run {escape(api['last_answer_run_finished_at'])}",
                     ]
                 )
             lat = push["latency"]
