@@ -98,13 +98,25 @@ def _knob(name: str, default: float, help: str):
 @_knob("max_run_s", 300.0, "Stop after this many seconds.")
 @_knob("batch_size", 200, "Entries claimed per round.")
 @_knob("concurrency", 8, "Parallel API calls.")
-def drain(api_url: str | None, max_run_s: float, batch_size: int, concurrency: int) -> None:
+@_knob(
+    "unreachable_after_s",
+    30.0,
+    "Stop early after this many seconds of transport failures with no answer from the API at all.",
+)
+def drain(
+    api_url: str | None, max_run_s: float, batch_size: int, concurrency: int, unreachable_after_s: float
+) -> None:
     """Drain inbox and outbox once, outside Airflow (same code as the DAG); prints the run summary."""
     from de06.db import connect
     from de06.health import drain as D
     from de06.health.tasks import client_from
 
-    cfg = D.Settings(batch_size=batch_size, concurrency=concurrency, max_run_s=max_run_s)
+    cfg = D.Settings(
+        batch_size=batch_size,
+        concurrency=concurrency,
+        max_run_s=max_run_s,
+        unreachable_after_s=unreachable_after_s,
+    )
     bhxh, dancu = connect("bhxh"), connect("dancu")
     try:
         with client_from({"api_url": api_url}, trusted=True) as client:

@@ -70,6 +70,8 @@ def test_demo_sizes_are_the_simulators_sizes():
         ["--batch-size", "100001"],
         ["--max-run-s", "0"],
         ["--max-run-s", "1081"],
+        ["--unreachable-after-s", "0"],
+        ["--unreachable-after-s", "1081"],
     ],
     ids=" ".join,
 )

@@ -154,6 +154,21 @@ def test_cli_drain_warns_and_exits_non_zero(people, bhxh, send, closed_url, kind
 
 
 @pytest.mark.postgres
+@pytest.mark.http
+def test_cli_drain_unreachable_after_s_ends_the_run_early(people, bhxh, send, closed_url):
+    """``--unreachable-after-s`` reaches the drain: with 2 s a run against a closed port ends long
+    before the default 30 s (and its ``--max-run-s`` of 120 s), with the unreachable error."""
+    send(bhxh, people, 2, seed=45)
+    t0 = time.monotonic()
+    out = _cli("--api-url", closed_url, "--max-run-s", "120", "--unreachable-after-s", "2")
+    elapsed = time.monotonic() - t0
+    assert out.returncode != 0, out.stdout
+    assert any(ln.startswith("de06: error:") and "unreachable" in ln for ln in out.stderr.splitlines())
+    assert elapsed < 25, f"the run took {elapsed:.1f} s: the option did not reach the drain"
+    assert set(outbox_items(bhxh)) <= {"pending", "parked"}
+
+
+@pytest.mark.postgres
 def test_quality_skips_an_empty_micro_batch_with_a_logged_reason(bhxh, tmp_path, monkeypatch, caplog):
     """A run that ingested submissions received before it started and acknowledged nothing has an
     empty micro-batch: no GX validation (it reported ``[0 rows] BREACHED``), the reason logged."""
