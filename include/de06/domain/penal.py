@@ -311,6 +311,46 @@ def clause_for(code_version: int, article: str, main_penalty: str, months: int |
     return _holding_clause(brackets(code_version, article), main_penalty, months)
 
 
+def lawful_penalty(
+    code_version: int, article: str, main_penalty: str, months: int | None
+) -> tuple[str, int | None]:
+    """A simulated main penalty made one the article allows (:data:`BRACKETS`), with no random
+    draw of its own, for simulators that draw penalties by offence kind. Death becomes life where a
+    clause allows life; life or death becomes the heaviest bracket's top prison term where no clause
+    allows them; a warning, fine or reform becomes prison where no clause allows one. A prison term
+    is raised to the lightest bracket's bottom, lowered to the heaviest bracket's top, and a term
+    between two brackets is raised to the next one's bottom (Art. 123: 5-7 years). An article
+    without known brackets keeps the draw; any other penalty (military discipline) is kept."""
+    known = penalty_brackets(code_version, article)
+    if not known:
+        return main_penalty, months
+    low, top = min(b.low for b in known), max(b.top for b in known)
+    if main_penalty == "death" and not any(b.death for b in known):
+        main_penalty = "life"
+    if main_penalty == "life" and not any(b.life for b in known):
+        return "prison", top
+    if main_penalty in NON_CUSTODIAL and not any(b.non_custodial for b in known):
+        main_penalty = "prison"
+    if main_penalty == "prison":
+        months = min(max(months or 0, low), top)
+        if not any(b.low <= months <= b.top for b in known):
+            months = min(b.low for b in known if b.low > months)
+    return main_penalty, months
+
+
+def simulated_clause(code_version: int, article: str, main_penalty: str, months: int | None) -> str:
+    """The clause a simulated judgment names: :func:`lawful_clause` for an article whose brackets
+    are known; for the others the simulators' convention (clause 1 for any non-custodial penalty and
+    prison up to 3 years, 2 up to 7, 3 up to 15, 4 above), which is not the law."""
+    real = lawful_clause(code_version, article, main_penalty, months)
+    if real is not None:
+        return real
+    m = months or 0
+    if main_penalty != "prison" or m <= 36:
+        return "1"
+    return "2" if m <= 84 else ("3" if m <= 180 else "4")
+
+
 def _holding_clause(known: tuple[Bracket, ...], main_penalty: str, months: int | None) -> str | None:
     if not known:
         return None

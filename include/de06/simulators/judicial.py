@@ -108,20 +108,13 @@ _PENALTY = {
 def crime_clause(
     offence: Offence, main_penalty: str, months: int | None, code_version: int = 2015, article: str = ""
 ) -> str:
-    """The clause applied: for the negligent crimes the lowest clause of the real Penal Code
-    bracket that holds the penalty (:mod:`de06.domain.penal`); for the others the simulator's own
-    convention (clause 1 up to 3 years' prison, 2 up to 7, 3 up to 15, 4 above)."""
-    if offence.negligent:
-        real = penal.clause_for(code_version, article or offence.article, main_penalty, months)
-        if real is not None:
-            return real
-    if offence.kind == "grave":
-        return "1" if offence.article == "123" else "2"
-    if main_penalty != "prison" or (months or 0) <= 36:
-        return "1"
-    if months <= 84:
+    """The clause applied: the lowest clause of the real Penal Code bracket that holds the penalty
+    where the article's brackets are known (:func:`de06.domain.penal.simulated_clause`); for the
+    other articles the simulators' convention, and clause 2 for a grave crime."""
+    art = article or offence.article
+    if offence.kind == "grave" and not penal.penalty_brackets(code_version, art):
         return "2"
-    return "3" if months <= 180 else "4"
+    return penal.simulated_clause(code_version, art, main_penalty, months)
 
 
 @dataclass
@@ -205,6 +198,13 @@ def make_convictions(rnd: random.Random, dob: date, province: str, count: int) -
         age = (jd - dob).days / 365.25
         if age < 18 and main in ("life", "death"):  # never for offenders under 18 (Penal Code Art. 100)
             main, months = "prison", 216
+        code_version = 2015 if jd >= date(2018, 1, 1) else 1999
+        article = off.article if code_version == 2015 else (off.article_1999 or off.article)
+        # a penalty the article's clauses allow (no draw of its own: the draws that follow are
+        # those of the penalty as drawn, so identities stay as they were)
+        main, months = penal.lawful_penalty(code_version, article, main, months)
+        if suspended and (main != "prison" or (months or 0) > 36):  # Art. 65: prison of 3 years or less
+            suspended, probation = False, None
         appeal = rnd.random() < 0.08
         year = jd.year
         num = rnd.randint(1, 650)
@@ -214,8 +214,6 @@ def make_convictions(rnd: random.Random, dob: date, province: str, count: int) -
             else ("HS-PT" if appeal else "HS-ST")
         )
         eff = jd if appeal else jd + timedelta(days=rnd.randint(15, 45))
-        code_version = 2015 if jd >= date(2018, 1, 1) else 1999
-        article = off.article if code_version == 2015 else (off.article_1999 or off.article)
         additional = None
         additional_months = None  # a term additional penalty (ban from posts, supervision)
         if off.kind.startswith("drugs") and rnd.random() < 0.4:
@@ -268,7 +266,7 @@ def make_convictions(rnd: random.Random, dob: date, province: str, count: int) -
         )
         # no record arises at all: a negligent less serious or serious crime (Art. 69(2)); an
         # offender under 16, or under 18 for a less serious or serious crime or a negligent very
-        # serious one (Art. 107; classes of the other crimes by the simulator's clause convention)
+        # serious one (Art. 107; the class of the clause applied, see _juvenile_class)
         c.no_record_basis = penal.no_record_basis(code_version, article, c.clause)
         if c.no_record_basis is None and (age < 16 or (age < 18 and _juvenile_class(c))):
             c.no_record_basis = "art107_juvenile"
@@ -278,12 +276,15 @@ def make_convictions(rnd: random.Random, dob: date, province: str, count: int) -
 
 
 def _juvenile_class(c: Conviction) -> bool:
-    """Art. 107(1)(b): less serious, serious, or very serious by negligence."""
-    known = penal.brackets(c.code_version, c.article)
-    if known:  # a negligent crime: its real bracket
-        cls = next((b.crime_class for b in known if b.clause == c.clause), penal.EXTREMELY_SERIOUS)
+    """Art. 107(1)(b): less serious, serious, or very serious by negligence. The class is the
+    applied clause's real bracket where the article's brackets are known, else the convention's."""
+    known = penal.penalty_brackets(c.code_version, c.article)
+    if not known:
+        return c.clause in ("1", "2")
+    cls = next((b.crime_class for b in known if b.clause == c.clause), penal.EXTREMELY_SERIOUS)
+    if penal.brackets(c.code_version, c.article):  # a negligent crime
         return cls != penal.EXTREMELY_SERIOUS
-    return c.clause in ("1", "2")
+    return cls in (penal.LESS_SERIOUS, penal.SERIOUS)
 
 
 def _expunge(convs: list[Conviction]) -> None:
@@ -332,7 +333,7 @@ class JudicialParams:
     seed: int
     noise: str = "default"
     outside_share: float = 0.04
-    version: int = 8  # bump whenever generation changes, so a rerun rebuilds instead of skipping
+    version: int = 9  # bump whenever generation changes, so a rerun rebuilds instead of skipping
 
     def as_json(self, population: dict | None) -> dict:
         d = asdict(self)

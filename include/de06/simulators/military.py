@@ -405,43 +405,21 @@ def rule_date(content: dict[str, Any]) -> dt.date | None:
 def lawful_sentence(
     code_version: int, article: str, sentence: str, term: int | None
 ) -> tuple[str, int | None]:
-    """The drawn sentence made one the article allows (:data:`de06.domain.penal.BRACKETS`), with no
-    random draw of its own. Death becomes life where a clause allows life; life or death becomes
-    the heaviest bracket's top prison term where no clause allows them; a warning, fine or reform
-    becomes prison where no clause allows one. A prison term is raised to the lightest bracket's
-    bottom, lowered to the heaviest bracket's top, and a term between two brackets is raised to the
-    next one's bottom. An article without known brackets keeps the draw."""
-    known = penal.penalty_brackets(code_version, article)
-    if not known:
-        return sentence, term
-    low, top = min(b.low for b in known), max(b.top for b in known)
+    """The drawn sentence made one the article allows (:func:`de06.domain.penal.lawful_penalty`,
+    no random draw of its own): a changed penalty is written as prison (``TCT``) or life
+    (``TCTH``)."""
     penalty = SENTENCES[sentence][0]
-    if penalty == "death" and not any(b.death for b in known):
-        sentence, penalty = "TCTH", "life"
-    if penalty == "life" and not any(b.life for b in known):
-        return "TCT", top
-    if penalty in penal.NON_CUSTODIAL and not any(b.non_custodial for b in known):
-        sentence, penalty = "TCT", "prison"
-    if penalty == "prison":
-        term = min(max(term or 0, low), top)
-        if not any(b.low <= term <= b.top for b in known):  # between two brackets (Art. 123: 5-7 y)
-            term = min(b.low for b in known if b.low > term)
+    lawful, term = penal.lawful_penalty(code_version, article, penalty, term)
+    if lawful != penalty:
+        sentence = {"prison": "TCT", "life": "TCTH"}[lawful]
     return sentence, term
 
 
 def sheet_clause(code_version: int, article: str, penalty: str, term: int | None) -> str:
-    """The clause a court writes on the sheet: the first of the article's real clauses whose
-    bracket holds the penalty (:func:`de06.domain.penal.lawful_clause`; for the negligent crimes the
-    same as :func:`de06.domain.penal.clause_for`); for an article whose brackets were not read (the
-    1999 Arts. 104 and 325) the simulator's convention (clause 1 up to 3 years' prison, 2 up to 7,
-    3 up to 15, 4 above)."""
-    real = penal.lawful_clause(code_version, article, penalty, term)
-    if real is not None:
-        return real
-    months = term or 0
-    if penalty != "prison" or months <= 36:
-        return "1"
-    return "2" if months <= 84 else ("3" if months <= 180 else "4")
+    """The clause a court writes on the sheet (:func:`de06.domain.penal.simulated_clause`: the
+    article's real clause holding the penalty; the simulators' convention for an article whose
+    brackets were not read, the 1999 Arts. 104 and 325)."""
+    return penal.simulated_clause(code_version, article, penalty, term)
 
 
 def _add_years(d: dt.date, n: int) -> dt.date:

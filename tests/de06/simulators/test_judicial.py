@@ -393,3 +393,43 @@ def test_no_record_and_additional_penalty_rules_over_many_people():
                 if c.additional_end > judicial.add_months(c.main_end_date, c.waiting):
                     seen["delayed_by_additional"] += 1
     assert all(seen.values()), seen
+
+
+@pytest.mark.unit
+def test_convictions_carry_a_penalty_their_article_allows_and_the_clause_that_holds_it():
+    """Where the article's brackets are known (:data:`de06.domain.penal.BRACKETS`), a drawn penalty
+    is one its clauses allow (no reform or fine where the article has none, no term above its
+    heaviest bracket), the clause is the first real one holding it, and its crime class decides
+    Art. 107: an offender of 16-17 convicted under an intentional clause that is very or extremely
+    serious keeps the record."""
+    import random as _random
+
+    from de06.domain import penal
+
+    rnd = _random.Random(107)
+    seen: set[tuple[int, str]] = set()
+    juvenile = {"record_kept": 0, "no_record": 0}
+    for i in range(6_000):
+        dob = date(1940 + i % 67, 1 + i % 12, 1 + i % 28)
+        for c in judicial.make_convictions(rnd, dob, "048", 1 + i % 3):
+            known = penal.penalty_brackets(c.code_version, c.article)
+            if not known:
+                continue
+            seen.add((c.code_version, c.article))
+            (bracket,) = [b for b in known if b.clause == c.clause]
+            assert bracket.allows(c.main_penalty, c.penalty_months), (c.article, c.clause, c.main_penalty)
+            assert c.clause == penal.lawful_clause(
+                c.code_version, c.article, c.main_penalty, c.penalty_months
+            )
+            if c.main_penalty == "prison":
+                assert bracket.low <= c.penalty_months <= max(b.top for b in known), (c.article, c.clause)
+            if c.suspended:
+                assert c.main_penalty == "prison" and c.penalty_months <= 36
+            age = (c.judgment_date - dob).days / 365.25
+            negligent = bool(penal.brackets(c.code_version, c.article))
+            if 16 <= age < 18 and not negligent:
+                heavy = bracket.crime_class in (penal.VERY_SERIOUS, penal.EXTREMELY_SERIOUS)
+                assert (c.no_record_basis is None) == heavy, (c.article, c.clause, c.no_record_basis)
+                juvenile["record_kept" if heavy else "no_record"] += 1
+    assert len(seen) >= 15, seen
+    assert all(juvenile.values()), juvenile
