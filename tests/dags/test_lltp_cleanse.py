@@ -581,3 +581,65 @@ def test_retention_dag_dry_run_counts_and_deletes_nothing(world, pg):
     with lltp.cursor() as cur:
         cur.execute("SELECT pruned_at FROM cleanse_run WHERE run_id = %s", (dry["run_id"],))
         assert cur.fetchone()[0] is None
+
+
+def _read_plan(lltp, part: str, settings: tuple[str, ...]) -> str:
+    """EXPLAIN of a partition's incremental source cursor under ``settings``, planned while
+    ``record_outcome`` is analysed empty (rolled back; the table's statistics are read again)."""
+    from de06.cleanse import pipeline
+    from de06.domain.provinces import CODES
+
+    params = {"codes": list(CODES), "partition": part, "started_at": dt.datetime.now(dt.UTC)}
+    try:
+        with lltp.cursor() as cur:
+            cur.execute("TRUNCATE record_outcome")
+            cur.execute("ANALYZE record_outcome")
+            for stmt in settings:
+                cur.execute(stmt)
+            cur.execute(
+                "EXPLAIN DECLARE plan_probe CURSOR FOR " + pipeline.sql("select_records"),
+                {**params, "mode": "incremental"},
+            )
+            return "\n".join(r[0] for r in cur.fetchall())
+    finally:
+        lltp.rollback()
+        lltp.autocommit = True
+        with lltp.cursor() as cur:
+            cur.execute("ANALYZE record_outcome")
+        lltp.autocommit = False
+
+
+def test_partition_read_probes_outcomes_by_index_even_when_they_look_empty(world, pg):
+    """A partition's source cursor is declared under the pipeline's read settings, and under them
+    an incremental read planned while ``record_outcome`` is analysed empty (a first run) checks
+    each record by an index probe. Without them PostgreSQL scans the whole table for each record,
+    a table the run's other partitions are filling: at full scale the two largest partitions' reads
+    did not finish in 10 minutes. The province's index is used in both modes."""
+    import psycopg2.extensions
+    from de06.cleanse import pipeline
+
+    lltp, dancu = pg("lltp"), pg("dancu")
+    part = PROVINCES[0]
+    assert "Seq Scan on record_outcome" in _read_plan(lltp, part, ())  # the hazard, as PostgreSQL plans it
+    guarded = _read_plan(lltp, part, pipeline.PARTITION_READ_PLAN)
+    assert "Seq Scan" not in guarded and "judicial_record_office_idx" in guarded, guarded
+
+    said: list[str] = []
+
+    class Recording(psycopg2.extensions.cursor):
+        def execute(self, query, params=None):
+            said.append(" ".join(str(query).split()))
+            return super().execute(query, params)
+
+    lltp.cursor_factory = Recording
+    run = pipeline.start_run(lltp, "test:read-plan", "incremental", [part], True, dancu=dancu)
+    try:
+        pipeline.process_partition(run.run_id, part, lltp, dancu)
+    finally:
+        lltp.cursor_factory = psycopg2.extensions.cursor
+        pipeline.revert_run(run.run_id, lltp)
+    first_line = " ".join(pipeline.sql("select_records").split())[:60]
+    at = next(i for i, q in enumerate(said) if q.startswith(first_line))
+    n = len(pipeline.PARTITION_READ_PLAN)
+    assert said[at - n : at] == list(pipeline.PARTITION_READ_PLAN)
+    assert said[at + 1 : at + 1 + n] == list(pipeline.PARTITION_READ_PLAN_UNDO)

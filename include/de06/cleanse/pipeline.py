@@ -29,6 +29,18 @@ log = logging.getLogger(__name__)
 NONE_PARTITION = "none"
 ALL_PARTITIONS: tuple[str, ...] = (*CODES, NONE_PARTITION)
 BATCH = 5_000
+#: Planner settings for the one statement that declares a partition's source cursor (undone right
+#: after it, so the rest of the partition's transaction plans as usual). A cursor is planned for
+#: its first rows (``cursor_tuple_fraction`` 0.1), which made every partition read walk the whole
+#: ``judicial_record`` in key order instead of its province's index (0.3 s of PostgreSQL CPU for a
+#: partition of 17k records, 64 times a run). And an incremental run planned while
+#: ``record_outcome`` is analysed empty (a first run, or one after a reset) chose a sequential scan
+#: of it for each source record; the table then grows under the read as the other partitions write,
+#: and the read of the two largest partitions of a full-scale DAG run did not finish in 10 minutes
+#: (4 Dec 2026). Without sequential scans the per-record check is an index probe whatever the
+#: statistics say.
+PARTITION_READ_PLAN = ("SET LOCAL cursor_tuple_fraction = 1.0", "SET LOCAL enable_seqscan = off")
+PARTITION_READ_PLAN_UNDO = ("SET LOCAL cursor_tuple_fraction = DEFAULT", "SET LOCAL enable_seqscan = DEFAULT")
 MODES = ("full", "incremental")
 
 
@@ -368,7 +380,12 @@ def process_partition(run_id: int, partition: str, lltp, dancu, batch: int = BAT
     )
     with refused, lltp.cursor(name=f"cleanse_{run_id}_{partition}") as src, gc_paused():
         src.itersize = batch
-        src.execute(sql("select_records"), params)
+        with lltp.cursor() as plan:
+            for stmt in PARTITION_READ_PLAN:
+                plan.execute(stmt)
+            src.execute(sql("select_records"), params)
+            for stmt in PARTITION_READ_PLAN_UNDO:
+                plan.execute(stmt)
         while True:
             rows = src.fetchmany(batch)
             if not rows:
