@@ -98,10 +98,13 @@ def stack_env(
     """The environment every component of ``stack`` runs with.
 
     ``base`` is :func:`de06.airflow_env.environment` (user-set values already win there);
-    ``user`` is the caller's environment, consulted for tunables.
+    ``user`` is the caller's environment: any other ``AIRFLOW__*`` setting exported there reaches
+    every component too (the components do not inherit the caller's environment), except the
+    settings the stack itself fixes (port, URLs, executor, broker).
     """
     user = os.environ if user is None else user
     env = dict(base)
+    env.update({k: v for k, v in user.items() if k.startswith("AIRFLOW__")})
     url = f"http://127.0.0.1:{port}"
     forced = {
         "AIRFLOW__API__PORT": str(port),

@@ -39,6 +39,25 @@ def test_user_tunables_win_but_defaults_apply():
     assert env["AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT"] == "60"
 
 
+def test_other_airflow_settings_the_caller_exported_reach_the_components():
+    """The components start with this environment only: an exported ``AIRFLOW__*`` setting reaches
+    them (the benchmark's ``AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE=False``, without which a fresh
+    metadata DB got a scheduled run beside the benchmark's own), but not over what the stack fixes."""
+    user = {
+        "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
+        "AIRFLOW__CORE__EXECUTOR": "SequentialExecutor",
+        "AIRFLOW__API__PORT": "1",
+        "DE06_UNRELATED": "x",
+    }
+    env = components.stack_env(
+        "cluster", {}, port=18998, broker_url="redis://127.0.0.1:1/0", result_backend="db+x", user=user
+    )
+    assert env["AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE"] == "False"
+    assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+    assert env["AIRFLOW__API__PORT"] == "18998"
+    assert "DE06_UNRELATED" not in env
+
+
 def test_bad_port_is_one_clear_error():
     from de06.errors import ConfigError
 
