@@ -254,8 +254,8 @@ def penalty_brackets(code_version: int | None, article: str | None) -> tuple[Bra
 
 
 def lawful_clause(code_version: int, article: str, main_penalty: str, months: int | None) -> str | None:
-    """:func:`clause_for` over :data:`BRACKETS`: the first clause whose bracket holds the penalty
-    (the same answer as :func:`clause_for` for a negligent article); None for an article not
+    """The first clause of the article (in its order, over :data:`BRACKETS`) whose bracket holds
+    the penalty, else the heaviest clause (a term above every bracket); None for an article not
     known."""
     return _holding_clause(penalty_brackets(code_version, article), main_penalty, months)
 
@@ -304,11 +304,13 @@ def clause_conflict(
     return False
 
 
-def clause_for(code_version: int, article: str, main_penalty: str, months: int | None) -> str | None:
-    """A clause of a negligent article consistent with this penalty, for simulators that must
-    emit one: the first clause (in the article's order) whose bracket holds the penalty, else the
-    heaviest clause (a term above every bracket); None for an article not listed."""
-    return _holding_clause(brackets(code_version, article), main_penalty, months)
+#: Art. 65: only a prison term of at most this many months can be suspended (án treo).
+SUSPENDABLE_MONTHS = 36
+
+
+def may_suspend(main_penalty: str, months: int | None) -> bool:
+    """Could a court suspend this main penalty (Art. 65: prison of 3 years or less)?"""
+    return main_penalty == "prison" and months is not None and months <= SUSPENDABLE_MONTHS
 
 
 def lawful_penalty(

@@ -192,7 +192,7 @@ def make_convictions(rnd: random.Random, dob: date, province: str, count: int) -
                     main, months = "life", None
                 elif g < 0.08 and off.article == "123":
                     main, months = "death", None
-            if main == "prison" and months <= 36 and rnd.random() < susp_p:
+            if penal.may_suspend(main, months) and rnd.random() < susp_p:
                 suspended = True
                 probation = min(60, max(12, months * 2))
         age = (jd - dob).days / 365.25
@@ -203,7 +203,7 @@ def make_convictions(rnd: random.Random, dob: date, province: str, count: int) -
         # a penalty the article's clauses allow (no draw of its own: the draws that follow are
         # those of the penalty as drawn, so identities stay as they were)
         main, months = penal.lawful_penalty(code_version, article, main, months)
-        if suspended and (main != "prison" or (months or 0) > 36):  # Art. 65: prison of 3 years or less
+        if suspended and not penal.may_suspend(main, months):
             suspended, probation = False, None
         appeal = rnd.random() < 0.08
         year = jd.year

@@ -262,11 +262,11 @@ class _Gen:
         elif sentence == "TCT":
             r = rng.random()
             term = rng.randint(3, 36) if r < 0.6 else rng.randint(37, 84) if r < 0.9 else rng.randint(85, 240)
-            if term <= 36 and rng.random() < 0.35:
+            if penal.may_suspend("prison", term) and rng.random() < 0.35:
                 suspended, probation = True, rng.randint(12, 60)
         sentence, term = lawful_sentence(cv, article, sentence, term)
         penalty, needs_term, _ = SENTENCES[sentence]
-        if suspended and (penalty != "prison" or (term or 0) > 36):
+        if suspended and not penal.may_suspend(penalty, term):
             # Art. 65: only a prison term of 3 years or less can be suspended; the lawful sentence
             # may have raised it above (no draw of its own, like lawful_sentence)
             suspended, probation = False, None
@@ -283,7 +283,7 @@ class _Gen:
             "court_code": court,
             "crime_code": crime,
             "article": article,
-            "clause": sheet_clause(cv, article, penalty, term),
+            "clause": penal.simulated_clause(cv, article, penalty, term),
             "code_version": cv,
             "sentence_code": sentence,
             "term_months": term,
@@ -413,13 +413,6 @@ def lawful_sentence(
     if lawful != penalty:
         sentence = {"prison": "TCT", "life": "TCTH"}[lawful]
     return sentence, term
-
-
-def sheet_clause(code_version: int, article: str, penalty: str, term: int | None) -> str:
-    """The clause a court writes on the sheet (:func:`de06.domain.penal.simulated_clause`: the
-    article's real clause holding the penalty; the simulators' convention for an article whose
-    brackets were not read, the 1999 Arts. 104 and 325)."""
-    return penal.simulated_clause(code_version, article, penalty, term)
 
 
 def _add_years(d: dt.date, n: int) -> dt.date:

@@ -104,21 +104,21 @@ def test_art406_brackets_read_from_the_law():
         ("2", 12, 60, False),
     ]
     assert [b.crime_class for b in penal.brackets(2015, "406")] == ["less_serious", "serious"]
-    assert penal.clause_for(2015, "406", "reform", 12) == "1"
-    assert penal.clause_for(2015, "406", "prison", 6) == "1"
-    assert penal.clause_for(2015, "406", "prison", 30) == "2"
-    assert penal.clause_for(2015, "406", "prison", 80) == "2"  # above every bracket: the heaviest
+    assert penal.lawful_clause(2015, "406", "reform", 12) == "1"
+    assert penal.lawful_clause(2015, "406", "prison", 6) == "1"
+    assert penal.lawful_clause(2015, "406", "prison", 30) == "2"
+    assert penal.lawful_clause(2015, "406", "prison", 80) == "2"  # above every bracket: the heaviest
     assert penal.brackets(2015, "414") == ()
 
 
-def test_clause_for_picks_a_bracket_that_holds_the_penalty():
-    assert penal.clause_for(2015, "260", "fine", None) == "1"
-    assert penal.clause_for(2015, "260", "prison", 6) == "4"
-    assert penal.clause_for(2015, "260", "prison", 24) == "1"
-    assert penal.clause_for(2015, "260", "prison", 72) == "2"
-    assert penal.clause_for(2015, "260", "prison", 150) == "3"
-    assert penal.clause_for(2015, "260", "prison", 240) == "3"  # above every bracket: the heaviest
-    assert penal.clause_for(2015, "173", "prison", 24) is None
+def test_lawful_clause_picks_a_bracket_that_holds_the_penalty():
+    assert penal.lawful_clause(2015, "260", "fine", None) == "1"
+    assert penal.lawful_clause(2015, "260", "prison", 6) == "4"
+    assert penal.lawful_clause(2015, "260", "prison", 24) == "1"
+    assert penal.lawful_clause(2015, "260", "prison", 72) == "2"
+    assert penal.lawful_clause(2015, "260", "prison", 150) == "3"
+    assert penal.lawful_clause(2015, "260", "prison", 240) == "3"  # above every bracket: the heaviest
+    assert penal.lawful_clause(2015, "999", "prison", 24) is None  # an article not known
 
 
 def test_expungement_waits_for_an_additional_penalty_that_outlasts_the_period():
@@ -183,7 +183,7 @@ def test_brackets_hold_the_negligent_table_unchanged():
         assert penal.BRACKETS[key] == clauses
     assert not any(b.life or b.death for cs in penal.NEGLIGENT.values() for b in cs)
     # the negligent rules read NEGLIGENT only: an intentional article has no Art. 69(2) brackets
-    assert penal.brackets(2015, "173") == () and penal.clause_for(2015, "321", "prison", 24) is None
+    assert penal.brackets(2015, "173") == () and penal.no_record_basis(2015, "321", "1") is None
     assert not penal.clause_conflict(2015, "321", "4", "life", None)
 
 
@@ -208,14 +208,11 @@ def test_lawful_clause_is_the_first_whose_bracket_holds_the_penalty(cv, article,
     assert penal.lawful_clause(cv, article, penalty, months) == clause
 
 
-def test_lawful_clause_agrees_with_clause_for_on_the_negligent_articles():
-    for cv, article in penal.NEGLIGENT:
-        for penalty in ("warning", "fine", "reform", "life", "death"):
-            assert penal.lawful_clause(cv, article, penalty, None) == penal.clause_for(
-                cv, article, penalty, None
-            )
-        for m in range(0, 260):
-            assert penal.lawful_clause(cv, article, "prison", m) == penal.clause_for(cv, article, "prison", m)
+def test_only_prison_of_three_years_or_less_may_be_suspended():
+    assert penal.may_suspend("prison", 36) and penal.may_suspend("prison", 3)
+    assert not penal.may_suspend("prison", 37)
+    assert not any(penal.may_suspend(p, 12) for p in ("warning", "fine", "reform", "life", "death"))
+    assert not penal.may_suspend("prison", None)
 
 
 def test_a_life_or_death_clause_allows_what_it_says():

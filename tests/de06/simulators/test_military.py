@@ -68,7 +68,7 @@ def test_lawful_sentence_examples():
     assert sim.lawful_sentence(2015, "321", "TCT", 240) == ("TCT", 84)
     # Art. 414: 20 years become 7 (clause 2)
     assert sim.lawful_sentence(2015, "414", "TCT", 240) == ("TCT", 84)
-    assert sim.sheet_clause(2015, "414", "prison", 84) == "2"
+    assert penal.simulated_clause(2015, "414", "prison", 84) == "2"
     # Art. 174 allows life, not death
     assert sim.lawful_sentence(2015, "174", "TH", None) == ("TCTH", None)
     assert sim.lawful_sentence(2015, "123", "TH", None) == ("TH", None)
