@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from de06.cli import LIMIT, ROW_ID
-from de06.health.knobs import BOUNDS, DEAD_LETTER_STATUS
+from de06.health.knobs import BOUNDS, DEAD_LETTER_STATUS, DEFAULTS
 
 
 def _files(paths: tuple[str, ...]) -> tuple[list[Path], list[str]]:
@@ -81,26 +81,25 @@ def validate(paths: tuple[str, ...], as_json: bool) -> None:
         sys.exit(code)
 
 
-def _knob(name: str, default: float, help: str):
-    """A ``--name`` option for a push knob, its range from the one definition
-    (:data:`de06.health.knobs.BOUNDS`)."""
+def _knob(name: str, help: str):
+    """A ``--name`` option for a push knob, its range and default from the one definition
+    (:data:`de06.health.knobs.BOUNDS`, :data:`de06.health.knobs.DEFAULTS`)."""
     kind, lo, hi = BOUNDS[name]
     kind_type = (
         click.IntRange(int(lo), int(hi)) if kind == "integer" else click.FloatRange(float(lo), float(hi))
     )
     return click.option(
-        "--" + name.replace("_", "-"), default=default, show_default=True, type=kind_type, help=help
+        "--" + name.replace("_", "-"), default=DEFAULTS[name], show_default=True, type=kind_type, help=help
     )
 
 
 @health.command()
 @click.option("--api-url", default=None, help="VNeID API base URL (default env DE06_VNEID_API_URL or :8600).")
-@_knob("max_run_s", 300.0, "Stop after this many seconds.")
-@_knob("batch_size", 200, "Entries claimed per round.")
-@_knob("concurrency", 8, "Parallel API calls.")
+@_knob("max_run_s", "Stop after this many seconds.")
+@_knob("batch_size", "Entries claimed per round.")
+@_knob("concurrency", "Parallel API calls.")
 @_knob(
     "unreachable_after_s",
-    30.0,
     "Stop early after this many seconds of transport failures with no answer from the API at all.",
 )
 def drain(

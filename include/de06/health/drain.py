@@ -36,6 +36,7 @@ from de06.db.errors import values_hidden
 from de06.errors import De06Error
 from de06.health import mapping, resolve
 from de06.health.client import Outcome, VneidClient, backoff
+from de06.health.knobs import DEFAULTS
 from de06.health.validate import check_submission
 from psycopg2.extras import execute_values
 
@@ -146,16 +147,19 @@ ON CONFLICT (run_id) DO UPDATE SET finished_at = EXCLUDED.finished_at, submissio
 
 @dataclass
 class Settings:
-    batch_size: int = 200
-    concurrency: int = 8
-    api_batch: int = 100  # entries per call to the batch endpoint (0: one call per entry)
+    batch_size: int = int(DEFAULTS["batch_size"])
+    concurrency: int = int(DEFAULTS["concurrency"])
+    # entries per call to the batch endpoint (0: one call per entry)
+    api_batch: int = int(DEFAULTS["api_batch"])
     lease_s: float = 60.0
-    retry_base_s: float = 1.0
+    retry_base_s: float = DEFAULTS["retry_base_s"]
     retry_cap_s: float = 60.0
     max_attempts: int = 100
-    max_run_s: float = 300.0
-    idle_exit_s: float = 0.0  # keep polling this long after the work ran out (0: exit at once)
-    unreachable_after_s: float = 30.0  # stop early after this long of transport failures and no answer
+    max_run_s: float = DEFAULTS["max_run_s"]
+    # keep polling this long after the work ran out (0: exit at once)
+    idle_exit_s: float = DEFAULTS["idle_exit_s"]
+    # stop early after this long of transport failures and no answer
+    unreachable_after_s: float = DEFAULTS["unreachable_after_s"]
     snapshot: bool = False  # drain only what had been received when the run started (scheduled runs)
 
 

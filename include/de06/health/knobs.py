@@ -22,6 +22,17 @@ BOUNDS: dict[str, tuple[str, float, float]] = {
     "idle_exit_s": ("number", 0, 1080),
     "unreachable_after_s": ("number", 1, 1080),
 }
+#: The drain's defaults (:class:`de06.health.drain.Settings`), which the CLI's options and the DAGs'
+#: params take unless a DAG says otherwise.
+DEFAULTS: dict[str, float] = {
+    "max_run_s": 300.0,
+    "batch_size": 200,
+    "concurrency": 8,
+    "api_batch": 100,
+    "retry_base_s": 1.0,
+    "idle_exit_s": 0.0,
+    "unreachable_after_s": 30.0,
+}
 #: The HTTP statuses a dead letter can carry (a refusal, or the last answer before giving up): the
 #: range the DLQ replay's ``http_status`` filter accepts, in the DAG and the CLI alike.
 DEAD_LETTER_STATUS = (400, 599)
@@ -29,12 +40,13 @@ DEAD_LETTER_STATUS = (400, 599)
 OVERRIDABLE = frozenset({*BOUNDS, "quality"})
 
 
-def param(name: str, default: Any, **extra: Any):
-    """The DAG ``Param`` of knob ``name`` with its type and bounds."""
+def param(name: str, default: Any = None, **extra: Any):
+    """The DAG ``Param`` of knob ``name`` with its type and bounds; ``default``: the drain's
+    (:data:`DEFAULTS`) unless given."""
     from airflow.sdk import Param
 
     kind, lo, hi = BOUNDS[name]
-    return Param(default, type=kind, minimum=lo, maximum=hi, **extra)
+    return Param(DEFAULTS[name] if default is None else default, type=kind, minimum=lo, maximum=hi, **extra)
 
 
-__all__ = ["BOUNDS", "DEAD_LETTER_STATUS", "OVERRIDABLE", "param"]
+__all__ = ["BOUNDS", "DEAD_LETTER_STATUS", "DEFAULTS", "OVERRIDABLE", "param"]
