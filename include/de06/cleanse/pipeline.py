@@ -39,8 +39,7 @@ BATCH = 5_000
 #: and the read of the two largest partitions of a full-scale DAG run did not finish in 10 minutes
 #: (4 Dec 2026). Without sequential scans the per-record check is an index probe whatever the
 #: statistics say.
-PARTITION_READ_PLAN = ("SET LOCAL cursor_tuple_fraction = 1.0", "SET LOCAL enable_seqscan = off")
-PARTITION_READ_PLAN_UNDO = ("SET LOCAL cursor_tuple_fraction = DEFAULT", "SET LOCAL enable_seqscan = DEFAULT")
+PARTITION_READ_PLAN = {"cursor_tuple_fraction": "1.0", "enable_seqscan": "off"}
 MODES = ("full", "incremental")
 
 
@@ -346,6 +345,12 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
     return counts
 
 
+def _set_local(settings: dict[str, str]) -> str:
+    """One statement setting planner ``settings`` for the rest of the transaction (names and values
+    are the code's own, never input)."""
+    return "; ".join(f"SET LOCAL {k} = {v}" for k, v in settings.items())
+
+
 def process_partition(run_id: int, partition: str, lltp, dancu, batch: int = BATCH) -> dict:
     """Cleanse one partition of a run; a partition already done is skipped (returns its counts)."""
     run = run_info(lltp, run_id)
@@ -381,11 +386,9 @@ def process_partition(run_id: int, partition: str, lltp, dancu, batch: int = BAT
     with refused, lltp.cursor(name=f"cleanse_{run_id}_{partition}") as src, gc_paused():
         src.itersize = batch
         with lltp.cursor() as plan:
-            for stmt in PARTITION_READ_PLAN:
-                plan.execute(stmt)
+            plan.execute(_set_local(PARTITION_READ_PLAN))
             src.execute(sql("select_records"), params)
-            for stmt in PARTITION_READ_PLAN_UNDO:
-                plan.execute(stmt)
+            plan.execute(_set_local(dict.fromkeys(PARTITION_READ_PLAN, "DEFAULT")))
         while True:
             rows = src.fetchmany(batch)
             if not rows:
