@@ -44,9 +44,12 @@ def upgrade() -> None:
 
 @db.command()
 def status() -> None:
-    """List migrations per database and whether each is applied."""
-    from de06.db import migrate
+    """Whether the server runs, and each database's migrations: applied or pending. Never starts
+    the embedded server (exit 1 when it is not running)."""
+    from de06.db import migrate, server
 
+    info = server.info(start=False)  # a stopped embedded server: one line saying so, and the fix
+    click.echo(f"PostgreSQL ({info.kind}) at {info.host}:{info.port}")
     for dbname, rows in migrate.status().items():
         for version, name, ok in rows:
             click.echo(f"{dbname:7} {version:03d} {name:40} {'applied' if ok else 'PENDING'}")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-
 from de06.db import server
 
 pytestmark = pytest.mark.postgres
@@ -47,7 +46,9 @@ def second_server(tmp_path_factory):
 def test_external_dsn_points_everything_elsewhere(second_server, migrated):
     info = second_server.get_postmaster_info()
     dsn = f"postgresql://postgres@/postgres?host={info.socket_dir}"
-    out = subprocess.run([DE06, "db", "upgrade"], env=_clean_env(DE06_PG_DSN=dsn), capture_output=True, text=True)
+    out = subprocess.run(
+        [DE06, "db", "upgrade"], env=_clean_env(DE06_PG_DSN=dsn), capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
     conn = psycopg2.connect(f"postgresql://postgres@/lltp?host={info.socket_dir}")
     try:
@@ -87,3 +88,15 @@ def test_server_info_uri_round_trips_socket_path(migrated):
     conn = psycopg2.connect(info.uri("lltp"))
     conn.close()
     assert info.kind == "embedded"
+
+
+def test_db_status_reports_a_stopped_server_without_starting_it(tmp_path):
+    """A status command only looks: on a stopped embedded server it says so with the fix and
+    exits 1, and leaves no server behind (it used to start one to list the migrations)."""
+    pgdata = tmp_path / "pgdata"
+    env = {k: v for k, v in _clean_env(DE06_PGDATA=str(pgdata)).items() if k != "DE06_PG_DSN"}
+    out = subprocess.run([DE06, "db", "status"], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1
+    assert "not running" in out.stderr and "de06 db start" in out.stderr
+    assert not (pgdata / "postmaster.pid").exists()
+    assert out.stdout == ""
