@@ -8,7 +8,11 @@ triggerer; the DAG's own defaults apply (no conf: asset-triggered runs get none)
   reaches VNeID exactly once, and work that landed while no triggerer ran is announced by the
   restarted one (no run consumes it before);
 - the DAG is paused while envelopes land and several events fire, then resumed: one run drains
-  everything that landed (events a paused DAG drops are re-announced), each entry once.
+  everything that landed (events a paused DAG drops are re-announced), each entry once;
+- the VNeID API's host goes down (the stack reaches the simulator through a TCP gate that is
+  closed): runs fail, the DAG's failure callback, which Airflow 3 runs in the dag processor, mails
+  once through a real SMTP server and holds the later runs' mails; the API back, everything that
+  waited is delivered once.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ from __future__ import annotations
 import json
 import os
 import random
+import socket
 import sys
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,7 +42,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.http]
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "de06" / "health"))
 
-from health_fixtures import SESSION_START, bhxh, empty_health_tables, people  # noqa: E402, F401
+from health_fixtures import SESSION_START, _MailSink, bhxh, empty_health_tables, people  # noqa: E402, F401
 
 DAG = "health_push"
 OVERRIDES = json.dumps({"quality": False, "idle_exit_s": 1.0})
@@ -58,11 +64,80 @@ FROM dag_run r WHERE r.dag_id = %s AND r.queued_at > %s ORDER BY r.queued_at
 """
 
 
+class Gate:
+    """A local TCP port in front of the VNeID simulator. Open, it forwards every connection; closed,
+    nothing listens there and the connections it carried are cut: clients are refused, as when the
+    API's host is down."""
+
+    def __init__(self, target_url: str):
+        u = urllib.parse.urlsplit(target_url)
+        self.target = (u.hostname, u.port)
+        self.port = ports.free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._srv: socket.socket | None = None
+        self._conns: list[socket.socket] = []
+        self._lock = threading.Lock()
+
+    def open(self) -> None:
+        self._srv = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self._srv,), daemon=True).start()
+
+    def _accept(self, srv: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = srv.accept()
+            except OSError:  # closed
+                return
+            try:
+                upstream = socket.create_connection(self.target, timeout=10)
+                upstream.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._conns += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a: socket.socket, b: socket.socket) -> None:
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for x in (a, b):
+                try:
+                    x.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        srv, self._srv = self._srv, None
+        if srv is not None:
+            try:
+                srv.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
+            except OSError:
+                pass
+            srv.close()
+        with self._lock:
+            conns, self._conns = self._conns, []
+        for x in conns:
+            try:
+                x.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            x.close()
+
+
 @dataclass
 class Live:
     plan: stack.Plan
     api: Client
     meta: object  # psycopg2 connection to Airflow's metadata DB (autocommit)
+    gate: Gate  # between the stack and the VNeID simulator
+    mails: list  # messages the SMTP server in this process received
 
 
 @pytest.fixture(scope="module")
@@ -85,9 +160,28 @@ def live(airflow_db, people):  # noqa: F811
     # that task consumed this module's feeds once (a burst "nothing consumes" was delivered).
     with meta.cursor() as cur:
         cur.execute("DELETE FROM asset_dag_run_queue WHERE target_dag_id = %s", (DAG,))
+    # Alerts go to a real SMTP server in this process, through Airflow's [smtp] settings, which
+    # reach every component (the dag processor runs the DAG-level failure callback).
+    from aiosmtpd.controller import Controller
+
+    sink = _MailSink()
+    smtp = Controller(sink, hostname="127.0.0.1", port=ports.free_port())
+    smtp.start()
+    mp.delenv("AIRFLOW_CONN_SMTP_DEFAULT", raising=False)
+    for key, value in {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp.port),
+        "SMTP_STARTTLS": "False",
+        "SMTP_SSL": "False",
+        "SMTP_MAIL_FROM": "airflow@de06.test",
+    }.items():
+        mp.setenv(f"AIRFLOW__SMTP__{key}", value)
+    gate = None
     try:
         with serve_in_thread(port=0, seed=1) as api_url:
-            mp.setenv("DE06_VNEID_API_URL", api_url)  # handed to the stack's tasks
+            gate = Gate(api_url)
+            gate.open()
+            mp.setenv("DE06_VNEID_API_URL", gate.url)  # handed to the stack's tasks
             plan = stack.up("airflow", echo=lambda m: None)
             api = Client(plan.url)
             variables = f"{plan.url}/api/v2/variables"
@@ -99,7 +193,7 @@ def live(airflow_db, people):  # noqa: F811
                 api.http.post(
                     variables, json={"key": OVERRIDES_VARIABLE, "value": OVERRIDES}
                 ).raise_for_status()
-                out = Live(plan, api, meta)
+                out = Live(plan, api, meta, gate, sink.messages)
                 # runs (or queued events) an earlier stack left on this metadata DB: end them first
                 wait_for(lambda: api.fail_active_runs(DAG) == [] and idle(out), 90, "no leftover runs")
                 yield out
@@ -108,6 +202,9 @@ def live(airflow_db, people):  # noqa: F811
                 api.close()
                 stack.down("airflow")
     finally:
+        if gate is not None:
+            gate.close()
+        smtp.stop()
         meta.close()
         mp.undo()
 
@@ -298,3 +395,58 @@ def test_pause_then_close_runs_waits_for_the_draining_task(live, people, bhxh): 
     wait_for(lambda: delivered(stream.tag) == stream.expected, 90, "the resumed DAG drains the rest")
     wait_for(lambda: idle(live), 60, "runs end")
     exactly_once(bhxh, [stream])
+
+
+FAILED_SINCE = """
+SELECT count(*) FROM dag_run WHERE dag_id = %s AND state = 'failed' AND queued_at > %s
+"""
+HELD = "alert not sent"
+
+
+def _set_overrides(live: Live, value: str) -> None:
+    variables = f"{live.plan.url}/api/v2/variables"
+    live.api.http.delete(f"{variables}/{OVERRIDES_VARIABLE}")
+    live.api.http.post(variables, json={"key": OVERRIDES_VARIABLE, "value": value}).raise_for_status()
+
+
+def _held_in_processor_logs() -> int:
+    """How many held alerts the dag processor's logs of health_push record (all days)."""
+    root = Path(os.environ["AIRFLOW_HOME"]) / "logs" / "dag_processor"
+    return sum(
+        f.read_text(encoding="utf-8", errors="replace").count(HELD) for f in root.rglob("health_push.py.log")
+    )
+
+
+def test_api_outage_mails_once_from_the_dag_processor(live, people, bhxh):  # noqa: F811
+    """Airflow 3 runs a DAG's own failure callback in the dag processor, not in the task: the mail,
+    its SMTP settings and the outage check (which reads ``bhxh.push_run``) must work there. The
+    API's host goes down while work waits: the first failed run mails, the runs after it (the
+    watcher announces the waiting work again) fail without a mail and the dag processor logs why;
+    once the API is back the waiting work is delivered, each entry once."""
+    assert idle(live)
+    quick = json.dumps({**json.loads(OVERRIDES), "unreachable_after_s": 2})
+    _set_overrides(live, quick)
+    mails, held = len(live.mails), _held_in_processor_logs()
+    down = datetime.now(UTC)
+    live.gate.close()
+    feed = Feed(people, seed=101)
+    try:
+        feed.send(3)
+
+        def failed() -> int:
+            with live.meta.cursor() as cur:
+                cur.execute(FAILED_SINCE, (DAG, down))
+                return cur.fetchone()[0]
+
+        wait_for(lambda: failed() >= 2, 150, "two runs fail while the API is down")
+        wait_for(lambda: len(live.mails) > mails, 90, "the first failed run's mail")
+        wait_for(lambda: _held_in_processor_logs() > held, 90, "a later run's mail held by the dag processor")
+        assert len(live.mails) == mails + 1, [m["Subject"] for m in live.mails[mails:]]
+        assert live.mails[mails]["Subject"].startswith("[de06] DAG health_push failed")
+        assert delivered(feed.tag) == 0  # nothing got through, nothing was dropped either
+    finally:
+        live.gate.open()
+        _set_overrides(live, OVERRIDES)
+    wait_for(lambda: delivered(feed.tag) == feed.expected, 120, "the waiting work delivered after the outage")
+    wait_for(lambda: idle(live), 60, "runs end")
+    exactly_once(bhxh, [feed])
