@@ -116,8 +116,14 @@ NEGLIGENT: dict[tuple[int, str], tuple[Bracket, ...]] = {
 #: 12/2017/QH14, read in the Ministry of Justice's Bộ pháp điển (topic 16.1 "Hình sự", mirrored in
 #: the public repository diepxuan/diepxuan.github.io, van-ban/hinh-su/hinh-su.md); not the official
 #: gazette, and without the 2025 amending law. 1999 Code as amended in 2009, read in published
-#: copies (docs/military-sync.md names them). An article missing here has no known brackets:
-#: the 1999 Arts. 104 and 325 were not read.
+#: copies (docs/military-sync.md names them). ``non_custodial`` does not say which penalty: Arts.
+#: 188 and 322 allow a fine and no reform. Art. 188's clause 6 (commercial legal entities) is no
+#: person's bracket and is left out. An article missing here has no known brackets: the 1999 Arts.
+#: 104 and 325 and the other 1999 twins the judicial-records simulator draws were not read. The 2015
+#: Art. 150 (trafficking in persons) was read, (1) 5-10 y; (2) 8-15 y; (3) 12-20 y, and is left out
+#: on purpose: it allows no life sentence, and a life draw of the judicial-records simulator made
+#: prison would be a sentence that ends, for which one more random number (the settlement date) is
+#: drawn, so every later identity of a world of the same seed would move.
 BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
     **NEGLIGENT,
     # Art. 123 murder: (1) 12-20 y, life or death; (2) 7-15 y; (3) preparation: 1-5 y
@@ -136,6 +142,19 @@ BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
         Bracket("5", 144, 240, life=True),
         Bracket("6", 3, 24, True),
     ),
+    # Art. 141 rape: (1) 2-7 y; (2) 7-15 y; (3) 12-20 y or life; (4) victim aged 16-17: 5-10 y
+    (2015, "141"): (
+        Bracket("1", 24, 84),
+        Bracket("2", 84, 180),
+        Bracket("3", 144, 240, life=True),
+        Bracket("4", 60, 120),
+    ),
+    # Art. 142 rape of a person under 16: (1) 7-15 y; (2) 12-20 y; (3) 20 y, life or death
+    (2015, "142"): (
+        Bracket("1", 84, 180),
+        Bracket("2", 144, 240),
+        Bracket("3", 240, 240, life=True, death=True),
+    ),
     # Art. 168 robbery: (1) 3-10 y; (2) 7-15 y; (3) 12-20 y; (4) 18-20 y or life; (5) preparation 1-5 y
     (2015, "168"): (
         Bracket("1", 36, 120),
@@ -143,6 +162,13 @@ BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
         Bracket("3", 144, 240),
         Bracket("4", 216, 240, life=True),
         Bracket("5", 12, 60),
+    ),
+    # Art. 170 extortion: (1) 1-5 y; (2) 3-10 y; (3) 7-15 y; (4) 12-20 y
+    (2015, "170"): (
+        Bracket("1", 12, 60),
+        Bracket("2", 36, 120),
+        Bracket("3", 84, 180),
+        Bracket("4", 144, 240),
     ),
     # Art. 171 snatching: (1) 1-5 y; (2) 3-10 y; (3) 7-15 y; (4) 12-20 y or life
     (2015, "171"): (
@@ -172,6 +198,21 @@ BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
         Bracket("3", 60, 144),
         Bracket("4", 144, 240),
     ),
+    # Art. 178 destroying or damaging property: (1) fine, reform <= 3 y or 6 months-3 y; (2) 2-7 y;
+    # (3) 5-10 y; (4) 10-20 y
+    (2015, "178"): (
+        Bracket("1", 6, 36, True),
+        Bracket("2", 24, 84),
+        Bracket("3", 60, 120),
+        Bracket("4", 120, 240),
+    ),
+    # Art. 188 smuggling: (1) fine or 6 months-3 y; (2) fine or 3-7 y; (3) fine or 7-15 y; (4) 12-20 y
+    (2015, "188"): (
+        Bracket("1", 6, 36, True),
+        Bracket("2", 36, 84, True),
+        Bracket("3", 84, 180, True),
+        Bracket("4", 144, 240),
+    ),
     # Art. 249 illegal storage of narcotics: (1) 1-5 y; (2) 5-10 y; (3) 10-15 y; (4) 15-20 y or life
     (2015, "249"): (
         Bracket("1", 12, 60),
@@ -186,6 +227,20 @@ BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
         Bracket("3", 180, 240),
         Bracket("4", 240, 240, life=True, death=True),
     ),
+    # Art. 250 illegal transport of narcotics: (1) 2-7 y; (2) 7-15 y; (3) 15-20 y; (4) 20 y, life or death
+    (2015, "250"): (
+        Bracket("1", 24, 84),
+        Bracket("2", 84, 180),
+        Bracket("3", 180, 240),
+        Bracket("4", 240, 240, life=True, death=True),
+    ),
+    # Art. 255 organising illegal drug use: (1) 2-7 y; (2) 7-15 y; (3) 15-20 y; (4) 20 y or life
+    (2015, "255"): (
+        Bracket("1", 24, 84),
+        Bracket("2", 84, 180),
+        Bracket("3", 180, 240),
+        Bracket("4", 240, 240, life=True),
+    ),
     # Art. 304 military weapons: (1) 1-7 y; (2) 5-12 y; (3) 10-15 y; (4) 15-20 y or life
     (2015, "304"): (
         Bracket("1", 12, 84),
@@ -197,12 +252,42 @@ BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
     (2015, "318"): (Bracket("1", 3, 24, True), Bracket("2", 24, 84)),
     # Art. 321 gambling: (1) fine, reform <= 3 y or 6 months-3 y; (2) 3-7 y
     (2015, "321"): (Bracket("1", 6, 36, True), Bracket("2", 36, 84)),
+    # Art. 322 organising gambling: (1) fine or 1-5 y; (2) 5-10 y
+    (2015, "322"): (Bracket("1", 12, 60, True), Bracket("2", 60, 120)),
+    # Art. 323 handling criminal property: (1) fine, reform <= 3 y or 6 months-3 y; (2) 3-7 y; (3) 7-10 y;
+    # (4) 10-15 y
+    (2015, "323"): (
+        Bracket("1", 6, 36, True),
+        Bracket("2", 36, 84),
+        Bracket("3", 84, 120),
+        Bracket("4", 120, 180),
+    ),
+    # Art. 330 resisting officers on duty: (1) reform <= 3 y or 6 months-3 y; (2) 2-7 y
+    (2015, "330"): (Bracket("1", 6, 36, True), Bracket("2", 24, 84)),
+    # Art. 332 evading military service: (1) reform <= 2 y or 3 months-2 y; (2) 1-5 y
+    (2015, "332"): (Bracket("1", 3, 24, True), Bracket("2", 12, 60)),
+    # Art. 341 forging seals or documents: (1) fine, reform <= 3 y or 6 months-2 y; (2) 2-5 y; (3) 3-7 y
+    (2015, "341"): (Bracket("1", 6, 24, True), Bracket("2", 24, 60), Bracket("3", 36, 84)),
     # Art. 353 embezzlement: (1) 2-7 y; (2) 7-15 y; (3) 15-20 y; (4) 20 y, life or death
     (2015, "353"): (
         Bracket("1", 24, 84),
         Bracket("2", 84, 180),
         Bracket("3", 180, 240),
         Bracket("4", 240, 240, life=True, death=True),
+    ),
+    # Art. 354 taking bribes: (1) 2-7 y; (2) 7-15 y; (3) 15-20 y; (4) 20 y, life or death
+    (2015, "354"): (
+        Bracket("1", 24, 84),
+        Bracket("2", 84, 180),
+        Bracket("3", 180, 240),
+        Bracket("4", 240, 240, life=True, death=True),
+    ),
+    # Art. 364 giving bribes: (1) fine, reform <= 3 y or 6 months-3 y; (2) 2-7 y; (3) 7-12 y; (4) 12-20 y
+    (2015, "364"): (
+        Bracket("1", 6, 36, True),
+        Bracket("2", 24, 84),
+        Bracket("3", 84, 144),
+        Bracket("4", 144, 240),
     ),
     # Chapter XXV (docs/military-sync.md): Art. 394 refusing orders: (1) 6 months-5 y; (2) 3-10 y;
     # (3) 7-15 y; (4) 12-20 y or life
@@ -219,8 +304,15 @@ BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
     # Art. 414 losing or negligently damaging military weapons: (1) reform <= 3 y or 6 months-5 y;
     # (2) 3-7 y
     (2015, "414"): (Bracket("1", 6, 60, True), Bracket("2", 36, 84)),
-    # 1999 Code (as amended in 2009). Art. 138 theft: (1) reform <= 3 y or 6 months-3 y; (2) 2-7 y;
-    # (3) 7-15 y; (4) 12-20 y or life
+    # 1999 Code (as amended in 2009). Art. 111 rape: (1) 2-7 y; (2) 7-15 y; (3) 12-20 y or life (the
+    # 2009 amendment took death out); (4) victim aged 16-17: 5-10 y
+    (1999, "111"): (
+        Bracket("1", 24, 84),
+        Bracket("2", 84, 180),
+        Bracket("3", 144, 240, life=True),
+        Bracket("4", 60, 120),
+    ),
+    # Art. 138 theft: (1) reform <= 3 y or 6 months-3 y; (2) 2-7 y; (3) 7-15 y; (4) 12-20 y or life
     (1999, "138"): (
         Bracket("1", 6, 36, True),
         Bracket("2", 24, 84),
@@ -239,7 +331,7 @@ BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
 }
 #: A 1999 conviction stored under its 2015 article number (the sync maps articles to 2015) keeps
 #: the 1999 article's clauses: 2015 number -> 1999 number, for both tables.
-_TWIN_1999 = {"128": "98", "260": "202", "173": "138", "321": "248", "394": "316"}
+_TWIN_1999 = {"128": "98", "260": "202", "173": "138", "321": "248", "394": "316", "141": "111"}
 
 
 def _key(code_version: int | None, article: str | None) -> tuple[int, str]:

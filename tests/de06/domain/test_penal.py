@@ -220,3 +220,148 @@ def test_a_life_or_death_clause_allows_what_it_says():
     assert life_only.allows("life", None) and not life_only.allows("death", None)
     assert not penal.penalty_brackets(2015, "173")[-1].allows("life", None)
     assert penal.penalty_brackets(2015, "353")[-1].allows("death", None)
+
+
+# ------------------------------------ brackets read for simulator version 10 (were the convention)
+
+
+def test_brackets_of_the_articles_read_for_simulator_version_10_are_the_law():
+    """Literal values of the 2015 Code as amended in 2017 (Bộ pháp điển, topic 16.1), and of the 1999
+    Art. 111 as amended in 2009; until version 10 these articles kept the simulators' convention."""
+    B = penal.Bracket
+    assert penal.penalty_brackets(2015, "141") == (
+        B("1", 24, 84),
+        B("2", 84, 180),
+        B("3", 144, 240, life=True),
+        B("4", 60, 120),  # victim aged 16-17
+    )
+    assert penal.penalty_brackets(2015, "142") == (
+        B("1", 84, 180),
+        B("2", 144, 240),
+        B("3", 240, 240, life=True, death=True),
+    )
+    assert penal.penalty_brackets(2015, "170") == (
+        B("1", 12, 60),
+        B("2", 36, 120),
+        B("3", 84, 180),
+        B("4", 144, 240),
+    )
+    assert penal.penalty_brackets(2015, "178") == (
+        B("1", 6, 36, True),
+        B("2", 24, 84),
+        B("3", 60, 120),
+        B("4", 120, 240),
+    )
+    # Art. 188 smuggling: a fine is a main penalty in clauses 1-3; clause 6 (legal entities) is no bracket
+    assert penal.penalty_brackets(2015, "188") == (
+        B("1", 6, 36, True),
+        B("2", 36, 84, True),
+        B("3", 84, 180, True),
+        B("4", 144, 240),
+    )
+    for art in ("250", "354"):  # clause 4: "20 năm, tù chung thân hoặc tử hình"
+        assert penal.penalty_brackets(2015, art) == (
+            B("1", 24, 84),
+            B("2", 84, 180),
+            B("3", 180, 240),
+            B("4", 240, 240, life=True, death=True),
+        )
+    assert penal.penalty_brackets(2015, "255")[-1] == B("4", 240, 240, life=True)  # no death
+    assert penal.penalty_brackets(2015, "322") == (B("1", 12, 60, True), B("2", 60, 120))
+    assert penal.penalty_brackets(2015, "323") == (
+        B("1", 6, 36, True),
+        B("2", 36, 84),
+        B("3", 84, 120),
+        B("4", 120, 180),
+    )
+    assert penal.penalty_brackets(2015, "330") == (B("1", 6, 36, True), B("2", 24, 84))
+    assert penal.penalty_brackets(2015, "332") == (B("1", 3, 24, True), B("2", 12, 60))
+    assert penal.penalty_brackets(2015, "341") == (B("1", 6, 24, True), B("2", 24, 60), B("3", 36, 84))
+    assert penal.penalty_brackets(2015, "364") == (
+        B("1", 6, 36, True),
+        B("2", 24, 84),
+        B("3", 84, 144),
+        B("4", 144, 240),
+    )
+    # the 1999 Art. 111 as amended in 2009 (no death penalty), also under its 2015 number
+    assert penal.penalty_brackets(1999, "111") == penal.penalty_brackets(2015, "141")
+    assert penal.penalty_brackets(1999, "141") == penal.penalty_brackets(1999, "111")
+    assert [b.crime_class for b in penal.penalty_brackets(2015, "141")] == [
+        "serious",
+        "very_serious",
+        "extremely_serious",
+        "very_serious",
+    ]
+    # read but left out on purpose (penal.BRACKETS' comment): its life draws would move the
+    # judicial simulator's random stream; and the 1999 twins not read stay unknown
+    assert penal.penalty_brackets(2015, "150") == ()
+    assert all(penal.penalty_brackets(1999, a) == () for a in ("93", "112", "119", "194", "249", "289"))
+    # none of them is negligent: Art. 69(2) never applies
+    assert all(penal.brackets(2015, a) == () for a in ("141", "170", "322", "332", "341"))
+    assert penal.no_record_basis(2015, "332", "1") is None
+
+
+@pytest.mark.parametrize(
+    ("cv", "article", "drawn", "months", "lawful"),
+    [
+        (2015, "141", "prison", 300, ("prison", 240)),  # above the article's top: brought inside
+        (2015, "141", "prison", 12, ("prison", 24)),  # below its lightest bracket: raised to 2 years
+        (2015, "141", "life", None, ("life", None)),
+        (2015, "141", "death", None, ("life", None)),  # no death in Art. 141
+        (2015, "142", "prison", 24, ("prison", 84)),
+        (2015, "142", "death", None, ("death", None)),
+        (2015, "170", "reform", 24, ("prison", 24)),  # no reform in Art. 170
+        (2015, "170", "prison", 6, ("prison", 12)),
+        (2015, "178", "reform", 24, ("reform", 24)),
+        (2015, "188", "fine", None, ("fine", None)),
+        (2015, "250", "prison", 12, ("prison", 24)),
+        (2015, "255", "prison", 18, ("prison", 24)),
+        (2015, "322", "prison", 9, ("prison", 12)),
+        (2015, "322", "fine", None, ("fine", None)),
+        (2015, "323", "prison", 240, ("prison", 180)),
+        (2015, "330", "life", None, ("prison", 84)),  # no life: the heaviest bracket's top
+        (2015, "332", "prison", 96, ("prison", 60)),
+        (2015, "341", "prison", 120, ("prison", 84)),
+        (2015, "354", "fine", None, ("prison", 24)),
+        (2015, "364", "life", None, ("prison", 240)),
+        (1999, "111", "death", None, ("life", None)),  # the 2009 text allows life, not death
+        (2015, "150", "life", None, ("life", None)),  # not listed: the draw is kept
+    ],
+)
+def test_lawful_penalty_on_the_articles_read_for_version_10(cv, article, drawn, months, lawful):
+    assert penal.lawful_penalty(cv, article, drawn, months) == lawful
+
+
+@pytest.mark.parametrize(
+    ("cv", "article", "penalty", "months", "clause"),
+    [
+        (2015, "141", "prison", 84, "1"),  # 7 years ends clause 1 and opens clause 2: the first
+        (2015, "141", "prison", 96, "2"),
+        (2015, "141", "prison", 240, "3"),
+        (2015, "141", "life", None, "3"),
+        (2015, "142", "prison", 180, "1"),
+        (2015, "142", "prison", 216, "2"),
+        (2015, "142", "life", None, "3"),
+        (2015, "170", "prison", 150, "3"),
+        (2015, "178", "fine", None, "1"),
+        (2015, "178", "prison", 180, "4"),
+        (2015, "188", "fine", None, "1"),
+        (2015, "188", "prison", 48, "2"),
+        (2015, "250", "prison", 60, "1"),  # the convention said 2
+        (2015, "250", "death", None, "4"),
+        (2015, "255", "prison", 240, "3"),
+        (2015, "255", "life", None, "4"),
+        (2015, "322", "prison", 96, "2"),
+        (2015, "323", "prison", 108, "3"),
+        (2015, "330", "prison", 48, "2"),
+        (2015, "332", "reform", 12, "1"),
+        (2015, "341", "prison", 30, "2"),
+        (2015, "354", "prison", 84, "1"),
+        (2015, "364", "prison", 120, "3"),
+        (1999, "111", "prison", 60, "1"),
+        (1999, "141", "life", None, "3"),  # the 1999 twin under its 2015 number
+        (2015, "150", "prison", 96, "3"),  # not listed: the convention (3 up to 15 years)
+    ],
+)
+def test_simulated_clause_on_the_articles_read_for_version_10(cv, article, penalty, months, clause):
+    assert penal.simulated_clause(cv, article, penalty, months) == clause

@@ -433,3 +433,80 @@ def test_convictions_carry_a_penalty_their_article_allows_and_the_clause_that_ho
                 juvenile["record_kept" if heavy else "no_record"] += 1
     assert len(seen) >= 15, seen
     assert all(juvenile.values()), juvenile
+
+
+#: The articles whose brackets were read for simulator version 10 (until then the convention).
+READ_V10 = (
+    *((2015, a) for a in ("141", "142", "170", "178", "188", "250", "255", "322", "323", "330", "332")),
+    *((2015, a) for a in ("341", "354", "364")),
+    (1999, "111"),
+)
+
+
+def _people(seed: int, n: int):
+    import random as _random
+
+    rnd = _random.Random(seed)
+    for i in range(n):
+        dob = date(1940 + i % 67, 1 + i % 12, 1 + i % 28)
+        yield dob, judicial.make_convictions(rnd, dob, "079", 1 + i % 3), rnd.getstate()
+
+
+@pytest.mark.unit
+def test_convictions_under_the_articles_read_for_version_10_are_lawful():
+    """Every conviction the simulator draws under an article read for version 10 carries a penalty
+    one of its real clauses allows, inside the article's brackets, and the first clause holding it."""
+    from de06.domain import penal
+
+    seen: dict[tuple[int, str], int] = {}
+    for _dob, convs, _state in _people(1010, 12_000):
+        for c in convs:
+            key = (c.code_version, c.article)
+            if key not in READ_V10:
+                continue
+            seen[key] = seen.get(key, 0) + 1
+            known = penal.penalty_brackets(*key)
+            (bracket,) = [b for b in known if b.clause == c.clause]
+            assert bracket.allows(c.main_penalty, c.penalty_months), (key, c.clause, c.main_penalty)
+            assert c.clause == penal.lawful_clause(*key, c.main_penalty, c.penalty_months)
+            if c.main_penalty == "prison":
+                assert bracket.low <= c.penalty_months <= max(b.top for b in known), (key, c.penalty_months)
+            if c.main_penalty in ("reform", "fine", "warning"):
+                assert key not in ((2015, "170"), (2015, "354")), (key, c.main_penalty)
+    assert sorted(seen) == sorted(READ_V10), seen
+
+
+@pytest.mark.unit
+def test_grave_crimes_take_the_real_clause_where_it_is_known():
+    """Clause 2 for a grave crime is only the fallback of articles without brackets."""
+    off = {o.article: o for o in judicial.OFFENCES}
+    assert judicial.crime_clause(off["141"], "life", None) == "3"
+    assert judicial.crime_clause(off["141"], "prison", 84) == "1"
+    assert judicial.crime_clause(off["142"], "prison", 216) == "2"
+    assert judicial.crime_clause(off["141"], "life", None, 1999, "111") == "3"
+    assert judicial.crime_clause(off["141"], "prison", 60, 1999, "111") == "1"
+    # not read (the 1999 Arts. 112, 119) or left out (the 2015 Art. 150): the fallback
+    assert judicial.crime_clause(off["142"], "life", None, 1999, "112") == "2"
+    assert judicial.crime_clause(off["150"], "prison", 240) == "2"
+    assert judicial.crime_clause(off["150"], "life", None, 1999, "119") == "2"
+
+
+@pytest.mark.unit
+def test_version_10_brackets_move_sentences_not_the_random_stream(monkeypatch):
+    """The brackets read for version 10 change clauses and some penalties, never a random draw: with
+    and without them, the same people get the same judgment dates and articles, and the shared
+    stream (from which the noise of every later identity is drawn) is in the same state after each."""
+    from de06.domain import penal
+
+    new = list(_people(2718, 6_000))
+    without = {k: v for k, v in penal.BRACKETS.items() if k not in READ_V10}
+    monkeypatch.setattr(penal, "BRACKETS", without)
+    old = list(_people(2718, 6_000))
+    moved = 0
+    for (_, cn, sn), (_, co, so) in zip(new, old, strict=True):
+        assert sn == so
+        assert [(c.judgment_date, c.article, c.code_version) for c in cn] == [
+            (c.judgment_date, c.article, c.code_version) for c in co
+        ]
+        moved += sum(a.clause != b.clause for a, b in zip(cn, co, strict=True))
+    assert moved > 0
