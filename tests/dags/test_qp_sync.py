@@ -25,7 +25,7 @@ def _load_dag():
     return mod.dag
 
 
-def test_qp_sync_dag_end_to_end(airflow_db, fresh, people, pg):
+def test_qp_sync_dag_end_to_end(airflow_db, fresh, people, pg):  # noqa: F811
     from de06.simulators import military as sim
     from de06.sync.verify import compare
 

@@ -32,6 +32,7 @@ def airflow_cmd() -> None:
 def migrate() -> None:
     """Create or upgrade Airflow's metadata database (idempotent)."""
     from de06 import airflow_env, config
+
     env = {**os.environ, **airflow_env.environment()}
     marker = config.airflow_home() / ".db-migrated"
     out = subprocess.run([airflow_bin(), "db", "migrate"], capture_output=True, text=True, env=env)

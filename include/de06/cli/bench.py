@@ -29,9 +29,14 @@ def bench() -> None:
     help="Comma list of Celery worker counts (e.g. 1,2): run the cleansing DAG under the CeleryExecutor "
     "with each count in turn (writes cleanse_workers.json). Without it, the pipeline runs in-process.",
 )
-@click.option("--processes", default=2, show_default=True, help="In-process mode: partitions run in parallel.")
 @click.option(
-    "--noop-tasks", default=1000, show_default=True, help="--workers mode: mapped no-op tasks for tasks/s (0: skip)."
+    "--processes", default=2, show_default=True, help="In-process mode: partitions run in parallel."
+)
+@click.option(
+    "--noop-tasks",
+    default=1000,
+    show_default=True,
+    help="--workers mode: mapped no-op tasks for tasks/s (0: skip).",
 )
 @click.option("--seed", default=1, show_default=True)
 @click.option(
@@ -42,8 +47,15 @@ def bench() -> None:
     "(its time then a lower bound).",
 )
 def cleanse(
-    population: int, records: int, noise: str, peers: str, workers: str | None, processes: int, noop_tasks: int,
-    seed: int, peer_timeout: float,
+    population: int,
+    records: int,
+    noise: str,
+    peers: str,
+    workers: str | None,
+    processes: int,
+    noop_tasks: int,
+    seed: int,
+    peer_timeout: float,
 ) -> None:
     """Cleansing: precision, recall, review rate, time, memory; Splink and pandas peers on the same data.
 
@@ -55,7 +67,9 @@ def cleanse(
         try:
             counts = sorted({int(x) for x in workers.split(",") if x.strip()})
         except ValueError as exc:
-            raise InputError(f"--workers {workers!r} is not a list of numbers", "use e.g. --workers 1,2") from exc
+            raise InputError(
+                f"--workers {workers!r} is not a list of numbers", "use e.g. --workers 1,2"
+            ) from exc
         if not counts or min(counts) < 1:
             raise InputError("--workers needs counts >= 1", "use e.g. --workers 1,2")
         from de06.bench import scale

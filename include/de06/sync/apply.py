@@ -70,14 +70,19 @@ INSERT INTO conviction_history (conviction_id, source, source_key, source_versio
                                 change_kind, row_after, run_id) VALUES %s
 """
 LEDGER_SQL = """
-INSERT INTO qp_sync_ledger (sheet_id, kind, source_updated_at, source_key, source_version, outcome, detail, run_id)
+INSERT INTO qp_sync_ledger (sheet_id, kind, source_updated_at, source_key, source_version, outcome, detail,
+                            run_id)
 VALUES %s
 """
 QUARANTINE_SQL = """
 INSERT INTO qp_quarantine AS q (sheet_id, kind, source_key, reason) VALUES %s
-ON CONFLICT (sheet_id) DO UPDATE SET last_seen = now(), retry_count = q.retry_count + 1, reason = EXCLUDED.reason
+ON CONFLICT (sheet_id) DO UPDATE SET last_seen = now(), retry_count = q.retry_count + 1,
+                                      reason = EXCLUDED.reason
 """
-PARK_SQL = "INSERT INTO qp_parked_expungement (sheet_id, source_key, expunged_on, basis, decision_no, run_id) VALUES %s"
+PARK_SQL = (
+    "INSERT INTO qp_parked_expungement (sheet_id, source_key, expunged_on, basis, decision_no, run_id)"
+    " VALUES %s"
+)
 UNPARK_SQL = "UPDATE qp_parked_expungement SET applied_at = now(), run_id = %s WHERE sheet_id = ANY(%s)"
 RELEDGER_SQL = """
 UPDATE qp_sync_ledger l SET outcome = v.outcome, detail = v.detail, run_id = v.run_id, recorded_at = now()

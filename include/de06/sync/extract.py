@@ -45,7 +45,10 @@ CONVICTION_COLS = (
 )
 EXPUNGEMENT_COLS = ("conviction_ref", "expunged_on", "basis", "decision_no")
 
-_WINDOW = "(updated_at, sheet_id) > (%(after_ts)s, %(after_pk)s) AND (updated_at, sheet_id) <= (%(high_ts)s, %(high_pk)s)"
+_WINDOW = (
+    "(updated_at, sheet_id) > (%(after_ts)s, %(after_pk)s)"
+    " AND (updated_at, sheet_id) <= (%(high_ts)s, %(high_pk)s)"
+)
 
 CHUNK_SQL = f"""
 SELECT * FROM (
@@ -96,7 +99,7 @@ def chunks(conn_qp, after: Pos, high: Pos, size: int) -> Iterator[list[dict[str,
     while True:
         with conn_qp.cursor() as cur:
             cur.execute(CHUNK_SQL, _params(pos, high, size))
-            rows = [dict(zip(FEED_COLUMNS, r)) for r in cur.fetchall()]
+            rows = [dict(zip(FEED_COLUMNS, r, strict=True)) for r in cur.fetchall()]
         if not rows:
             return
         yield rows
@@ -116,7 +119,7 @@ def fetch_sheets(conn_qp, sheet_ids: list[int]) -> list[dict[str, Any]]:
     q = CHUNK_SQL.replace(_WINDOW, "sheet_id = ANY(%(ids)s)")
     with conn_qp.cursor() as cur:
         cur.execute(q, {"ids": list(sheet_ids), "limit": max(len(sheet_ids), 1)})
-        return [dict(zip(FEED_COLUMNS, r)) for r in cur.fetchall()]
+        return [dict(zip(FEED_COLUMNS, r, strict=True)) for r in cur.fetchall()]
 
 
 def _params(after: Pos, high: Pos, limit: int) -> dict[str, Any]:

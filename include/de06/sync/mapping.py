@@ -17,7 +17,9 @@ from de06.domain.penal import clause_conflict, no_record_basis, normal_clause
 REF_QUERIES: dict[str, str] = {
     "court": "SELECT code, valid_from, valid_to, court_name, level FROM ref_qp_court",
     "crime": "SELECT code, valid_from, valid_to, crime_name, article, code_version FROM ref_qp_crime",
-    "article": "SELECT code_version::text || ':' || article, valid_from, valid_to, article_2015 FROM ref_qp_article",
+    "article": (
+        "SELECT code_version::text || ':' || article, valid_from, valid_to, article_2015 FROM ref_qp_article"
+    ),
     "sentence": "SELECT code, valid_from, valid_to, main_penalty, needs_term FROM ref_qp_sentence",
 }
 

@@ -15,7 +15,10 @@ LIST_SQL = """
 SELECT sheet_id, kind, source_key, reason, first_seen, last_seen, retry_count, resolved_at, resolution
   FROM qp_quarantine WHERE (%(all)s OR resolved_at IS NULL) ORDER BY first_seen, sheet_id LIMIT %(limit)s
 """
-OPEN_IDS_SQL = "SELECT sheet_id FROM qp_quarantine WHERE resolved_at IS NULL AND (%(ids)s IS NULL OR sheet_id = ANY(%(ids)s))"
+OPEN_IDS_SQL = (
+    "SELECT sheet_id FROM qp_quarantine"
+    " WHERE resolved_at IS NULL AND (%(ids)s IS NULL OR sheet_id = ANY(%(ids)s))"
+)
 
 
 def list_items(conn_lltp, *, include_resolved: bool = False, limit: int = 100) -> list[dict[str, Any]]:
@@ -32,7 +35,7 @@ def list_items(conn_lltp, *, include_resolved: bool = False, limit: int = 100) -
     )
     with conn_lltp.cursor() as cur:
         cur.execute(LIST_SQL, {"all": include_resolved, "limit": limit})
-        return [dict(zip(cols, r)) for r in cur.fetchall()]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
 def replay(connector: Callable[[str], Any], sheet_ids: list[int] | None = None) -> dict[str, int]:

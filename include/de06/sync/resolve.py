@@ -118,8 +118,8 @@ WITH latest AS (
      AND c.citizen_id IS DISTINCT FROM l.citizen_id
   RETURNING c.conviction_id, c.source_key, c.source_version, c.source_sheet_id, c.citizen_id
 ), hist AS (
-  INSERT INTO conviction_history (conviction_id, source, source_key, source_version, source_sheet_id, change_kind,
-                                  row_after, run_id)
+  INSERT INTO conviction_history (conviction_id, source, source_key, source_version, source_sheet_id,
+                                  change_kind, row_after, run_id)
   SELECT conviction_id, 'qp', source_key, source_version, source_sheet_id, 'identity',
          jsonb_build_object('citizen_id', citizen_id, 'by', 'review'), %(run_id)s FROM changed
 )

@@ -44,7 +44,10 @@ UPDATE qp_sync_run SET status = %s, high_ts = %s, high_pk = %s, source_rows = %s
     applied = %s, stale = %s, duplicates = %s, quarantined = %s, parked = %s, reconciled = %s,
     message = %s, finished_at = now() WHERE run_id = %s
 """
-FAIL_SQL = "UPDATE qp_sync_run SET status = 'failed', message = %s, new_rows = new_rows + %s, finished_at = now() WHERE run_id = %s"
+FAIL_SQL = (
+    "UPDATE qp_sync_run SET status = 'failed', message = %s, new_rows = new_rows + %s, finished_at = now()"
+    " WHERE run_id = %s"
+)
 
 
 @dataclass

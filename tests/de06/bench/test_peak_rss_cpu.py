@@ -9,7 +9,10 @@ import time
 import pytest
 from de06.bench.common import PeakRss
 
-BURN = "import time\nt = time.process_time()\nwhile time.process_time() - t < float(__import__('sys').argv[1]): pass"
+BURN = (
+    "import time\nt = time.process_time()\n"
+    "while time.process_time() - t < float(__import__('sys').argv[1]): pass"
+)
 
 
 @pytest.mark.unit

@@ -41,8 +41,12 @@ def _record(rng: random.Random, rid: int, p: dict[str, str]) -> dict[str, str]:
     d = date.fromisoformat(p["dob"])
     name = p["full_name"] if rng.random() < 0.7 else fold(p["full_name"]).title()  # no diacritics
     dob_text = rng.choice(
-        [f"{d:%d/%m/%Y}", f"{d.day}/{d.month}/{d:%y}", f"{d:%Y-%m-%d}",
-         f"ngày {d:%d} tháng {d:%m} năm {d:%Y}"]
+        [
+            f"{d:%d/%m/%Y}",
+            f"{d.day}/{d.month}/{d:%y}",
+            f"{d:%Y-%m-%d}",
+            f"ngày {d:%d} tháng {d:%m} năm {d:%Y}",
+        ]
     )
     id_number = p["cccd"] if rng.random() < 0.6 else ""
     return {

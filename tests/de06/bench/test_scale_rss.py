@@ -9,7 +9,7 @@ import time
 import pytest
 from de06.bench.scale import AirflowRss
 
-HOLD = "import sys, time; b = b\"x\" * (int(sys.argv[1]) << 20); time.sleep(3)"  # pages written
+HOLD = 'import sys, time; b = b"x" * (int(sys.argv[1]) << 20); time.sleep(3)'  # pages written
 
 
 @pytest.mark.unit

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 import pytest
-
 from de06.cli.main import cli
 
 pytestmark = pytest.mark.unit
@@ -29,6 +28,6 @@ def test_every_command_has_help():
         result = runner.invoke(cli, [*path, "--help"])
         assert result.exit_code == 0, (path, result.output)
         assert "Usage:" in result.output
-        assert (cmd.help or cmd.short_help), f"de06 {' '.join(path)} has no help text"
+        assert cmd.help or cmd.short_help, f"de06 {' '.join(path)} has no help text"
         seen += 1
     assert seen >= 6

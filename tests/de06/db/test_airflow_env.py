@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from de06 import airflow_env
 
 pytestmark = pytest.mark.postgres

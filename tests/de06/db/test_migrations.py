@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import psycopg2
 import pytest
-
 from de06.db import migrate
 
 pytestmark = pytest.mark.postgres

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from de06.domain import cccd
 
 pytestmark = pytest.mark.unit

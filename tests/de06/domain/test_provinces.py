@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from de06.domain import provinces
 
 pytestmark = pytest.mark.unit
@@ -18,12 +17,29 @@ def test_sixty_three_unique_codes():
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("001", "001"), ("1", "001"), ("01", "001"), ("Hà Nội", "001"), ("HA NOI", "001"),
-        ("Thành phố Hà Nội", "001"), ("TP.HCM", "079"), ("Tp. Hồ Chí Minh", "079"), ("Sài Gòn", "079"),
-        ("TPHCM", "079"), ("T. Nghệ An", "040"), ("Tỉnh Tây Ninh", "072"), ("Tây Ninh", "072"),
-        ("Hoà Bình", "017"), ("Hòa Bình", "017"), ("Đăk Lăk", "066"), ("Daklak", "066"),
-        ("TT-Huế", "046"), ("Thừa Thiên - Huế", "046"), ("BR-VT", "077"), ("Bà Rịa–Vũng Tàu", "077"),
-        ("Kon-Tum", "062"), ("thanh hoa", "038"),
+        ("001", "001"),
+        ("1", "001"),
+        ("01", "001"),
+        ("Hà Nội", "001"),
+        ("HA NOI", "001"),
+        ("Thành phố Hà Nội", "001"),
+        ("TP.HCM", "079"),
+        ("Tp. Hồ Chí Minh", "079"),
+        ("Sài Gòn", "079"),
+        ("TPHCM", "079"),
+        ("T. Nghệ An", "040"),
+        ("Tỉnh Tây Ninh", "072"),
+        ("Tây Ninh", "072"),
+        ("Hoà Bình", "017"),
+        ("Hòa Bình", "017"),
+        ("Đăk Lăk", "066"),
+        ("Daklak", "066"),
+        ("TT-Huế", "046"),
+        ("Thừa Thiên - Huế", "046"),
+        ("BR-VT", "077"),
+        ("Bà Rịa–Vũng Tàu", "077"),
+        ("Kon-Tum", "062"),
+        ("thanh hoa", "038"),
     ],
 )
 def test_lookup_variants(text, code):

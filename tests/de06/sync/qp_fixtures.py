@@ -1,5 +1,6 @@
-"""Fixtures (imported by conftest.py and tests/dags/test_qp_sync.py) for the military-court sync tests: hand-made citizens in dancu, a clean qp source and
-a clean target-side sync state for each test."""
+"""Fixtures (imported by conftest.py and tests/dags/test_qp_sync.py) for the military-court sync
+tests: hand-made citizens in dancu, a clean qp source and a clean target-side sync state for each
+test."""
 
 from __future__ import annotations
 
@@ -51,8 +52,9 @@ def citizens(migrated) -> list[int]:
         with conn.cursor() as cur:
             for r in citizen_rows():
                 cur.execute(
-                    "INSERT INTO citizen (citizen_id, cccd, full_name, family_name, middle_name, given_name, dob, sex,"
-                    " birth_province, residence_province) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
+                    "INSERT INTO citizen (citizen_id, cccd, full_name, family_name, middle_name, given_name,"
+                    " dob, sex, birth_province, residence_province)"
+                    " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
                     " ON CONFLICT DO NOTHING",
                     r,
                 )

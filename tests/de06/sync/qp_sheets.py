@@ -76,7 +76,8 @@ def target(conn_lltp, ref: str) -> dict[str, Any] | None:
     conn_lltp.commit()
     if r is None:
         return None
-    return dict(zip(("version", "expunged", "expunged_on", "court_name", "article", "main_penalty"), r))
+    cols = ("version", "expunged", "expunged_on", "court_name", "article", "main_penalty")
+    return dict(zip(cols, r, strict=True))
 
 
 def history_count(conn_lltp, ref: str, kinds: tuple[str, ...] = ("insert", "update")) -> int:

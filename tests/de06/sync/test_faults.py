@@ -216,8 +216,9 @@ def test_unsafe_identity_goes_to_the_shared_review_queue_and_a_decision_links_it
         cid, name, dob = cur.fetchone()
         # a namesake: same name and date of birth, another person (look-alikes exist in the population)
         cur.execute(
-            "INSERT INTO citizen (citizen_id, cccd, full_name, family_name, middle_name, given_name, dob, sex,"
-            " birth_province, residence_province) SELECT citizen_id + 5000, substr(cccd, 1, 6) || '555555',"
+            "INSERT INTO citizen (citizen_id, cccd, full_name, family_name, middle_name, given_name, dob,"
+            " sex, birth_province, residence_province)"
+            " SELECT citizen_id + 5000, substr(cccd, 1, 6) || '555555',"
             " full_name, family_name, middle_name, given_name, dob, sex, birth_province, residence_province"
             " FROM citizen WHERE citizen_id = %s ON CONFLICT DO NOTHING",
             (cid,),
