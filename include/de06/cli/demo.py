@@ -19,7 +19,7 @@ from pathlib import Path
 
 import click
 
-from de06.cli.sim_world import SIZES
+from de06.cli.sim_world import size_option
 
 #: DAGs in the order the demo runs them, with the conf each run gets.
 DEMO_DAGS: tuple[tuple[str, dict], ...] = (
@@ -209,13 +209,7 @@ def next_lines() -> list[str]:
 
 
 @click.command()
-@click.option(
-    "--size",
-    type=click.Choice(sorted(SIZES)),
-    default="demo",
-    show_default=True,
-    help="World size (as `de06 simulate world --size`).",
-)
+@size_option("World size (as `de06 simulate world --size`).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Simulator seed.")
 @click.option("--skip-world", is_flag=True, help="Use the databases as they are.")
 @click.pass_context

@@ -55,14 +55,15 @@ def _inbox_size() -> int:
         conn.close()
 
 
+def size_option(help_text: str):
+    """The ``--size`` option of a command that builds a world (one of :data:`SIZES`)."""
+    return click.option(
+        "--size", type=click.Choice(sorted(SIZES)), default="demo", show_default=True, help=help_text
+    )
+
+
 @click.command()
-@click.option(
-    "--size",
-    type=click.Choice(sorted(SIZES)),
-    default="demo",
-    show_default=True,
-    help="small (tests), demo (200k citizens / 20k records), bench (10M / 1.2M).",
-)
+@size_option("small (tests), demo (200k citizens / 20k records), bench (10M / 1.2M).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed for every simulator.")
 @click.option("--force", is_flag=True, help="Rebuild even what already exists.")
 @click.pass_context
