@@ -12,7 +12,7 @@ certificate until a person or a later sheet settles it), never a guess.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 #: Crime classes of Art. 9 by the top of the bracket of the clause applied.
 LESS_SERIOUS, SERIOUS, VERY_SERIOUS, EXTREMELY_SERIOUS = (
@@ -21,8 +21,11 @@ LESS_SERIOUS, SERIOUS, VERY_SERIOUS, EXTREMELY_SERIOUS = (
     "very_serious",
     "extremely_serious",
 )
-#: Main penalties that are not imprisonment (Art. 32); only some clauses allow them.
+#: Main penalties that are not imprisonment (Art. 32); only some clauses name them.
 NON_CUSTODIAL = frozenset({"warning", "fine", "reform"})
+#: Non-custodial reform (cải tạo không giam giữ) runs from 6 months to 3 years (Art. 36(1)); a clause
+#: may name a shorter cap ("phạt cải tạo không giam giữ đến 02 năm").
+REFORM_MIN_MONTHS, REFORM_MAX_MONTHS = 6, 36
 #: The basis recorded for a conviction after which no record arises (Art. 69(2)).
 ART69_NEGLIGENT = "art69_2_negligent"
 
@@ -43,14 +46,19 @@ def crime_class(top_months: int | None) -> str:
 
 @dataclass(frozen=True)
 class Bracket:
-    """One clause of an article: prison from ``low`` to ``top`` months; ``non_custodial``: the
-    clause also allows a fine or non-custodial reform; ``life`` / ``death``: the clause also allows
-    life imprisonment / the death penalty."""
+    """One clause of an article, as its sentence "thì bị phạt ..." names the main penalties: prison
+    from ``low`` to ``top`` months; ``fine``: a fine (phạt tiền); ``reform_months``: non-custodial
+    reform up to that many months (phạt cải tạo không giam giữ đến ...; None: the clause names no
+    reform); ``warning``: a warning (phạt cảnh cáo; no clause listed here names one); ``life`` /
+    ``death``: life imprisonment / the death penalty. All but the prison bracket are keywords."""
 
     clause: str
     low: int
     top: int
-    non_custodial: bool = False
+    _: KW_ONLY
+    fine: bool = False
+    reform_months: int | None = None
+    warning: bool = False
     life: bool = False
     death: bool = False
 
@@ -58,11 +66,22 @@ class Bracket:
     def crime_class(self) -> str:
         return crime_class(self.top)
 
+    @property
+    def non_custodial(self) -> bool:
+        """The clause names some non-custodial main penalty (a warning, a fine or reform)."""
+        return self.warning or self.fine or self.reform_months is not None
+
     def allows(self, main_penalty: str, months: int | None) -> bool:
-        """Could a court applying this clause have pronounced this main penalty? (The court may go
-        below a bracket under Art. 54, so a shorter prison term fits every clause.)"""
-        if main_penalty in NON_CUSTODIAL:
-            return self.non_custodial
+        """Could a court applying this clause have pronounced this main penalty as the clause names
+        it? A warning or a fine only where the clause names one, reform only where it names reform
+        and no longer than its cap. (The court may go below a bracket under Art. 54, so a shorter
+        prison term fits every clause.)"""
+        if main_penalty == "warning":
+            return self.warning
+        if main_penalty == "fine":
+            return self.fine
+        if main_penalty == "reform":
+            return self.reform_months is not None and (months or 0) <= self.reform_months
         if main_penalty == "prison":
             return (months or 0) <= self.top
         if main_penalty == "life":
@@ -75,8 +94,9 @@ class Bracket:
 #: Crimes committed by negligence (lỗi vô ý), by (code version, article), with the penalty
 #: brackets of their clauses. 2015 Code as amended in 2017 (Art. 128 read against the consolidated
 #: text 01/VBHN-VPQH, Art. 260 against a published copy of the amended Code, Art. 406 against the
-#: Ministry of Justice's Bộ pháp điển, none an official gazette); 1999 Code articles for old
-#: judgments, whose brackets are recalled
+#: Ministry of Justice's Bộ pháp điển, none an official gazette; which non-custodial penalty each
+#: clause names, and its reform cap, read in the Bộ pháp điển for all three); 1999 Code articles
+#: for old judgments, whose brackets are recalled
 #: with the same shape (the favourable 2015 rule applies to them, Resolution 109/2015/QH13). Only
 #: articles whose fault form and brackets we know are listed; anything else keeps the record. Left
 #: out of Chapter XXV: Art. 414 (losing, or negligently damaging, military weapons; (1) reform <= 3 y
@@ -84,27 +104,30 @@ class Bracket:
 #: writes "vô ý" for the damaging, never for the losing, and 414's two acts share both clauses, so
 #: the fault form of a conviction is not known from its article and clause (docs/military-sync.md).
 NEGLIGENT: dict[tuple[int, str], tuple[Bracket, ...]] = {
-    # Art. 128 causing death by negligence: (1) reform <= 3 y or prison 1-5 y; (2) prison 3-10 y
-    (2015, "128"): (Bracket("1", 12, 60, True), Bracket("2", 36, 120)),
+    # Art. 128 causing death by negligence: (1) reform <= 3 y or prison 1-5 y (no fine); (2) prison 3-10 y
+    (2015, "128"): (Bracket("1", 12, 60, reform_months=36), Bracket("2", 36, 120)),
     # Art. 260 road traffic: (1) fine, reform <= 3 y or prison 1-5 y; (2) 3-10 y; (3) 7-15 y;
     # (4) real risk of harm: fine, reform <= 1 y or prison 3 months-1 y
     (2015, "260"): (
-        Bracket("1", 12, 60, True),
+        Bracket("1", 12, 60, fine=True, reform_months=36),
         Bracket("2", 36, 120),
         Bracket("3", 84, 180),
-        Bracket("4", 3, 12, True),
+        Bracket("4", 3, 12, fine=True, reform_months=12),
     ),
     # Art. 406 negligently revealing military secrets ("Người nào vô ý làm lộ bí mật công tác quân
-    # sự"): (1) reform <= 2 y or prison 3 months-2 y; (2) commander or officer, war zone, combat,
-    # or serious or graver consequences: prison 1-5 y. No 1999 twin: its 1999 text was not read.
-    (2015, "406"): (Bracket("1", 3, 24, True), Bracket("2", 12, 60)),
-    # 1999 Code Art. 98 (now 128) and Art. 202 (now 260)
-    (1999, "98"): (Bracket("1", 6, 60, True), Bracket("2", 36, 120)),
+    # sự"): (1) reform <= 2 y or prison 3 months-2 y (no fine); (2) commander or officer, war zone,
+    # combat, or serious or graver consequences: prison 1-5 y. No 1999 twin: its 1999 text was not read.
+    (2015, "406"): (Bracket("1", 3, 24, reform_months=24), Bracket("2", 12, 60)),
+    # 1999 Code Art. 98 (now 128) and Art. 202 (now 260). Their 1999 texts were not read for which
+    # non-custodial penalty a clause names: the most permissive reading the recollection "with the
+    # same shape" supports is kept, the 2015 twin's: 98(1) reform <= 3 y (Art. 128(1) names no
+    # fine); 202(1) a fine or reform <= 3 y; 202(4) a fine or reform <= 1 y
+    (1999, "98"): (Bracket("1", 6, 60, reform_months=36), Bracket("2", 36, 120)),
     (1999, "202"): (
-        Bracket("1", 6, 60, True),
+        Bracket("1", 6, 60, fine=True, reform_months=36),
         Bracket("2", 36, 120),
         Bracket("3", 84, 180),
-        Bracket("4", 3, 12, True),
+        Bracket("4", 3, 12, fine=True, reform_months=12),
     ),
 }
 
@@ -115,9 +138,11 @@ NEGLIGENT: dict[tuple[int, str], tuple[Bracket, ...]] = {
 #: which main penalties a court applying a clause can pronounce. 2015 Code as amended by Law
 #: 12/2017/QH14, read in the Ministry of Justice's Bộ pháp điển (topic 16.1 "Hình sự", mirrored in
 #: the public repository diepxuan/diepxuan.github.io, van-ban/hinh-su/hinh-su.md); not the official
-#: gazette, and without the 2025 amending law. 1999 Code as amended in 2009, read in published
-#: copies (docs/military-sync.md names them). ``non_custodial`` does not say which penalty: Arts.
-#: 188 and 322 allow a fine and no reform. Art. 188's clause 6 (commercial legal entities) is no
+#: gazette, and without the 2025 amending law. Each clause's sentence "thì bị phạt ..." was read for
+#: which non-custodial penalties it names ("phạt tiền từ ... đến ...": ``fine``; "phạt cải tạo không
+#: giam giữ đến 0X năm": ``reform_months``); none of these articles names a warning ("phạt cảnh
+#: cáo"), so a warning is lawful under none of them. 1999 Code as amended in 2009, read in published
+#: copies (docs/military-sync.md names them). Art. 188's clause 6 (commercial legal entities) is no
 #: person's bracket and is left out. An article missing here has no known brackets: the 1999 Arts.
 #: 104 and 325 and the other 1999 twins the judicial-records simulator draws were not read. The 2015
 #: Art. 150 (trafficking in persons) was read, (1) 5-10 y; (2) 8-15 y; (3) 12-20 y, and is left out
@@ -133,14 +158,14 @@ BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
         Bracket("3", 12, 60),
     ),
     # Art. 134 intentional injury: (1) reform <= 3 y or 6 months-3 y; (2) 2-6 y; (3) 5-10 y;
-    # (4) 7-14 y; (5) 12-20 y or life; (6) preparation: reform <= 2 y or 3 months-2 y
+    # (4) 7-14 y; (5) 12-20 y or life; (6) preparation: reform <= 2 y or 3 months-2 y (no fine in any)
     (2015, "134"): (
-        Bracket("1", 6, 36, True),
+        Bracket("1", 6, 36, reform_months=36),
         Bracket("2", 24, 72),
         Bracket("3", 60, 120),
         Bracket("4", 84, 168),
         Bracket("5", 144, 240, life=True),
-        Bracket("6", 3, 24, True),
+        Bracket("6", 3, 24, reform_months=24),
     ),
     # Art. 141 rape: (1) 2-7 y; (2) 7-15 y; (3) 12-20 y or life; (4) victim aged 16-17: 5-10 y
     (2015, "141"): (
@@ -177,23 +202,26 @@ BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
         Bracket("3", 84, 180),
         Bracket("4", 144, 240, life=True),
     ),
-    # Art. 173 theft: (1) reform <= 3 y or 6 months-3 y; (2) 2-7 y; (3) 7-15 y; (4) 12-20 y
+    # Art. 173 theft: (1) reform <= 3 y or 6 months-3 y (no fine: the fine of clause 5 is additional);
+    # (2) 2-7 y; (3) 7-15 y; (4) 12-20 y
     (2015, "173"): (
-        Bracket("1", 6, 36, True),
+        Bracket("1", 6, 36, reform_months=36),
         Bracket("2", 24, 84),
         Bracket("3", 84, 180),
         Bracket("4", 144, 240),
     ),
-    # Art. 174 fraud: (1) reform <= 3 y or 6 months-3 y; (2) 2-7 y; (3) 7-15 y; (4) 12-20 y or life
+    # Art. 174 fraud: (1) reform <= 3 y or 6 months-3 y (no fine); (2) 2-7 y; (3) 7-15 y;
+    # (4) 12-20 y or life
     (2015, "174"): (
-        Bracket("1", 6, 36, True),
+        Bracket("1", 6, 36, reform_months=36),
         Bracket("2", 24, 84),
         Bracket("3", 84, 180),
         Bracket("4", 144, 240, life=True),
     ),
-    # Art. 175 abuse of trust: (1) reform <= 3 y or 6 months-3 y; (2) 2-7 y; (3) 5-12 y; (4) 12-20 y
+    # Art. 175 abuse of trust: (1) reform <= 3 y or 6 months-3 y (no fine); (2) 2-7 y; (3) 5-12 y;
+    # (4) 12-20 y
     (2015, "175"): (
-        Bracket("1", 6, 36, True),
+        Bracket("1", 6, 36, reform_months=36),
         Bracket("2", 24, 84),
         Bracket("3", 60, 144),
         Bracket("4", 144, 240),
@@ -201,16 +229,17 @@ BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
     # Art. 178 destroying or damaging property: (1) fine, reform <= 3 y or 6 months-3 y; (2) 2-7 y;
     # (3) 5-10 y; (4) 10-20 y
     (2015, "178"): (
-        Bracket("1", 6, 36, True),
+        Bracket("1", 6, 36, fine=True, reform_months=36),
         Bracket("2", 24, 84),
         Bracket("3", 60, 120),
         Bracket("4", 120, 240),
     ),
     # Art. 188 smuggling: (1) fine or 6 months-3 y; (2) fine or 3-7 y; (3) fine or 7-15 y; (4) 12-20 y
+    # (a fine and no reform in any clause)
     (2015, "188"): (
-        Bracket("1", 6, 36, True),
-        Bracket("2", 36, 84, True),
-        Bracket("3", 84, 180, True),
+        Bracket("1", 6, 36, fine=True),
+        Bracket("2", 36, 84, fine=True),
+        Bracket("3", 84, 180, fine=True),
         Bracket("4", 144, 240),
     ),
     # Art. 249 illegal storage of narcotics: (1) 1-5 y; (2) 5-10 y; (3) 10-15 y; (4) 15-20 y or life
@@ -249,25 +278,29 @@ BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
         Bracket("4", 180, 240, life=True),
     ),
     # Art. 318 public disorder: (1) fine, reform <= 2 y or 3 months-2 y; (2) 2-7 y
-    (2015, "318"): (Bracket("1", 3, 24, True), Bracket("2", 24, 84)),
+    (2015, "318"): (Bracket("1", 3, 24, fine=True, reform_months=24), Bracket("2", 24, 84)),
     # Art. 321 gambling: (1) fine, reform <= 3 y or 6 months-3 y; (2) 3-7 y
-    (2015, "321"): (Bracket("1", 6, 36, True), Bracket("2", 36, 84)),
-    # Art. 322 organising gambling: (1) fine or 1-5 y; (2) 5-10 y
-    (2015, "322"): (Bracket("1", 12, 60, True), Bracket("2", 60, 120)),
+    (2015, "321"): (Bracket("1", 6, 36, fine=True, reform_months=36), Bracket("2", 36, 84)),
+    # Art. 322 organising gambling: (1) fine or 1-5 y (no reform); (2) 5-10 y
+    (2015, "322"): (Bracket("1", 12, 60, fine=True), Bracket("2", 60, 120)),
     # Art. 323 handling criminal property: (1) fine, reform <= 3 y or 6 months-3 y; (2) 3-7 y; (3) 7-10 y;
     # (4) 10-15 y
     (2015, "323"): (
-        Bracket("1", 6, 36, True),
+        Bracket("1", 6, 36, fine=True, reform_months=36),
         Bracket("2", 36, 84),
         Bracket("3", 84, 120),
         Bracket("4", 120, 180),
     ),
-    # Art. 330 resisting officers on duty: (1) reform <= 3 y or 6 months-3 y; (2) 2-7 y
-    (2015, "330"): (Bracket("1", 6, 36, True), Bracket("2", 24, 84)),
-    # Art. 332 evading military service: (1) reform <= 2 y or 3 months-2 y; (2) 1-5 y
-    (2015, "332"): (Bracket("1", 3, 24, True), Bracket("2", 12, 60)),
+    # Art. 330 resisting officers on duty: (1) reform <= 3 y or 6 months-3 y (no fine); (2) 2-7 y
+    (2015, "330"): (Bracket("1", 6, 36, reform_months=36), Bracket("2", 24, 84)),
+    # Art. 332 evading military service: (1) reform <= 2 y or 3 months-2 y (no fine); (2) 1-5 y
+    (2015, "332"): (Bracket("1", 3, 24, reform_months=24), Bracket("2", 12, 60)),
     # Art. 341 forging seals or documents: (1) fine, reform <= 3 y or 6 months-2 y; (2) 2-5 y; (3) 3-7 y
-    (2015, "341"): (Bracket("1", 6, 24, True), Bracket("2", 24, 60), Bracket("3", 36, 84)),
+    (2015, "341"): (
+        Bracket("1", 6, 24, fine=True, reform_months=36),
+        Bracket("2", 24, 60),
+        Bracket("3", 36, 84),
+    ),
     # Art. 353 embezzlement: (1) 2-7 y; (2) 7-15 y; (3) 15-20 y; (4) 20 y, life or death
     (2015, "353"): (
         Bracket("1", 24, 84),
@@ -284,7 +317,7 @@ BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
     ),
     # Art. 364 giving bribes: (1) fine, reform <= 3 y or 6 months-3 y; (2) 2-7 y; (3) 7-12 y; (4) 12-20 y
     (2015, "364"): (
-        Bracket("1", 6, 36, True),
+        Bracket("1", 6, 36, fine=True, reform_months=36),
         Bracket("2", 24, 84),
         Bracket("3", 84, 144),
         Bracket("4", 144, 240),
@@ -297,13 +330,21 @@ BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
         Bracket("3", 84, 180),
         Bracket("4", 144, 240, life=True),
     ),
-    # Art. 402 desertion: (1) reform <= 3 y or 6 months-3 y; (2) 2-7 y; (3) 5-12 y
-    (2015, "402"): (Bracket("1", 6, 36, True), Bracket("2", 24, 84), Bracket("3", 60, 144)),
-    # Art. 403 evading duty: (1) reform <= 2 y or 3 months-2 y; (2) 2-7 y; (3) 5-10 y
-    (2015, "403"): (Bracket("1", 3, 24, True), Bracket("2", 24, 84), Bracket("3", 60, 120)),
-    # Art. 414 losing or negligently damaging military weapons: (1) reform <= 3 y or 6 months-5 y;
-    # (2) 3-7 y
-    (2015, "414"): (Bracket("1", 6, 60, True), Bracket("2", 36, 84)),
+    # Art. 402 desertion: (1) reform <= 3 y or 6 months-3 y (no fine); (2) 2-7 y; (3) 5-12 y
+    (2015, "402"): (
+        Bracket("1", 6, 36, reform_months=36),
+        Bracket("2", 24, 84),
+        Bracket("3", 60, 144),
+    ),
+    # Art. 403 evading duty: (1) reform <= 2 y or 3 months-2 y (no fine); (2) 2-7 y; (3) 5-10 y
+    (2015, "403"): (
+        Bracket("1", 3, 24, reform_months=24),
+        Bracket("2", 24, 84),
+        Bracket("3", 60, 120),
+    ),
+    # Art. 414 losing or negligently damaging military weapons: (1) reform <= 3 y or 6 months-5 y
+    # (no fine); (2) 3-7 y
+    (2015, "414"): (Bracket("1", 6, 60, reform_months=36), Bracket("2", 36, 84)),
     # 1999 Code (as amended in 2009). Art. 111 rape: (1) 2-7 y; (2) 7-15 y; (3) 12-20 y or life (the
     # 2009 amendment took death out); (4) victim aged 16-17: 5-10 y
     (1999, "111"): (
@@ -312,15 +353,16 @@ BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
         Bracket("3", 144, 240, life=True),
         Bracket("4", 60, 120),
     ),
-    # Art. 138 theft: (1) reform <= 3 y or 6 months-3 y; (2) 2-7 y; (3) 7-15 y; (4) 12-20 y or life
+    # Art. 138 theft: (1) reform <= 3 y or 6 months-3 y (no fine, as read); (2) 2-7 y; (3) 7-15 y;
+    # (4) 12-20 y or life
     (1999, "138"): (
-        Bracket("1", 6, 36, True),
+        Bracket("1", 6, 36, reform_months=36),
         Bracket("2", 24, 84),
         Bracket("3", 84, 180),
         Bracket("4", 144, 240, life=True),
     ),
     # Art. 248 gambling: (1) fine, reform <= 3 y or 3 months-3 y; (2) 2-7 y
-    (1999, "248"): (Bracket("1", 3, 36, True), Bracket("2", 24, 84)),
+    (1999, "248"): (Bracket("1", 3, 36, fine=True, reform_months=36), Bracket("2", 24, 84)),
     # Art. 316 refusing orders: (1) 6 months-5 y; (2) 5-10 y; (3) 10-20 y; (4) 20 y, life or death
     (1999, "316"): (
         Bracket("1", 6, 60),
@@ -347,8 +389,9 @@ def penalty_brackets(code_version: int | None, article: str | None) -> tuple[Bra
 
 def lawful_clause(code_version: int, article: str, main_penalty: str, months: int | None) -> str | None:
     """The first clause of the article (in its order, over :data:`BRACKETS`) whose bracket holds
-    the penalty, else the heaviest clause (a term above every bracket); None for an article not
-    known."""
+    the penalty (:meth:`Bracket.allows`: its kind, a reform within the clause's cap, prison from
+    the bracket's bottom), else the first that allows it, else the heaviest clause (a term above
+    every bracket); None for an article not known."""
     return _holding_clause(penalty_brackets(code_version, article), main_penalty, months)
 
 
@@ -384,16 +427,31 @@ def clause_conflict(
     code_version: int | None, article: str | None, clause: str | None, main_penalty: str, months: int | None
 ) -> bool:
     """True when a listed article's stated clause cannot hold the penalty: no court pronounces
-    prison above the top of the bracket it applies, nor life or death in these brackets. (Below
-    the bracket is lawful, Art. 54.) Such a sheet is corrupt, and trusting its clause could hide a
-    conviction."""
+    prison above the top of the bracket it applies, nor reform above the clause's reform cap, nor
+    life or death in these brackets. (Below the bracket is lawful, Art. 54: a clause naming no
+    reform holds a reform up to the largest cap among the article's clauses, into which the court
+    went down; a warning or a fine is never a conflict, Art. 54(1) taking the court down into a
+    clause that names a fine and Art. 54(3) letting it pass to a lighter kind of penalty in the
+    lightest clause.) Such a sheet is corrupt, and trusting its clause could hide a conviction."""
     c = normal_clause(clause)
-    for b in brackets(code_version, article):
+    known = brackets(code_version, article)
+    for b in known:
         if b.clause == c:
             if main_penalty == "prison":
                 return (months or 0) > b.top
+            if main_penalty == "reform":
+                return (months or 0) > _reform_cap(b, known)
             return main_penalty in ("life", "death")
     return False
+
+
+def _reform_cap(b: Bracket, known: tuple[Bracket, ...]) -> int:
+    """The longest reform a court applying clause ``b`` can pronounce: the clause's own cap; for a
+    clause naming no reform, the largest cap the article's clauses name (Art. 54 takes the court
+    down into a lighter clause, never above that clause's cap), or Art. 36's 3 years when none does."""
+    if b.reform_months is not None:
+        return b.reform_months
+    return max((x.reform_months for x in known if x.reform_months is not None), default=REFORM_MAX_MONTHS)
 
 
 #: Art. 65: only a prison term of at most this many months can be suspended (án treo).
@@ -408,13 +466,22 @@ def may_suspend(main_penalty: str, months: int | None) -> bool:
 def lawful_penalty(
     code_version: int, article: str, main_penalty: str, months: int | None
 ) -> tuple[str, int | None]:
-    """A simulated main penalty made one the article allows (:data:`BRACKETS`), with no random
-    draw of its own, for simulators that draw penalties by offence kind. Death becomes life where a
-    clause allows life; life or death becomes the heaviest bracket's top prison term where no clause
-    allows them; a warning, fine or reform becomes prison where no clause allows one. A prison term
-    is raised to the lightest bracket's bottom, lowered to the heaviest bracket's top, and a term
-    between two brackets is raised to the next one's bottom (Art. 123: 5-7 years). An article
-    without known brackets keeps the draw; any other penalty (military discipline) is kept."""
+    """A simulated main penalty made one the article's clauses name (:data:`BRACKETS`), with no
+    random draw of its own, for simulators that draw penalties by offence kind. Death becomes life
+    where a clause allows life; life or death becomes the heaviest bracket's top prison term where
+    no clause allows them. A non-custodial penalty a clause names is kept; one no clause names
+    becomes the next heavier one that some clause names (Art. 32's order: warning, fine, reform,
+    prison), except a reform, which becomes a fine where the article names a fine and no reform:
+
+    - a warning (no listed clause names one): a fine, else reform, else prison;
+    - a fine: reform where no clause names a fine, else prison;
+    - a reform: a fine where no clause names reform, else prison.
+
+    A reform keeps its term, or takes Art. 36's least, 6 months, when it had none (a warning or a
+    fine made reform), lowered to the largest cap the article's clauses name; a fine has no term. A
+    prison term is raised to the lightest bracket's bottom, lowered to the heaviest bracket's top,
+    and a term between two brackets is raised to the next one's bottom (Art. 123: 5-7 years). An
+    article without known brackets keeps the draw; any other penalty (military discipline) is kept."""
     known = penalty_brackets(code_version, article)
     if not known:
         return main_penalty, months
@@ -423,8 +490,8 @@ def lawful_penalty(
         main_penalty = "life"
     if main_penalty == "life" and not any(b.life for b in known):
         return "prison", top
-    if main_penalty in NON_CUSTODIAL and not any(b.non_custodial for b in known):
-        main_penalty = "prison"
+    if main_penalty in NON_CUSTODIAL:
+        main_penalty, months = _named_non_custodial(known, main_penalty, months)
     if main_penalty == "prison":
         months = min(max(months or 0, low), top)
         if not any(b.low <= months <= b.top for b in known):
@@ -432,10 +499,31 @@ def lawful_penalty(
     return main_penalty, months
 
 
+def _named_non_custodial(
+    known: tuple[Bracket, ...], main_penalty: str, months: int | None
+) -> tuple[str, int | None]:
+    """:func:`lawful_penalty`'s rule for a warning, a fine or reform (prison: the caller's)."""
+    fine = any(b.fine for b in known)
+    caps = [b.reform_months for b in known if b.reform_months is not None]
+    penalty = main_penalty
+    if penalty == "warning" and not any(b.warning for b in known):
+        penalty = "fine" if fine else ("reform" if caps else "prison")
+    elif penalty == "fine" and not fine:
+        penalty = "reform" if caps else "prison"
+    elif penalty == "reform" and not caps:
+        penalty = "fine" if fine else "prison"
+    if penalty == "reform":
+        return penalty, min(REFORM_MIN_MONTHS if months is None else months, max(caps))
+    if penalty == "fine" and main_penalty != "fine":
+        return penalty, None
+    return penalty, months
+
+
 def simulated_clause(code_version: int, article: str, main_penalty: str, months: int | None) -> str:
     """The clause a simulated judgment names: :func:`lawful_clause` for an article whose brackets
-    are known; for the others the simulators' convention (clause 1 for any non-custodial penalty and
-    prison up to 3 years, 2 up to 7, 3 up to 15, 4 above), which is not the law."""
+    are known (the first clause naming the penalty's kind, a reform no longer than its cap); for
+    the others the simulators' convention (clause 1 for any non-custodial penalty and prison up to
+    3 years, 2 up to 7, 3 up to 15, 4 above), which is not the law."""
     real = lawful_clause(code_version, article, main_penalty, months)
     if real is not None:
         return real

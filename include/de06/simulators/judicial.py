@@ -334,7 +334,7 @@ class JudicialParams:
     seed: int
     noise: str = "default"
     outside_share: float = 0.04
-    version: int = 10  # bump whenever generation changes, so a rerun rebuilds instead of skipping
+    version: int = 11  # bump whenever generation changes, so a rerun rebuilds instead of skipping
 
     def as_json(self, population: dict | None) -> dict:
         d = asdict(self)

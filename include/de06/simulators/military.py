@@ -125,7 +125,7 @@ class MilitaryParams:
     as_of: dt.datetime = DEFAULT_AS_OF
     civilian_share: float = 0.10
     unresolvable_share: float = 0.05
-    version: int = 3  # bump whenever generation changes, so a rerun rebuilds instead of skipping
+    version: int = 4  # bump whenever generation changes, so a rerun rebuilds instead of skipping
 
     def as_dict(self) -> dict[str, Any]:
         d = dict(self.__dict__)
@@ -406,12 +406,12 @@ def lawful_sentence(
     code_version: int, article: str, sentence: str, term: int | None
 ) -> tuple[str, int | None]:
     """The drawn sentence made one the article allows (:func:`de06.domain.penal.lawful_penalty`,
-    no random draw of its own): a changed penalty is written as prison (``TCT``) or life
-    (``TCTH``)."""
+    no random draw of its own): a changed penalty is written as prison (``TCT``), life (``TCTH``),
+    a fine (``PT``) or non-custodial reform (``CTKG``)."""
     penalty = SENTENCES[sentence][0]
     lawful, term = penal.lawful_penalty(code_version, article, penalty, term)
     if lawful != penalty:
-        sentence = {"prison": "TCT", "life": "TCTH"}[lawful]
+        sentence = {"prison": "TCT", "life": "TCTH", "fine": "PT", "reform": "CTKG"}[lawful]
     return sentence, term
 
 

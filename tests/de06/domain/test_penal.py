@@ -99,9 +99,9 @@ def test_clause_conflict_art406(clause, penalty, months, conflict):
 
 
 def test_art406_brackets_read_from_the_law():
-    assert [(b.clause, b.low, b.top, b.non_custodial) for b in penal.brackets(2015, "406")] == [
-        ("1", 3, 24, True),
-        ("2", 12, 60, False),
+    assert [(b.clause, b.low, b.top, b.fine, b.reform_months) for b in penal.brackets(2015, "406")] == [
+        ("1", 3, 24, False, 24),  # reform <= 2 y or prison 3 months-2 y: no fine
+        ("2", 12, 60, False, None),
     ]
     assert [b.crime_class for b in penal.brackets(2015, "406")] == ["less_serious", "serious"]
     assert penal.lawful_clause(2015, "406", "reform", 12) == "1"
@@ -148,16 +148,16 @@ def test_brackets_of_the_drawn_articles_are_the_law():
     B = penal.Bracket
     # Art. 173 theft: four clauses, the heaviest 12-20 years, no life
     assert penal.penalty_brackets(2015, "173") == (
-        B("1", 6, 36, True),
+        B("1", 6, 36, reform_months=36),
         B("2", 24, 84),
         B("3", 84, 180),
         B("4", 144, 240),
     )
     # Art. 321 gambling and Art. 318 public disorder top at 7 years
-    assert penal.penalty_brackets(2015, "321") == (B("1", 6, 36, True), B("2", 36, 84))
-    assert penal.penalty_brackets(2015, "318") == (B("1", 3, 24, True), B("2", 24, 84))
+    assert penal.penalty_brackets(2015, "321") == (B("1", 6, 36, fine=True, reform_months=36), B("2", 36, 84))
+    assert penal.penalty_brackets(2015, "318") == (B("1", 3, 24, fine=True, reform_months=24), B("2", 24, 84))
     # Art. 414: two clauses, (1) reform <= 3 y or 6 months-5 y, (2) 3-7 y
-    assert penal.penalty_brackets(2015, "414") == (B("1", 6, 60, True), B("2", 36, 84))
+    assert penal.penalty_brackets(2015, "414") == (B("1", 6, 60, reform_months=36), B("2", 36, 84))
     # Art. 123 murder: life or death only in clause 1; clause 3 is preparation
     assert penal.penalty_brackets(2015, "123") == (
         B("1", 144, 240, life=True, death=True),
@@ -168,11 +168,11 @@ def test_brackets_of_the_drawn_articles_are_the_law():
     assert penal.penalty_brackets(2015, "251")[-1] == B("4", 240, 240, life=True, death=True)
     # Art. 134: life in clause 5 only; clause 6 (preparation) allows reform
     assert [b.clause for b in penal.penalty_brackets(2015, "134") if b.life] == ["5"]
-    assert penal.penalty_brackets(2015, "134")[-1] == B("6", 3, 24, True)
+    assert penal.penalty_brackets(2015, "134")[-1] == B("6", 3, 24, reform_months=24)
     # 1999: Art. 138(4) 12-20 y or life; Art. 316(4) 20 y, life or death; Art. 248 tops at 7 years
     assert penal.penalty_brackets(1999, "138")[-1] == B("4", 144, 240, life=True)
     assert penal.penalty_brackets(1999, "316")[-1] == B("4", 240, 240, life=True, death=True)
-    assert penal.penalty_brackets(1999, "248") == (B("1", 3, 36, True), B("2", 24, 84))
+    assert penal.penalty_brackets(1999, "248") == (B("1", 3, 36, fine=True, reform_months=36), B("2", 24, 84))
     assert penal.penalty_brackets(1999, "173") == penal.penalty_brackets(1999, "138")  # its 2015 number
     # not read: no brackets, the simulator keeps its convention
     assert penal.penalty_brackets(1999, "104") == () and penal.penalty_brackets(1999, "325") == ()
@@ -247,16 +247,16 @@ def test_brackets_of_the_articles_read_for_simulator_version_10_are_the_law():
         B("4", 144, 240),
     )
     assert penal.penalty_brackets(2015, "178") == (
-        B("1", 6, 36, True),
+        B("1", 6, 36, fine=True, reform_months=36),
         B("2", 24, 84),
         B("3", 60, 120),
         B("4", 120, 240),
     )
     # Art. 188 smuggling: a fine is a main penalty in clauses 1-3; clause 6 (legal entities) is no bracket
     assert penal.penalty_brackets(2015, "188") == (
-        B("1", 6, 36, True),
-        B("2", 36, 84, True),
-        B("3", 84, 180, True),
+        B("1", 6, 36, fine=True),
+        B("2", 36, 84, fine=True),
+        B("3", 84, 180, fine=True),
         B("4", 144, 240),
     )
     for art in ("250", "354"):  # clause 4: "20 năm, tù chung thân hoặc tử hình"
@@ -267,18 +267,22 @@ def test_brackets_of_the_articles_read_for_simulator_version_10_are_the_law():
             B("4", 240, 240, life=True, death=True),
         )
     assert penal.penalty_brackets(2015, "255")[-1] == B("4", 240, 240, life=True)  # no death
-    assert penal.penalty_brackets(2015, "322") == (B("1", 12, 60, True), B("2", 60, 120))
+    assert penal.penalty_brackets(2015, "322") == (B("1", 12, 60, fine=True), B("2", 60, 120))
     assert penal.penalty_brackets(2015, "323") == (
-        B("1", 6, 36, True),
+        B("1", 6, 36, fine=True, reform_months=36),
         B("2", 36, 84),
         B("3", 84, 120),
         B("4", 120, 180),
     )
-    assert penal.penalty_brackets(2015, "330") == (B("1", 6, 36, True), B("2", 24, 84))
-    assert penal.penalty_brackets(2015, "332") == (B("1", 3, 24, True), B("2", 12, 60))
-    assert penal.penalty_brackets(2015, "341") == (B("1", 6, 24, True), B("2", 24, 60), B("3", 36, 84))
+    assert penal.penalty_brackets(2015, "330") == (B("1", 6, 36, reform_months=36), B("2", 24, 84))
+    assert penal.penalty_brackets(2015, "332") == (B("1", 3, 24, reform_months=24), B("2", 12, 60))
+    assert penal.penalty_brackets(2015, "341") == (
+        B("1", 6, 24, fine=True, reform_months=36),
+        B("2", 24, 60),
+        B("3", 36, 84),
+    )
     assert penal.penalty_brackets(2015, "364") == (
-        B("1", 6, 36, True),
+        B("1", 6, 36, fine=True, reform_months=36),
         B("2", 24, 84),
         B("3", 84, 144),
         B("4", 144, 240),
@@ -365,3 +369,162 @@ def test_lawful_penalty_on_the_articles_read_for_version_10(cv, article, drawn, 
 )
 def test_simulated_clause_on_the_articles_read_for_version_10(cv, article, penalty, months, clause):
     assert penal.simulated_clause(cv, article, penalty, months) == clause
+
+
+# ------------------------ which non-custodial penalty each clause names (simulator versions 11 / 4)
+
+
+#: Every clause of :data:`penal.BRACKETS` naming a non-custodial main penalty: (code version, article,
+#: clause, a fine?, the reform cap in months or None).
+NAMED = [
+    # Bộ pháp điển, topic 16.1 (van-ban/hinh-su/hinh-su.md at fbaa690e), each clause's "thì bị phạt ..."
+    (2015, "128", "1", False, 36),  # "phạt cải tạo không giam giữ đến 03 năm hoặc phạt tù từ 01 năm ..."
+    (2015, "134", "1", False, 36),
+    (2015, "134", "6", False, 24),  # preparation: "cải tạo không giam giữ đến 02 năm"
+    (2015, "173", "1", False, 36),  # no fine: clause 5's fine is an additional penalty
+    (2015, "174", "1", False, 36),
+    (2015, "175", "1", False, 36),
+    (2015, "178", "1", True, 36),  # "phạt tiền từ 10.000.000 đồng đến 50.000.000 đồng, phạt cải tạo ..."
+    (2015, "188", "1", True, None),  # "phạt tiền ... hoặc phạt tù": a fine and no reform
+    (2015, "188", "2", True, None),
+    (2015, "188", "3", True, None),
+    (2015, "260", "1", True, 36),
+    (2015, "260", "4", True, 12),  # "phạt cải tạo không giam giữ đến 01 năm"
+    (2015, "318", "1", True, 24),
+    (2015, "321", "1", True, 36),
+    (2015, "322", "1", True, None),
+    (2015, "323", "1", True, 36),
+    (2015, "330", "1", False, 36),
+    (2015, "332", "1", False, 24),
+    (2015, "341", "1", True, 36),  # reform up to 3 years, prison only up to 2
+    (2015, "364", "1", True, 36),
+    (2015, "402", "1", False, 36),
+    (2015, "403", "1", False, 24),
+    (2015, "406", "1", False, 24),
+    (2015, "414", "1", False, 36),
+    # 1999: as the comments read them (98 and 202 with their 2015 twins' shape)
+    (1999, "98", "1", False, 36),
+    (1999, "202", "1", True, 36),
+    (1999, "202", "4", True, 12),
+    (1999, "138", "1", False, 36),
+    (1999, "248", "1", True, 36),
+]
+
+
+@pytest.mark.parametrize(("cv", "article", "clause", "fine", "reform_months"), NAMED)
+def test_each_clause_names_its_fine_and_its_reform_cap(cv, article, clause, fine, reform_months):
+    (b,) = [b for b in penal.penalty_brackets(cv, article) if b.clause == clause]
+    assert (b.fine, b.reform_months, b.warning) == (fine, reform_months, False)
+    assert b.allows("fine", None) is fine
+    assert b.allows("reform", 6) is (reform_months is not None)
+    assert not b.allows("warning", None)
+
+
+def test_only_the_clauses_read_name_a_non_custodial_penalty_and_none_a_warning():
+    named = {(cv, art, b.clause) for (cv, art), cs in penal.BRACKETS.items() for b in cs if b.non_custodial}
+    assert named == {(cv, art, clause) for cv, art, clause, _, _ in NAMED}
+    assert not any(b.warning for cs in penal.BRACKETS.values() for b in cs)  # no "phạt cảnh cáo"
+
+
+def test_a_clause_allows_a_reform_up_to_its_cap_and_only_the_kinds_it_names():
+    art406_1, art406_2 = penal.brackets(2015, "406")
+    assert art406_1.allows("reform", 24) and not art406_1.allows("reform", 30)
+    assert not art406_1.allows("fine", None) and not art406_2.allows("reform", 12)
+    art260_4 = penal.brackets(2015, "260")[3]
+    assert art260_4.allows("reform", 12) and art260_4.allows("fine", None)
+    assert not art260_4.allows("reform", 18)
+    art188_1 = penal.penalty_brackets(2015, "188")[0]
+    assert art188_1.allows("fine", None) and not art188_1.allows("reform", 6)
+    assert not penal.penalty_brackets(2015, "173")[0].allows("fine", None)
+
+
+@pytest.mark.parametrize(
+    ("cv", "article", "drawn", "months", "lawful"),
+    [
+        # a fine where only reform is named: the least reform (Art. 36: 6 months), or the term drawn, capped
+        (2015, "173", "fine", None, ("reform", 6)),
+        (2015, "406", "fine", None, ("reform", 6)),
+        (2015, "402", "fine", 12, ("reform", 12)),
+        (2015, "332", "fine", 30, ("reform", 24)),
+        (1999, "138", "fine", None, ("reform", 6)),
+        # a reform where only a fine is named (Arts. 188, 322): a fine, without a term
+        (2015, "188", "reform", 24, ("fine", None)),
+        (2015, "322", "reform", 12, ("fine", None)),
+        # a reform above every clause's cap: the largest cap
+        (2015, "318", "reform", 30, ("reform", 24)),
+        (2015, "403", "reform", 36, ("reform", 24)),
+        (2015, "260", "reform", 30, ("reform", 30)),  # clause 1 allows 3 years, clause 4 only 1
+        (2015, "134", "reform", 30, ("reform", 30)),  # clause 1 allows 3 years, clause 6 only 2
+        # a warning (no listed clause names one): a fine where one is named, else reform, else prison
+        (2015, "318", "warning", None, ("fine", None)),
+        (2015, "260", "warning", None, ("fine", None)),
+        (2015, "188", "warning", None, ("fine", None)),
+        (1999, "248", "warning", None, ("fine", None)),
+        (2015, "173", "warning", None, ("reform", 6)),
+        (2015, "251", "warning", None, ("prison", 24)),  # neither: the lightest bracket's bottom, as before
+        # kept: the kind is named and the term within the cap
+        (2015, "321", "fine", None, ("fine", None)),
+        (2015, "173", "reform", 36, ("reform", 36)),
+        (2015, "318", "reform", 24, ("reform", 24)),
+        (2015, "170", "fine", None, ("prison", 12)),  # no non-custodial penalty at all: prison, as before
+        (1999, "104", "warning", None, ("warning", None)),  # not read: the draw is kept
+        (2015, "173", "discipline", 12, ("discipline", 12)),
+    ],
+)
+def test_lawful_penalty_gives_the_non_custodial_penalty_a_clause_names(cv, article, drawn, months, lawful):
+    assert penal.lawful_penalty(cv, article, drawn, months) == lawful
+    kind, term = lawful
+    if penal.penalty_brackets(cv, article) and kind != "discipline":
+        clause = penal.lawful_clause(cv, article, kind, term)
+        (b,) = [b for b in penal.penalty_brackets(cv, article) if b.clause == clause]
+        assert b.allows(kind, term)
+
+
+def test_the_clause_named_is_the_first_holding_the_penalty_by_kind_and_cap(monkeypatch):
+    assert penal.lawful_clause(2015, "188", "fine", None) == "1"
+    assert penal.lawful_clause(2015, "134", "reform", 30) == "1"  # clause 6 caps reform at 2 years
+    assert penal.lawful_clause(2015, "260", "reform", 12) == "1"
+    # an article whose lighter clause caps reform lower than a later one (none of the Code's listed
+    # articles is so ordered): the first clause that names the kind and holds the term
+    B = penal.Bracket
+    made_up = (B("1", 3, 12, fine=True, reform_months=12), B("2", 6, 36, reform_months=36), B("3", 36, 84))
+    monkeypatch.setitem(penal.BRACKETS, (2015, "999"), made_up)
+    assert penal.lawful_clause(2015, "999", "reform", 12) == "1"
+    assert penal.lawful_clause(2015, "999", "reform", 18) == "2"
+    assert penal.lawful_clause(2015, "999", "fine", None) == "1"
+    assert penal.simulated_clause(2015, "999", "reform", 30) == "2"
+
+
+@pytest.mark.parametrize(
+    ("cv", "article", "clause", "penalty", "months", "conflict"),
+    [
+        (2015, "406", "1", "reform", 30, True),  # Art. 406(1) caps reform at 2 years
+        (2015, "406", "1", "reform", 24, False),
+        (2015, "406", "2", "reform", 30, True),  # no reform in (2): only (1)'s, down to which Art. 54 goes
+        (2015, "406", "2", "reform", 24, False),
+        (2015, "260", "4", "reform", 18, True),  # Art. 260(4) caps reform at 1 year
+        (2015, "260", "4", "reform", 12, False),
+        (2015, "260", "1", "reform", 36, False),
+        (2015, "260", "2", "reform", 30, False),  # down into clause 1's 3 years (Art. 54(1))
+        (2015, "128", "1", "reform", 40, True),  # above Art. 36's 3 years
+        (1999, "202", "4", "reform", 18, True),
+        (1999, "202", "1", "reform", 36, False),
+        # a lighter kind is never a conflict (Art. 54(1) down into a fine, Art. 54(3) a lighter kind)
+        (2015, "406", "1", "fine", None, False),
+        (2015, "260", "1", "warning", None, False),
+        (2015, "128", "2", "fine", None, False),
+        (2015, "173", "1", "reform", 48, False),  # not a negligent article: not judged
+    ],
+)
+def test_clause_conflict_for_a_reform_above_the_clause_cap(cv, article, clause, penalty, months, conflict):
+    assert penal.clause_conflict(cv, article, clause, penalty, months) is conflict
+
+
+def test_clause_conflict_for_a_reform_under_a_fine_only_clause(monkeypatch):
+    """No negligent article has a clause naming a fine and no reform; were Art. 188 one, a reform
+    under its lightest clause 1 is a lighter kind than its prison (Art. 54(3)), so not a conflict up to
+    Art. 36's 3 years, and above them always one."""
+    monkeypatch.setitem(penal.NEGLIGENT, (2015, "188"), penal.BRACKETS[(2015, "188")])
+    assert not penal.clause_conflict(2015, "188", "1", "reform", 12)
+    assert penal.clause_conflict(2015, "188", "1", "reform", 48)
+    assert penal.clause_conflict(2015, "188", "2", "prison", 96)

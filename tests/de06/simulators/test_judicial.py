@@ -510,3 +510,72 @@ def test_version_10_brackets_move_sentences_not_the_random_stream(monkeypatch):
         ]
         moved += sum(a.clause != b.clause for a, b in zip(cn, co, strict=True))
     assert moved > 0
+
+
+def _named_as_before(penal):
+    """:data:`penal.BRACKETS` as version 10 read it: any clause that names some non-custodial penalty
+    allows a warning, a fine and reform up to 3 years (the old single ``non_custodial`` flag)."""
+    import dataclasses
+
+    return {
+        key: tuple(
+            dataclasses.replace(b, warning=True, fine=True, reform_months=36) if b.non_custodial else b
+            for b in clauses
+        )
+        for key, clauses in penal.BRACKETS.items()
+    }
+
+
+@pytest.mark.unit
+def test_convictions_carry_the_non_custodial_penalty_their_clause_names():
+    """Version 11: a fine only under a clause that names a fine (none under Art. 173, whose clause 1
+    names reform only), reform only under one that names reform and within its cap, no warning under
+    any listed article (none names one); a fine or warning made reform takes 6 months."""
+    from de06.domain import penal
+
+    kinds: dict[str, int] = {}
+    for _dob, convs, _state in _people(1111, 12_000):
+        for c in convs:
+            known = penal.penalty_brackets(c.code_version, c.article)
+            if not known:
+                continue
+            (bracket,) = [b for b in known if b.clause == c.clause]
+            if c.main_penalty == "fine":
+                assert bracket.fine, (c.code_version, c.article, c.clause)
+                assert c.penalty_months is None
+            elif c.main_penalty == "reform":
+                assert bracket.reform_months is not None, (c.code_version, c.article, c.clause)
+                assert c.penalty_months <= bracket.reform_months, (c.article, c.clause, c.penalty_months)
+            assert c.main_penalty != "warning", (c.code_version, c.article)
+            key = f"{c.code_version}:{c.article}:{c.main_penalty}"
+            kinds[key] = kinds.get(key, 0) + 1
+    assert kinds.get("2015:173:fine", 0) == 0 and kinds["2015:173:reform"] > 0
+    assert kinds.get("1999:138:fine", 0) == 0 and kinds["1999:138:reform"] > 0
+    assert kinds.get("2015:322:reform", 0) == 0 and kinds["2015:322:fine"] > 0
+
+
+@pytest.mark.unit
+def test_version_11_non_custodial_kinds_move_sentences_not_the_random_stream(monkeypatch):
+    """The kinds and caps read for version 11 change penalties, never a random draw: with the clauses
+    as version 10 read them, the same people get the same judgment dates and articles, and the shared
+    stream is in the same state after each; only some fines, warnings and reforms move (a fine under
+    Art. 173 becomes 6 months' reform, a reform under Art. 322 a fine, 3 years' reform under Art. 318
+    become 2), never a clause."""
+    from de06.domain import penal
+
+    new = list(_people(3141, 6_000))
+    monkeypatch.setattr(penal, "BRACKETS", _named_as_before(penal))
+    old = list(_people(3141, 6_000))
+    moved = []
+    for (_, cn, sn), (_, co, so) in zip(new, old, strict=True):
+        assert sn == so
+        assert [(c.judgment_date, c.article, c.code_version, c.clause) for c in cn] == [
+            (c.judgment_date, c.article, c.code_version, c.clause) for c in co
+        ]
+        moved += [
+            (b.main_penalty, a.main_penalty)
+            for a, b in zip(cn, co, strict=True)
+            if (a.main_penalty, a.penalty_months) != (b.main_penalty, b.penalty_months)
+        ]
+    assert ("fine", "reform") in moved and ("reform", "fine") in moved and ("reform", "reform") in moved
+    assert all(was in penal.NON_CUSTODIAL and now in penal.NON_CUSTODIAL for was, now in moved), set(moved)

@@ -78,3 +78,87 @@ def test_lawful_sentence_examples():
     assert sim.lawful_sentence(2015, "123", "TCT", 72) == ("TCT", 84)
     # not read: kept as drawn
     assert sim.lawful_sentence(1999, "325", "TCT", 240) == ("TCT", 240)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 7])
+def test_every_sheet_has_a_non_custodial_penalty_its_clause_names(seed):
+    """Version 4: no warning (``CC``) under a listed article (none names one), a fine (``PT``) only
+    under a clause naming a fine, reform (``CTKG``) only under one naming reform and within its cap."""
+    world = sim.generate(sim.MilitaryParams(initial=400, changes=400, seed=seed, batches=2), YOUNG, OTHERS)
+    seen: set[str] = set()
+    for s in world.sheets:
+        if s.kind != "conviction" or s.intended == "quarantined":
+            continue
+        v = s.values
+        known = penal.penalty_brackets(v["code_version"], v["article"])
+        if not known:
+            continue
+        (clause,) = [b for b in known if b.clause == v["clause"]]
+        code, term = v["sentence_code"], v["term_months"]
+        assert code != "CC", (s.ref, v["article"])
+        if code == "PT":
+            assert clause.fine and term is None, (s.ref, v["article"], v["clause"])
+        if code == "CTKG":
+            assert clause.reform_months is not None, (s.ref, v["article"], v["clause"])
+            assert term <= clause.reform_months, (s.ref, v["article"], v["clause"], term)
+        seen.add(code)
+    assert {"PT", "CTKG", "TCT"} <= seen
+
+
+def test_lawful_sentence_writes_the_non_custodial_penalty_the_clause_names():
+    # Art. 173(1) names reform only: a fine or a warning becomes 6 months' reform (Art. 36's least)
+    assert sim.lawful_sentence(2015, "173", "PT", None) == ("CTKG", 6)
+    assert sim.lawful_sentence(2015, "173", "CC", None) == ("CTKG", 6)
+    assert sim.lawful_sentence(1999, "138", "PT", None) == ("CTKG", 6)
+    # Art. 318(1) names a fine: a warning becomes a fine; its reform is capped at 2 years, as Art. 403(1)'s
+    assert sim.lawful_sentence(2015, "318", "CC", None) == ("PT", None)
+    assert sim.lawful_sentence(2015, "318", "CTKG", 30) == ("CTKG", 24)
+    assert sim.lawful_sentence(2015, "403", "CTKG", 36) == ("CTKG", 24)
+    assert sim.lawful_sentence(2015, "402", "CTKG", 36) == ("CTKG", 36)
+    assert sim.lawful_sentence(1999, "248", "CC", None) == ("PT", None)
+    # kept: Art. 260(1) names a fine and reform up to 3 years; the 1999 Art. 104 was not read
+    assert sim.lawful_sentence(2015, "260", "PT", None) == ("PT", None)
+    assert sim.lawful_sentence(2015, "260", "CTKG", 30) == ("CTKG", 30)
+    assert sim.lawful_sentence(1999, "104", "CC", None) == ("CC", None)
+
+
+def test_version_4_moves_sentences_not_the_content_draws(monkeypatch):
+    """The kinds and caps read for version 4 change sentences, never a random draw of a conviction's
+    content: from the same state, with the clauses as version 3 read them (any clause naming some
+    non-custodial penalty allowing a warning, a fine and reform up to 3 years), each content has the
+    same person, crime, dates and judgment number and leaves the stream in the same state. (The
+    world's later draws depend on the sentence, an expungement due or a term to shorten, so a world of
+    the same seed is not the same world: docs/military-sync.md.)"""
+    import dataclasses
+    import random
+
+    def contents():
+        g = sim._Gen(sim.MilitaryParams(initial=1, changes=0, seed=4), YOUNG, OTHERS)
+        out = []
+        for i in range(3_000):
+            g.rng = random.Random(f"content:{i}")
+            person = g.person()
+            old = i % 10 == 0
+            c = g.content(person, g.judgment_date(person, old=old), short=old)
+            out.append((person, c, g.rng.getstate()))
+        return out
+
+    new = contents()
+    as_before = {
+        key: tuple(
+            dataclasses.replace(b, warning=True, fine=True, reform_months=36) if b.non_custodial else b
+            for b in clauses
+        )
+        for key, clauses in penal.BRACKETS.items()
+    }
+    monkeypatch.setattr(penal, "BRACKETS", as_before)
+    old = contents()
+    same = ("crime_code", "article", "judgment_no", "judgment_date", "effective_date", "court_code", "clause")
+    moved = set()
+    for (pn, cn, sn), (po, co, so) in zip(new, old, strict=True):
+        assert pn == po and sn == so
+        assert [cn[k] for k in same] == [co[k] for k in same]
+        if (cn["sentence_code"], cn["term_months"]) != (co["sentence_code"], co["term_months"]):
+            moved.add((co["sentence_code"], cn["sentence_code"]))
+    assert {("PT", "CTKG"), ("CC", "CTKG"), ("CC", "PT"), ("CTKG", "CTKG")} <= moved, moved
+    assert all(was in ("CC", "PT", "CTKG") and now in ("PT", "CTKG") for was, now in moved), moved
