@@ -96,9 +96,9 @@ class Bracket:
 #: text 01/VBHN-VPQH, Art. 260 against a published copy of the amended Code, Art. 406 against the
 #: Ministry of Justice's Bộ pháp điển, none an official gazette; which non-custodial penalty each
 #: clause names, and its reform cap, read in the Bộ pháp điển for all three); 1999 Code articles
-#: for old judgments, whose brackets are recalled
-#: with the same shape (the favourable 2015 rule applies to them, Resolution 109/2015/QH13). Only
-#: articles whose fault form and brackets we know are listed; anything else keeps the record. Left
+#: for old judgments (the favourable 2015 rule applies to them, Resolution 109/2015/QH13): Art. 202
+#: read in published copies of the 1999 Code as amended in 2009, Art. 98 still as recalled (below).
+#: Only articles whose fault form and brackets we know are listed; anything else keeps the record. Left
 #: out of Chapter XXV: Art. 414 (losing, or negligently damaging, military weapons; (1) reform <= 3 y
 #: or prison 6 months-5 y, (2) 3-7 y) and Art. 407 (losing military secret documents): the law
 #: writes "vô ý" for the damaging, never for the losing, and 414's two acts share both clauses, so
@@ -118,16 +118,26 @@ NEGLIGENT: dict[tuple[int, str], tuple[Bracket, ...]] = {
     # sự"): (1) reform <= 2 y or prison 3 months-2 y (no fine); (2) commander or officer, war zone,
     # combat, or serious or graver consequences: prison 1-5 y. No 1999 twin: its 1999 text was not read.
     (2015, "406"): (Bracket("1", 3, 24, reform_months=24), Bracket("2", 12, 60)),
-    # 1999 Code Art. 98 (now 128) and Art. 202 (now 260). Their 1999 texts were not read for which
-    # non-custodial penalty a clause names: the most permissive reading the recollection "with the
-    # same shape" supports is kept, the 2015 twin's: 98(1) reform <= 3 y (Art. 128(1) names no
-    # fine); 202(1) a fine or reform <= 3 y; 202(4) a fine or reform <= 1 y
+    # 1999 Code Art. 98 causing death by negligence (now 128): NOT READ. No copy of its 1999 text was
+    # found (searched: the consolidated text 15/VBHN-VPQH on hethongphapluat.com, which holds Arts. 99
+    # and 111 but not 98; the 1999 Code's chapter XII on vietjack.me and hethongphapluat.vn, whose
+    # stored excerpts stop before Art. 98; commentaries and theses). The entry is the earlier
+    # recollection "with the 2015 twin's shape", kept unchanged and unverified: (1) reform <= 3 y or
+    # 6 months-5 y; (2) 3-10 y. It decides whether a 1999 Art. 98 conviction leaves a record
+    # (docs/military-sync.md says what removing it would change).
     (1999, "98"): (Bracket("1", 6, 60, reform_months=36), Bracket("2", 36, 120)),
+    # 1999 Code Art. 202 road traffic (now 260), as amended in 2009, read in the copy quoted by
+    # luatdaiduonglong.com ("Bộ luật Hình sự 1999 sửa đổi bổ sung 2009", clauses 1-4) and agreeing with
+    # the 1999 text on vietjack.me (chapter XIX) and, for clause 2, vnexpress.net: (1) "phạt tiền từ năm
+    # triệu đồng đến năm mươi triệu đồng, cải tạo không giam giữ đến ba năm hoặc phạt tù từ sáu tháng
+    # đến năm năm"; (2) 3-10 y; (3) 7-15 y; (4) real risk of harm: "phạt cải tạo không giam giữ đến một
+    # năm hoặc phạt tù từ ba tháng đến hai năm" (no fine, prison up to 2 years: the recollection had
+    # the 2015 Art. 260(4)'s fine and 1-year top)
     (1999, "202"): (
         Bracket("1", 6, 60, fine=True, reform_months=36),
         Bracket("2", 36, 120),
         Bracket("3", 84, 180),
-        Bracket("4", 3, 12, fine=True, reform_months=12),
+        Bracket("4", 3, 24, reform_months=12),
     ),
 }
 
@@ -142,13 +152,17 @@ NEGLIGENT: dict[tuple[int, str], tuple[Bracket, ...]] = {
 #: which non-custodial penalties it names ("phạt tiền từ ... đến ...": ``fine``; "phạt cải tạo không
 #: giam giữ đến 0X năm": ``reform_months``); none of these articles names a warning ("phạt cảnh
 #: cáo"), so a warning is lawful under none of them. 1999 Code as amended in 2009, read in published
-#: copies (docs/military-sync.md names them). Art. 188's clause 6 (commercial legal entities) is no
-#: person's bracket and is left out. An article missing here has no known brackets: the 1999 Arts.
-#: 104 and 325 and the other 1999 twins the judicial-records simulator draws were not read. The 2015
-#: Art. 150 (trafficking in persons) was read, (1) 5-10 y; (2) 8-15 y; (3) 12-20 y, and is left out
-#: on purpose: it allows no life sentence, and a life draw of the judicial-records simulator made
+#: copies, none official (each entry names its copies; docs/military-sync.md lists them). Art. 188's
+#: clause 6 (commercial legal entities) is no person's bracket and is left out. An article missing
+#: here has no known brackets: the 1999 Arts. 104 and 325 (military simulator) and 104, 112, 136,
+#: 139, 140, 143, 153, 194, 197, 230, 245, 249, 250, 257, 259, 267, 279 and 289 (judicial-records
+#: simulator) were not read in full, no copy of their clauses being found. The 2015 Art. 150
+#: (trafficking in persons) was read, (1) 5-10 y; (2) 8-15 y; (3) 12-20 y, and is left out on
+#: purpose: it allows no life sentence, and a life draw of the judicial-records simulator made
 #: prison would be a sentence that ends, for which one more random number (the settlement date) is
-#: drawn, so every later identity of a world of the same seed would move.
+#: drawn, so every later identity of a world of the same seed would move. Its 1999 twin, Art. 119
+#: as amended in 2009 ("Tội mua bán người", the 2009 text quoted by camsa-coalition.org: (1) 2-7 y;
+#: (2) 5-20 y, no life either), is left out for the same reason (measured: docs/military-sync.md).
 BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
     **NEGLIGENT,
     # Art. 123 murder: (1) 12-20 y, life or death; (2) 7-15 y; (3) preparation: 1-5 y
@@ -345,13 +359,37 @@ BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
     # Art. 414 losing or negligently damaging military weapons: (1) reform <= 3 y or 6 months-5 y
     # (no fine); (2) 3-7 y
     (2015, "414"): (Bracket("1", 6, 60, reform_months=36), Bracket("2", 36, 84)),
-    # 1999 Code (as amended in 2009). Art. 111 rape: (1) 2-7 y; (2) 7-15 y; (3) 12-20 y or life (the
-    # 2009 amendment took death out); (4) victim aged 16-17: 5-10 y
+    # 1999 Code (as amended in 2009). Art. 93 murder: (1) 12-20 y, life or death; (2) 7-15 y. Read in
+    # the 1999 text on vietjack.me (chapter XII) and hethongphapluat.vn (bo-luat-hinh-su-1999/chuong-12),
+    # which agree (no 2009 copy found; the amending Law 37/2009/QH12's Art. 1(1), read on
+    # thuvienphapluat.vn and saigonship.net, takes death out of Arts. 111, 139, 153, 180, 197, 221, 289
+    # and 334, not 93; the rest of that law was not read)
+    (1999, "93"): (Bracket("1", 144, 240, life=True, death=True), Bracket("2", 84, 180)),
+    # Art. 111 rape: (1) 2-7 y; (2) 7-15 y; (3) 12-20 y or life (the 2009 amendment took death out);
+    # (4) victim aged 16-17: 5-10 y
     (1999, "111"): (
         Bracket("1", 24, 84),
         Bracket("2", 84, 180),
         Bracket("3", 144, 240, life=True),
         Bracket("4", 60, 120),
+    ),
+    # Art. 133 robbery: (1) 3-10 y; (2) 7-15 y; (3) 12-20 y; (4) 18-20 y, life or death. Read in the 1999
+    # text on vietjack.me (chapter XIV) and in the text in force quoted by 24h.com.vn (April 2017),
+    # which agree
+    (1999, "133"): (
+        Bracket("1", 36, 120),
+        Bracket("2", 84, 180),
+        Bracket("3", 144, 240),
+        Bracket("4", 216, 240, life=True, death=True),
+    ),
+    # Art. 135 extortion: (1) 1-5 y; (2) 3-10 y; (3) 7-15 y; (4) 12-20 y (no fine or reform as a main
+    # penalty: the fine of clause 5 is additional). Read in the 2009 text quoted by luatduonggia.vn
+    # ("Quy định của pháp luật về tội cưỡng đoạt tài sản"); luatsuhcm.vn's paraphrase has the same terms
+    (1999, "135"): (
+        Bracket("1", 12, 60),
+        Bracket("2", 36, 120),
+        Bracket("3", 84, 180),
+        Bracket("4", 144, 240),
     ),
     # Art. 138 theft: (1) reform <= 3 y or 6 months-3 y (no fine, as read); (2) 2-7 y; (3) 7-15 y;
     # (4) 12-20 y or life
@@ -363,6 +401,17 @@ BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
     ),
     # Art. 248 gambling: (1) fine, reform <= 3 y or 3 months-3 y; (2) 2-7 y
     (1999, "248"): (Bracket("1", 3, 36, fine=True, reform_months=36), Bracket("2", 24, 84)),
+    # Art. 278 embezzlement: (1) 2-7 y; (2) 7-15 y; (3) 15-20 y; (4) 20 y, life or death. Clauses 1-2 read
+    # in the 1999 text on vietjack.me (chapter XXI, cut after clause 2), all four in the English text
+    # of the 1999 Code on boluathinhsu.com, clause 4 also in thuvienphapluat.vn's answer on "khoản 4
+    # Điều 278". Law 37/2009/QH12's Art. 1(2)(a) raises clause 1's threshold (500,000 to 2 million
+    # đồng); no 2009 copy of the whole article was found
+    (1999, "278"): (
+        Bracket("1", 24, 84),
+        Bracket("2", 84, 180),
+        Bracket("3", 180, 240),
+        Bracket("4", 240, 240, life=True, death=True),
+    ),
     # Art. 316 refusing orders: (1) 6 months-5 y; (2) 5-10 y; (3) 10-20 y; (4) 20 y, life or death
     (1999, "316"): (
         Bracket("1", 6, 60),
@@ -373,7 +422,18 @@ BRACKETS: dict[tuple[int, str], tuple[Bracket, ...]] = {
 }
 #: A 1999 conviction stored under its 2015 article number (the sync maps articles to 2015) keeps
 #: the 1999 article's clauses: 2015 number -> 1999 number, for both tables.
-_TWIN_1999 = {"128": "98", "260": "202", "173": "138", "321": "248", "394": "316", "141": "111"}
+_TWIN_1999 = {
+    "128": "98",
+    "260": "202",
+    "173": "138",
+    "321": "248",
+    "394": "316",
+    "141": "111",
+    "123": "93",
+    "168": "133",
+    "170": "135",
+    "353": "278",
+}
 
 
 def _key(code_version: int | None, article: str | None) -> tuple[int, str]:

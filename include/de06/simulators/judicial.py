@@ -111,7 +111,7 @@ def crime_clause(
     """The clause applied: the lowest clause of the real Penal Code bracket that holds the penalty
     where the article's brackets are known (:func:`de06.domain.penal.simulated_clause`); for the
     other articles the simulators' convention, and clause 2 for a grave crime (left: the 2015 Art.
-    150 and the 1999 Arts. 93, 112 and 119, whose brackets are not in :data:`penal.BRACKETS`)."""
+    150 and the 1999 Arts. 112 and 119, whose brackets are not in :data:`penal.BRACKETS`)."""
     art = article or offence.article
     if offence.kind == "grave" and not penal.penalty_brackets(code_version, art):
         return "2"
@@ -334,7 +334,7 @@ class JudicialParams:
     seed: int
     noise: str = "default"
     outside_share: float = 0.04
-    version: int = 11  # bump whenever generation changes, so a rerun rebuilds instead of skipping
+    version: int = 12  # bump whenever generation changes, so a rerun rebuilds instead of skipping
 
     def as_json(self, population: dict | None) -> dict:
         d = asdict(self)

@@ -579,3 +579,79 @@ def test_version_11_non_custodial_kinds_move_sentences_not_the_random_stream(mon
         ]
     assert ("fine", "reform") in moved and ("reform", "fine") in moved and ("reform", "reform") in moved
     assert all(was in penal.NON_CUSTODIAL and now in penal.NON_CUSTODIAL for was, now in moved), set(moved)
+
+
+#: The 1999 articles whose brackets were read for simulator version 12 (until then the convention).
+READ_V12 = ((1999, "93"), (1999, "133"), (1999, "135"), (1999, "278"))
+
+
+@pytest.mark.unit
+def test_convictions_under_the_1999_articles_read_for_version_12_are_lawful():
+    """Every conviction drawn under the 1999 Arts. 93, 133, 135 and 278 carries a penalty one of their
+    real clauses allows, inside the article's brackets, under the first clause holding it: no reform
+    or fine (none names one), life or death only under Art. 93(1), 133(4) or 278(4)."""
+    from de06.domain import penal
+
+    seen: dict[tuple[int, str], set[str]] = {}
+    for _dob, convs, _state in _people(1212, 12_000):
+        for c in convs:
+            key = (c.code_version, c.article)
+            if key not in READ_V12:
+                continue
+            known = penal.penalty_brackets(*key)
+            (bracket,) = [b for b in known if b.clause == c.clause]
+            assert bracket.allows(c.main_penalty, c.penalty_months), (key, c.clause, c.main_penalty)
+            assert c.clause == penal.lawful_clause(*key, c.main_penalty, c.penalty_months)
+            assert c.main_penalty in ("prison", "life", "death"), (key, c.main_penalty)
+            if c.main_penalty == "prison":
+                assert bracket.low <= c.penalty_months <= max(b.top for b in known), (key, c.penalty_months)
+            seen.setdefault(key, set()).add(c.main_penalty)
+    assert sorted(seen) == sorted(READ_V12), seen
+    assert {"life", "death"} <= seen[(1999, "93")]
+
+
+@pytest.mark.unit
+def test_grave_1999_murder_takes_the_real_clause():
+    """The 1999 Art. 93 is read: a grave crime's fallback clause 2 no longer applies to it."""
+    off = {o.article: o for o in judicial.OFFENCES}
+    assert judicial.crime_clause(off["123"], "prison", 216, 1999, "93") == "1"
+    assert judicial.crime_clause(off["123"], "life", None, 1999, "93") == "1"
+    assert judicial.crime_clause(off["123"], "prison", 120, 1999, "93") == "2"
+
+
+@pytest.mark.unit
+def test_version_12_brackets_move_sentences_not_the_random_stream(monkeypatch):
+    """The 1999 brackets read for version 12 (Arts. 93, 133, 135, 278, and Art. 202 as its 2009 text
+    reads) change clauses and some penalties, never a random draw: with and without them, the same
+    people get the same judgment dates and articles and the shared stream is in the same state after
+    each. The 1999 Art. 119 (read: no life sentence) would move it, as the 2015 Art. 150 would, and is
+    left out: a life draw made 20 years' prison ends, and its settlement date is one more draw."""
+    import dataclasses
+
+    from de06.domain import penal
+
+    new = list(_people(2009, 6_000))
+    recalled_202 = tuple(
+        dataclasses.replace(b, top=12, fine=True) if b.clause == "4" else b
+        for b in penal.BRACKETS[(1999, "202")]
+    )
+    without = {k: v for k, v in penal.BRACKETS.items() if k not in READ_V12}
+    without[(1999, "202")] = recalled_202
+    with monkeypatch.context() as m:
+        m.setattr(penal, "BRACKETS", without)
+        m.setitem(penal.NEGLIGENT, (1999, "202"), recalled_202)
+        old = list(_people(2009, 6_000))
+    moved = 0
+    for (_, cn, sn), (_, co, so) in zip(new, old, strict=True):
+        assert sn == so
+        assert [(c.judgment_date, c.article, c.code_version) for c in cn] == [
+            (c.judgment_date, c.article, c.code_version) for c in co
+        ]
+        moved += sum(a.clause != b.clause for a, b in zip(cn, co, strict=True))
+    assert moved > 0
+    # with the 1999 Art. 119 as read ((1) 2-7 y, (2) 5-20 y), the 3 life draws under it in these
+    # people (seed 2009) become prison and move the stream
+    art119 = (penal.Bracket("1", 24, 84), penal.Bracket("2", 60, 240))
+    monkeypatch.setitem(penal.BRACKETS, (1999, "119"), art119)
+    with119 = list(_people(2009, 6_000))
+    assert any(sn != s119 for (_, _, sn), (_, _, s119) in zip(new, with119, strict=True))

@@ -162,3 +162,37 @@ def test_version_4_moves_sentences_not_the_content_draws(monkeypatch):
             moved.add((co["sentence_code"], cn["sentence_code"]))
     assert {("PT", "CTKG"), ("CC", "CTKG"), ("CC", "PT"), ("CTKG", "CTKG")} <= moved, moved
     assert all(was in ("CC", "PT", "CTKG") and now in ("PT", "CTKG") for was, now in moved), moved
+
+
+def test_the_1999_art_202_as_read_moves_no_military_content(monkeypatch):
+    """The 1999 Art. 202 read in its 2009 text (clause 4: reform up to 1 year or prison 3 months-2 years,
+    no fine; recalled as a fine, reform up to 1 year or prison 3 months-1 year) changes no content the
+    simulator draws: clause 1 still names a fine and reform up to 3 years and holds every term the
+    simulator gives a 1999 ``C202`` sheet, so the sentences, terms and clauses are those of the
+    recollection and the simulator's version stays 4. Its other 1999 articles are unchanged (104 and
+    325 are still not read)."""
+    import dataclasses
+    import random
+
+    assert penal.penalty_brackets(1999, "202")[3] == penal.Bracket("4", 3, 24, reform_months=12)
+
+    def contents():
+        g = sim._Gen(sim.MilitaryParams(initial=1, changes=0, seed=12), YOUNG, OTHERS)
+        out = []
+        for i in range(3_000):
+            g.rng = random.Random(f"content-202:{i}")
+            person = g.person()
+            c = g.content(person, g.judgment_date(person, old=True), short=i % 2 == 0)
+            out.append((c, g.rng.getstate()))
+        return out
+
+    new = contents()
+    recalled = tuple(
+        dataclasses.replace(b, top=12, fine=True) if b.clause == "4" else b
+        for b in penal.BRACKETS[(1999, "202")]
+    )
+    monkeypatch.setitem(penal.BRACKETS, (1999, "202"), recalled)
+    monkeypatch.setitem(penal.NEGLIGENT, (1999, "202"), recalled)
+    old = contents()
+    assert new == old
+    assert sum(c["crime_code"] == "C202" for c, _ in new) > 100
