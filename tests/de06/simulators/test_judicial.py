@@ -491,6 +491,20 @@ def test_grave_crimes_take_the_real_clause_where_it_is_known():
     assert judicial.crime_clause(off["150"], "life", None, 1999, "119") == "2"
 
 
+def _clauses_moved_on_the_same_stream(new, old) -> int:
+    """``new`` and ``old`` (``_people`` of the same seed, two versions of the brackets) drew the same
+    judgment dates and articles and left the shared stream in the same state after each person;
+    returns how many convictions name another clause."""
+    moved = 0
+    for (_, cn, sn), (_, co, so) in zip(new, old, strict=True):
+        assert sn == so
+        assert [(c.judgment_date, c.article, c.code_version) for c in cn] == [
+            (c.judgment_date, c.article, c.code_version) for c in co
+        ]
+        moved += sum(a.clause != b.clause for a, b in zip(cn, co, strict=True))
+    return moved
+
+
 @pytest.mark.unit
 def test_version_10_brackets_move_sentences_not_the_random_stream(monkeypatch):
     """The brackets read for version 10 change clauses and some penalties, never a random draw: with
@@ -502,14 +516,7 @@ def test_version_10_brackets_move_sentences_not_the_random_stream(monkeypatch):
     without = {k: v for k, v in penal.BRACKETS.items() if k not in READ_V10}
     monkeypatch.setattr(penal, "BRACKETS", without)
     old = list(_people(2718, 6_000))
-    moved = 0
-    for (_, cn, sn), (_, co, so) in zip(new, old, strict=True):
-        assert sn == so
-        assert [(c.judgment_date, c.article, c.code_version) for c in cn] == [
-            (c.judgment_date, c.article, c.code_version) for c in co
-        ]
-        moved += sum(a.clause != b.clause for a, b in zip(cn, co, strict=True))
-    assert moved > 0
+    assert _clauses_moved_on_the_same_stream(new, old) > 0
 
 
 def _named_as_before(penal):
@@ -641,14 +648,7 @@ def test_version_12_brackets_move_sentences_not_the_random_stream(monkeypatch):
         m.setattr(penal, "BRACKETS", without)
         m.setitem(penal.NEGLIGENT, (1999, "202"), recalled_202)
         old = list(_people(2009, 6_000))
-    moved = 0
-    for (_, cn, sn), (_, co, so) in zip(new, old, strict=True):
-        assert sn == so
-        assert [(c.judgment_date, c.article, c.code_version) for c in cn] == [
-            (c.judgment_date, c.article, c.code_version) for c in co
-        ]
-        moved += sum(a.clause != b.clause for a, b in zip(cn, co, strict=True))
-    assert moved > 0
+    assert _clauses_moved_on_the_same_stream(new, old) > 0
     # with the 1999 Art. 119 as read ((1) 2-7 y, (2) 5-20 y), the 3 life draws under it in these
     # people (seed 2009) become prison and move the stream
     art119 = (penal.Bracket("1", 24, 84), penal.Bracket("2", 60, 240))

@@ -31,19 +31,24 @@ YOUNG = _people(1000, "Nguyễn Văn", 1996, 8, "M", "0012", 40)
 OTHERS = _people(2000, "Trần Thị", 1970, 20, "F", "0013", 20)
 
 
+def _convictions(seed: int):
+    """(sheet, the article's known brackets) of each conviction sheet a small world of ``seed`` sends
+    (quarantine faults left out)."""
+    world = sim.generate(sim.MilitaryParams(initial=400, changes=400, seed=seed, batches=2), YOUNG, OTHERS)
+    for s in world.sheets:
+        if s.kind == "conviction" and s.intended != "quarantined":
+            yield s, penal.penalty_brackets(s.values["code_version"], s.values["article"])
+
+
 @pytest.mark.parametrize("seed", [1, 2, 7])
 def test_every_sheet_has_a_sentence_its_article_allows_and_a_clause_that_holds_it(seed):
     """The penalty fits the clause written on the sheet (prison no longer than its top, life or death
     only where the clause has it, a fine or reform only where it allows one); the first version of a
     conviction has a term inside that clause's bracket. (A later version may carry a term shortened by
     an amnesty or a reduction, below the bracket the court applied: the clause stays.)"""
-    world = sim.generate(sim.MilitaryParams(initial=400, changes=400, seed=seed, batches=2), YOUNG, OTHERS)
     seen: set[tuple[int, str]] = set()
-    for s in world.sheets:
-        if s.kind != "conviction" or s.intended == "quarantined":
-            continue
+    for s, known in _convictions(seed):
         v = s.values
-        known = penal.penalty_brackets(v["code_version"], v["article"])
         if not known:
             assert (v["code_version"], v["article"]) in {(1999, "104"), (1999, "325")}
             continue
@@ -84,13 +89,9 @@ def test_lawful_sentence_examples():
 def test_every_sheet_has_a_non_custodial_penalty_its_clause_names(seed):
     """Version 4: no warning (``CC``) under a listed article (none names one), a fine (``PT``) only
     under a clause naming a fine, reform (``CTKG``) only under one naming reform and within its cap."""
-    world = sim.generate(sim.MilitaryParams(initial=400, changes=400, seed=seed, batches=2), YOUNG, OTHERS)
     seen: set[str] = set()
-    for s in world.sheets:
-        if s.kind != "conviction" or s.intended == "quarantined":
-            continue
+    for s, known in _convictions(seed):
         v = s.values
-        known = penal.penalty_brackets(v["code_version"], v["article"])
         if not known:
             continue
         (clause,) = [b for b in known if b.clause == v["clause"]]
