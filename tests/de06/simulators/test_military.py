@@ -31,6 +31,23 @@ YOUNG = _people(1000, "Nguyễn Văn", 1996, 8, "M", "0012", 40)
 OTHERS = _people(2000, "Trần Thị", 1970, 20, "F", "0013", 20)
 
 
+def _contents(seed: int, tag: str, when, n: int = 3_000) -> list[tuple]:
+    """(person, conviction content, random state after it) for ``n`` contents, each from its own
+    stream (``tag``:i); ``when(i)``: (an old judgment?, a short sentence?)."""
+    import random
+
+    g = sim._Gen(sim.MilitaryParams(initial=1, changes=0, seed=seed), YOUNG, OTHERS)
+    out = []
+    for i in range(n):
+        g.rng = random.Random(f"{tag}:{i}")
+        person = g.person()
+        old, short = when(i)
+        out.append(
+            (person, g.content(person, g.judgment_date(person, old=old), short=short), g.rng.getstate())
+        )
+    return out
+
+
 def _convictions(seed: int):
     """(sheet, the article's known brackets) of each conviction sheet a small world of ``seed`` sends
     (quarantine faults left out)."""
@@ -131,18 +148,9 @@ def test_version_4_moves_sentences_not_the_content_draws(monkeypatch):
     world's later draws depend on the sentence, an expungement due or a term to shorten, so a world of
     the same seed is not the same world: docs/military-sync.md.)"""
     import dataclasses
-    import random
 
     def contents():
-        g = sim._Gen(sim.MilitaryParams(initial=1, changes=0, seed=4), YOUNG, OTHERS)
-        out = []
-        for i in range(3_000):
-            g.rng = random.Random(f"content:{i}")
-            person = g.person()
-            old = i % 10 == 0
-            c = g.content(person, g.judgment_date(person, old=old), short=old)
-            out.append((person, c, g.rng.getstate()))
-        return out
+        return _contents(4, "content", lambda i: (i % 10 == 0, i % 10 == 0))
 
     new = contents()
     as_before = {
@@ -173,19 +181,11 @@ def test_the_1999_art_202_as_read_moves_no_military_content(monkeypatch):
     recollection and the simulator's version stays 4. Its other 1999 articles are unchanged (104 and
     325 are still not read)."""
     import dataclasses
-    import random
 
     assert penal.penalty_brackets(1999, "202")[3] == penal.Bracket("4", 3, 24, reform_months=12)
 
     def contents():
-        g = sim._Gen(sim.MilitaryParams(initial=1, changes=0, seed=12), YOUNG, OTHERS)
-        out = []
-        for i in range(3_000):
-            g.rng = random.Random(f"content-202:{i}")
-            person = g.person()
-            c = g.content(person, g.judgment_date(person, old=True), short=i % 2 == 0)
-            out.append((c, g.rng.getstate()))
-        return out
+        return [(c, state) for _, c, state in _contents(12, "content-202", lambda i: (True, i % 2 == 0))]
 
     new = contents()
     recalled = tuple(
