@@ -511,7 +511,13 @@ def _reform_cap(b: Bracket, known: tuple[Bracket, ...]) -> int:
     down into a lighter clause, never above that clause's cap), or Art. 36's 3 years when none does."""
     if b.reform_months is not None:
         return b.reform_months
-    return max((x.reform_months for x in known if x.reform_months is not None), default=REFORM_MAX_MONTHS)
+    cap = _largest_reform_cap(known)
+    return REFORM_MAX_MONTHS if cap is None else cap
+
+
+def _largest_reform_cap(known: tuple[Bracket, ...]) -> int | None:
+    """The longest reform any of the article's clauses names; None when none names reform."""
+    return max((b.reform_months for b in known if b.reform_months is not None), default=None)
 
 
 #: Art. 65: only a prison term of at most this many months can be suspended (án treo).
@@ -564,16 +570,16 @@ def _named_non_custodial(
 ) -> tuple[str, int | None]:
     """:func:`lawful_penalty`'s rule for a warning, a fine or reform (prison: the caller's)."""
     fine = any(b.fine for b in known)
-    caps = [b.reform_months for b in known if b.reform_months is not None]
+    cap = _largest_reform_cap(known)
     penalty = main_penalty
     if penalty == "warning" and not any(b.warning for b in known):
-        penalty = "fine" if fine else ("reform" if caps else "prison")
+        penalty = "fine" if fine else ("reform" if cap is not None else "prison")
     elif penalty == "fine" and not fine:
-        penalty = "reform" if caps else "prison"
-    elif penalty == "reform" and not caps:
+        penalty = "reform" if cap is not None else "prison"
+    elif penalty == "reform" and cap is None:
         penalty = "fine" if fine else "prison"
     if penalty == "reform":
-        return penalty, min(REFORM_MIN_MONTHS if months is None else months, max(caps))
+        return penalty, min(REFORM_MIN_MONTHS if months is None else months, cap)
     if penalty == "fine" and main_penalty != "fine":
         return penalty, None
     return penalty, months

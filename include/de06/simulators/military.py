@@ -85,6 +85,8 @@ SENTENCES: dict[str, tuple[str, bool, float]] = {
     "TCTH": ("life", False, 0.7),
     "TH": ("death", False, 0.3),
 }
+#: The sentence code of each main penalty (SENTENCES has one code a penalty).
+_SENTENCE_OF = {penalty: code for code, (penalty, _, _) in SENTENCES.items()}
 UNITS = (
     "Trung đoàn 141, Sư đoàn 312, Quân đoàn 12",
     "Lữ đoàn 596, Quân khu 7",
@@ -411,7 +413,7 @@ def lawful_sentence(
     penalty = SENTENCES[sentence][0]
     lawful, term = penal.lawful_penalty(code_version, article, penalty, term)
     if lawful != penalty:
-        sentence = {"prison": "TCT", "life": "TCTH", "fine": "PT", "reform": "CTKG"}[lawful]
+        sentence = _SENTENCE_OF[lawful]
     return sentence, term
 
 

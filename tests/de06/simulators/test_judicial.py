@@ -519,20 +519,6 @@ def test_version_10_brackets_move_sentences_not_the_random_stream(monkeypatch):
     assert _clauses_moved_on_the_same_stream(new, old) > 0
 
 
-def _named_as_before(penal):
-    """:data:`penal.BRACKETS` as version 10 read it: any clause that names some non-custodial penalty
-    allows a warning, a fine and reform up to 3 years (the old single ``non_custodial`` flag)."""
-    import dataclasses
-
-    return {
-        key: tuple(
-            dataclasses.replace(b, warning=True, fine=True, reform_months=36) if b.non_custodial else b
-            for b in clauses
-        )
-        for key, clauses in penal.BRACKETS.items()
-    }
-
-
 @pytest.mark.unit
 def test_convictions_carry_the_non_custodial_penalty_their_clause_names():
     """Version 11: a fine only under a clause that names a fine (none under Art. 173, whose clause 1
@@ -562,7 +548,9 @@ def test_convictions_carry_the_non_custodial_penalty_their_clause_names():
 
 
 @pytest.mark.unit
-def test_version_11_non_custodial_kinds_move_sentences_not_the_random_stream(monkeypatch):
+def test_version_11_non_custodial_kinds_move_sentences_not_the_random_stream(
+    monkeypatch, brackets_before_kinds
+):
     """The kinds and caps read for version 11 change penalties, never a random draw: with the clauses
     as version 10 read them, the same people get the same judgment dates and articles, and the shared
     stream is in the same state after each; only some fines, warnings and reforms move (a fine under
@@ -571,7 +559,7 @@ def test_version_11_non_custodial_kinds_move_sentences_not_the_random_stream(mon
     from de06.domain import penal
 
     new = list(_people(3141, 6_000))
-    monkeypatch.setattr(penal, "BRACKETS", _named_as_before(penal))
+    monkeypatch.setattr(penal, "BRACKETS", brackets_before_kinds)
     old = list(_people(3141, 6_000))
     moved = []
     for (_, cn, sn), (_, co, so) in zip(new, old, strict=True):

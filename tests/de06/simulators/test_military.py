@@ -140,27 +140,19 @@ def test_lawful_sentence_writes_the_non_custodial_penalty_the_clause_names():
     assert sim.lawful_sentence(1999, "104", "CC", None) == ("CC", None)
 
 
-def test_version_4_moves_sentences_not_the_content_draws(monkeypatch):
+def test_version_4_moves_sentences_not_the_content_draws(monkeypatch, brackets_before_kinds):
     """The kinds and caps read for version 4 change sentences, never a random draw of a conviction's
     content: from the same state, with the clauses as version 3 read them (any clause naming some
     non-custodial penalty allowing a warning, a fine and reform up to 3 years), each content has the
     same person, crime, dates and judgment number and leaves the stream in the same state. (The
     world's later draws depend on the sentence, an expungement due or a term to shorten, so a world of
     the same seed is not the same world: docs/military-sync.md.)"""
-    import dataclasses
 
     def contents():
         return _contents(4, "content", lambda i: (i % 10 == 0, i % 10 == 0))
 
     new = contents()
-    as_before = {
-        key: tuple(
-            dataclasses.replace(b, warning=True, fine=True, reform_months=36) if b.non_custodial else b
-            for b in clauses
-        )
-        for key, clauses in penal.BRACKETS.items()
-    }
-    monkeypatch.setattr(penal, "BRACKETS", as_before)
+    monkeypatch.setattr(penal, "BRACKETS", brackets_before_kinds)
     old = contents()
     same = ("crime_code", "article", "judgment_no", "judgment_date", "effective_date", "court_code", "clause")
     moved = set()
