@@ -42,7 +42,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.http]
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "de06" / "health"))
 
-from health_fixtures import SESSION_START, _MailSink, bhxh, empty_health_tables, people  # noqa: E402, F401
+from health_fixtures import SESSION_START, bhxh, empty_health_tables, mail_sink, people  # noqa: E402, F401
 
 DAG = "health_push"
 OVERRIDES = json.dumps({"quality": False, "idle_exit_s": 1.0})
@@ -160,53 +160,42 @@ def live(airflow_db, people):  # noqa: F811
     # that task consumed this module's feeds once (a burst "nothing consumes" was delivered).
     with meta.cursor() as cur:
         cur.execute("DELETE FROM asset_dag_run_queue WHERE target_dag_id = %s", (DAG,))
-    # Alerts go to a real SMTP server in this process, through Airflow's [smtp] settings, which
-    # reach every component (the dag processor runs the DAG-level failure callback).
-    from aiosmtpd.controller import Controller
-
-    sink = _MailSink()
-    smtp = Controller(sink, hostname="127.0.0.1", port=ports.free_port())
-    smtp.start()
-    mp.delenv("AIRFLOW_CONN_SMTP_DEFAULT", raising=False)
-    for key, value in {
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(smtp.port),
-        "SMTP_STARTTLS": "False",
-        "SMTP_SSL": "False",
-        "SMTP_MAIL_FROM": "airflow@de06.test",
-    }.items():
-        mp.setenv(f"AIRFLOW__SMTP__{key}", value)
     gate = None
     try:
-        with serve_in_thread(port=0, seed=1) as api_url:
+        # alerts go to a real SMTP server in this process, through Airflow's [smtp] settings, which
+        # reach every component (the dag processor runs the DAG-level failure callback)
+        with mail_sink(mp) as sink, serve_in_thread(port=0, seed=1) as api_url:
             gate = Gate(api_url)
             gate.open()
             mp.setenv("DE06_VNEID_API_URL", gate.url)  # handed to the stack's tasks
             plan = stack.up("airflow", echo=lambda m: None)
             api = Client(plan.url)
-            variables = f"{plan.url}/api/v2/variables"
             try:
                 api.wait_dag(DAG)
                 api.pause_all_except(DAG)
                 # asset-triggered runs carry no conf: short idle, no GX step (not under test here)
-                api.http.delete(f"{variables}/{OVERRIDES_VARIABLE}")
-                api.http.post(
-                    variables, json={"key": OVERRIDES_VARIABLE, "value": OVERRIDES}
-                ).raise_for_status()
+                _set_overrides(api, plan.url, OVERRIDES)
                 out = Live(plan, api, meta, gate, sink.messages)
                 # runs (or queued events) an earlier stack left on this metadata DB: end them first
                 wait_for(lambda: api.fail_active_runs(DAG) == [] and idle(out), 90, "no leftover runs")
                 yield out
             finally:
-                api.http.delete(f"{variables}/{OVERRIDES_VARIABLE}")
+                _set_overrides(api, plan.url, None)
                 api.close()
                 stack.down("airflow")
     finally:
         if gate is not None:
             gate.close()
-        smtp.stop()
         meta.close()
         mp.undo()
+
+
+def _set_overrides(api: Client, url: str, value: str | None) -> None:
+    """The health DAGs' overrides Variable set to ``value`` (JSON text), or removed (None)."""
+    variables = f"{url}/api/v2/variables"
+    api.http.delete(f"{variables}/{OVERRIDES_VARIABLE}")
+    if value is not None:
+        api.http.post(variables, json={"key": OVERRIDES_VARIABLE, "value": value}).raise_for_status()
 
 
 @dataclass
@@ -403,12 +392,6 @@ SELECT count(*) FROM dag_run WHERE dag_id = %s AND state = 'failed' AND queued_a
 HELD = "alert not sent"
 
 
-def _set_overrides(live: Live, value: str) -> None:
-    variables = f"{live.plan.url}/api/v2/variables"
-    live.api.http.delete(f"{variables}/{OVERRIDES_VARIABLE}")
-    live.api.http.post(variables, json={"key": OVERRIDES_VARIABLE, "value": value}).raise_for_status()
-
-
 def _held_in_processor_logs() -> int:
     """How many held alerts the dag processor's logs of health_push record (all days)."""
     root = Path(os.environ["AIRFLOW_HOME"]) / "logs" / "dag_processor"
@@ -425,7 +408,7 @@ def test_api_outage_mails_once_from_the_dag_processor(live, people, bhxh):  # no
     once the API is back the waiting work is delivered, each entry once."""
     assert idle(live)
     quick = json.dumps({**json.loads(OVERRIDES), "unreachable_after_s": 2})
-    _set_overrides(live, quick)
+    _set_overrides(live.api, live.plan.url, quick)
     mails, held = len(live.mails), _held_in_processor_logs()
     down = datetime.now(UTC)
     live.gate.close()
@@ -446,7 +429,7 @@ def test_api_outage_mails_once_from_the_dag_processor(live, people, bhxh):  # no
         assert delivered(feed.tag) == 0  # nothing got through, nothing was dropped either
     finally:
         live.gate.open()
-        _set_overrides(live, OVERRIDES)
+        _set_overrides(live.api, live.plan.url, OVERRIDES)
     wait_for(lambda: delivered(feed.tag) == feed.expected, 120, "the waiting work delivered after the outage")
     wait_for(lambda: idle(live), 60, "runs end")
     exactly_once(bhxh, [feed])

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import email
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from email import policy
 from types import SimpleNamespace
@@ -181,17 +183,18 @@ class _MailSink:
         return "250 OK"
 
 
-@pytest.fixture
-def smtp_sink(monkeypatch):
-    """A real SMTP server (aiosmtpd) on 127.0.0.1 that Airflow's ``[smtp]`` settings point at; the
-    received messages are in ``.messages``."""
+@contextmanager
+def mail_sink(mp: pytest.MonkeyPatch) -> Iterator[SimpleNamespace]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1, with Airflow's ``[smtp]`` settings pointed at it
+    through ``mp`` (a stack started inside the block hands them to every component); the received
+    messages are in ``.messages``."""
     from aiosmtpd.controller import Controller
 
     port = free_port()
     sink = _MailSink()
     ctl = Controller(sink, hostname="127.0.0.1", port=port)
     ctl.start()
-    monkeypatch.delenv("AIRFLOW_CONN_SMTP_DEFAULT", raising=False)
+    mp.delenv("AIRFLOW_CONN_SMTP_DEFAULT", raising=False)
     for key, value in {
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(port),
@@ -199,11 +202,18 @@ def smtp_sink(monkeypatch):
         "SMTP_SSL": "False",
         "SMTP_MAIL_FROM": "airflow@de06.test",
     }.items():
-        monkeypatch.setenv(f"AIRFLOW__SMTP__{key}", value)
+        mp.setenv(f"AIRFLOW__SMTP__{key}", value)
     try:
         yield SimpleNamespace(port=port, messages=sink.messages)
     finally:
         ctl.stop()
+
+
+@pytest.fixture
+def smtp_sink(monkeypatch):
+    """:func:`mail_sink` for one test."""
+    with mail_sink(monkeypatch) as sink:
+        yield sink
 
 
 @pytest.fixture
