@@ -9,10 +9,10 @@ triggerer; the DAG's own defaults apply (no conf: asset-triggered runs get none)
   restarted one (no run consumes it before);
 - the DAG is paused while envelopes land and several events fire, then resumed: one run drains
   everything that landed (events a paused DAG drops are re-announced), each entry once;
-- the VNeID API's host goes down (the stack reaches the simulator through a TCP gate that is
-  closed): runs fail, the DAG's failure callback, which Airflow 3 runs in the dag processor, mails
-  once through a real SMTP server and holds the later runs' mails; the API back, everything that
-  waited is delivered once.
+- the VNeID API stops answering (the simulator's ``drop_rate`` fault at 1: every call's
+  connection is cut without an answer): runs fail, the DAG's failure callback, which Airflow 3
+  runs in the dag processor, mails once through a real SMTP server and holds the later runs'
+  mails; the API back, everything that waited is delivered once.
 """
 
 from __future__ import annotations
@@ -20,15 +20,14 @@ from __future__ import annotations
 import json
 import os
 import random
-import socket
 import sys
 import threading
 import time
-import urllib.parse
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import psycopg2
 import pytest
 from de06 import config
@@ -64,79 +63,12 @@ FROM dag_run r WHERE r.dag_id = %s AND r.queued_at > %s ORDER BY r.queued_at
 """
 
 
-class Gate:
-    """A local TCP port in front of the VNeID simulator. Open, it forwards every connection; closed,
-    nothing listens there and the connections it carried are cut: clients are refused, as when the
-    API's host is down."""
-
-    def __init__(self, target_url: str):
-        u = urllib.parse.urlsplit(target_url)
-        self.target = (u.hostname, u.port)
-        self.port = ports.free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._srv: socket.socket | None = None
-        self._conns: list[socket.socket] = []
-        self._lock = threading.Lock()
-
-    def open(self) -> None:
-        self._srv = socket.create_server(("127.0.0.1", self.port))
-        threading.Thread(target=self._accept, args=(self._srv,), daemon=True).start()
-
-    def _accept(self, srv: socket.socket) -> None:
-        while True:
-            try:
-                client, _ = srv.accept()
-            except OSError:  # closed
-                return
-            try:
-                upstream = socket.create_connection(self.target, timeout=10)
-                upstream.settimeout(None)
-            except OSError:
-                client.close()
-                continue
-            with self._lock:
-                self._conns += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(a: socket.socket, b: socket.socket) -> None:
-        try:
-            while data := a.recv(65536):
-                b.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for x in (a, b):
-                try:
-                    x.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def close(self) -> None:
-        srv, self._srv = self._srv, None
-        if srv is not None:
-            try:
-                srv.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
-            except OSError:
-                pass
-            srv.close()
-        with self._lock:
-            conns, self._conns = self._conns, []
-        for x in conns:
-            try:
-                x.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            x.close()
-
-
 @dataclass
 class Live:
     plan: stack.Plan
     api: Client
     meta: object  # psycopg2 connection to Airflow's metadata DB (autocommit)
-    gate: Gate  # between the stack and the VNeID simulator
+    vneid_url: str  # the VNeID API simulator the stack's tasks call
     mails: list  # messages the SMTP server in this process received
 
 
@@ -160,14 +92,11 @@ def live(airflow_db, people):  # noqa: F811
     # that task consumed this module's feeds once (a burst "nothing consumes" was delivered).
     with meta.cursor() as cur:
         cur.execute("DELETE FROM asset_dag_run_queue WHERE target_dag_id = %s", (DAG,))
-    gate = None
     try:
         # alerts go to a real SMTP server in this process, through Airflow's [smtp] settings, which
         # reach every component (the dag processor runs the DAG-level failure callback)
         with mail_sink(mp) as sink, serve_in_thread(port=0, seed=1) as api_url:
-            gate = Gate(api_url)
-            gate.open()
-            mp.setenv("DE06_VNEID_API_URL", gate.url)  # handed to the stack's tasks
+            mp.setenv("DE06_VNEID_API_URL", api_url)  # handed to the stack's tasks
             plan = stack.up("airflow", echo=lambda m: None)
             api = Client(plan.url)
             try:
@@ -175,7 +104,7 @@ def live(airflow_db, people):  # noqa: F811
                 api.pause_all_except(DAG)
                 # asset-triggered runs carry no conf: short idle, no GX step (not under test here)
                 _set_overrides(api, plan.url, OVERRIDES)
-                out = Live(plan, api, meta, gate, sink.messages)
+                out = Live(plan, api, meta, api_url, sink.messages)
                 # runs (or queued events) an earlier stack left on this metadata DB: end them first
                 wait_for(lambda: api.fail_active_runs(DAG) == [] and idle(out), 90, "no leftover runs")
                 yield out
@@ -184,8 +113,6 @@ def live(airflow_db, people):  # noqa: F811
                 api.close()
                 stack.down("airflow")
     finally:
-        if gate is not None:
-            gate.close()
         meta.close()
         mp.undo()
 
@@ -392,6 +319,12 @@ SELECT count(*) FROM dag_run WHERE dag_id = %s AND state = 'failed' AND queued_a
 HELD = "alert not sent"
 
 
+def _faults(live: Live, **faults: float) -> None:
+    """Set the VNeID API simulator's faults live (``POST /admin/faults``)."""
+    r = httpx.post(f"{live.vneid_url}/admin/faults", json=faults, headers={"X-Admin-Token": "admin"})
+    r.raise_for_status()
+
+
 def _held_in_processor_logs() -> int:
     """How many held alerts the dag processor's logs of health_push record (all days)."""
     root = Path(os.environ["AIRFLOW_HOME"]) / "logs" / "dag_processor"
@@ -403,7 +336,8 @@ def _held_in_processor_logs() -> int:
 def test_api_outage_mails_once_from_the_dag_processor(live, people, bhxh):  # noqa: F811
     """Airflow 3 runs a DAG's own failure callback in the dag processor, not in the task: the mail,
     its SMTP settings and the outage check (which reads ``bhxh.push_run``) must work there. The
-    API's host goes down while work waits: the first failed run mails, the runs after it (the
+    API stops answering while work waits (the simulator's own fault injection cuts every call's
+    connection: transport errors, no answer): the first failed run mails, the runs after it (the
     watcher announces the waiting work again) fail without a mail and the dag processor logs why;
     once the API is back the waiting work is delivered, each entry once."""
     assert idle(live)
@@ -411,7 +345,7 @@ def test_api_outage_mails_once_from_the_dag_processor(live, people, bhxh):  # no
     _set_overrides(live.api, live.plan.url, quick)
     mails, held = len(live.mails), _held_in_processor_logs()
     down = datetime.now(UTC)
-    live.gate.close()
+    _faults(live, drop_rate=1.0)
     feed = Feed(people, seed=101)
     try:
         feed.send(3)
@@ -428,7 +362,7 @@ def test_api_outage_mails_once_from_the_dag_processor(live, people, bhxh):  # no
         assert live.mails[mails]["Subject"].startswith("[de06] DAG health_push failed")
         assert delivered(feed.tag) == 0  # nothing got through, nothing was dropped either
     finally:
-        live.gate.open()
+        _faults(live, drop_rate=0.0)
         _set_overrides(live.api, live.plan.url, OVERRIDES)
     wait_for(lambda: delivered(feed.tag) == feed.expected, 120, "the waiting work delivered after the outage")
     wait_for(lambda: idle(live), 60, "runs end")
