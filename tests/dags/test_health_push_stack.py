@@ -63,6 +63,16 @@ FROM dag_run r WHERE r.dag_id = %s AND r.queued_at > %s ORDER BY r.queued_at
 """
 
 
+LEFTOVER_TASKS_SQL = """
+UPDATE task_instance SET state = 'failed' WHERE dag_id = %(d)s
+   AND state IN ('scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule', 'restarting',
+                 'deferred')
+"""
+LEFTOVER_RUNS_SQL = (
+    "UPDATE dag_run SET state = 'failed' WHERE dag_id = %(d)s AND state IN ('queued', 'running')"
+)
+
+
 @dataclass
 class Live:
     plan: stack.Plan
@@ -90,8 +100,13 @@ def live(airflow_db, people):  # noqa: F811
     # An event an earlier stack fired as it stopped stays queued in the metadata DB and would start
     # a run the moment the scheduler is up; failing that run leaves its draining task running, and
     # that task consumed this module's feeds once (a burst "nothing consumes" was delivered).
+    # Likewise a run an earlier stack stopped mid-task (a failed test of this module): its task, left
+    # to be retried, would be picked up by the new scheduler and drain this module's feeds. No
+    # scheduler runs yet, so they are ended here in the metadata DB.
     with meta.cursor() as cur:
         cur.execute("DELETE FROM asset_dag_run_queue WHERE target_dag_id = %s", (DAG,))
+        cur.execute(LEFTOVER_TASKS_SQL, {"d": DAG})
+        cur.execute(LEFTOVER_RUNS_SQL, {"d": DAG})
     try:
         # alerts go to a real SMTP server in this process, through Airflow's [smtp] settings, which
         # reach every component (the dag processor runs the DAG-level failure callback)
