@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import operator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -224,6 +225,7 @@ CLEANED_COLS = (
 #: order of sql/population_values.sql.
 POP_FIELDS = ("full_name", "dob", "sex", "cccd", "birth_province")
 _NO_POP = (None,) * len(POP_FIELDS)
+_pop_values = operator.itemgetter(*POP_FIELDS)
 #: The identity fields of a source row (select_records.sql, between record_id and updated_at), in
 #: the order ``standardize`` takes them; a review item shows them.
 RAW_FIELDS = ("full_name", "dob_text", "id_number", "sex_text", "birth_place", "residence")
@@ -294,14 +296,8 @@ def _apply_decisions(cur, results: list[MatchResult]) -> None:
 
 def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, tf) -> dict[str, int]:
     """Standardise, match and write one batch of source rows (not committed here)."""
-    stds: list[StdIdentity] = []
-    raw: dict[str, tuple] = {}  # record key -> identity fields as recorded (RAW_FIELDS order)
-    updated = {}
-    for rid, *fields, upd in rows:
-        key = str(rid)
-        stds.append(standardize(key, *fields))
-        raw[key], updated[key] = tuple(fields), upd
-    results = match_std(stds, dancu, tf)
+    stds: list[StdIdentity] = [standardize(str(row[0]), *row[1:-1]) for row in rows]
+    results = match_std(stds, dancu, tf)  # one per row, in the rows' order
     counts = {"linked": 0, "review": 0, "unmatched": 0, "rejected": 0, "deceased": 0, "decided": 0}
     run_id, dry = run.run_id, run.dry_run
     with lltp.cursor() as cur:
@@ -317,9 +313,9 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
         outcomes, cleaned = [], []
         reviews: list[ReviewEntry] = []
         province = partition if partition != NONE_PARTITION else None
-        for r in results:
+        for r, row in zip(results, rows, strict=True):
             s = r.std
-            rid = int(r.key)
+            rid = row[0]
             counts[r.outcome] += 1
             counts["deceased"] += r.deceased
             decided = r.decided
@@ -336,14 +332,14 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
                     r.reasons,
                     r.reasons[0] if r.outcome == "rejected" else None,
                     r.deceased,
-                    updated[r.key],
+                    row[-1],  # updated_at
                     decided,
                 )
             )
             if r.outcome != "linked":
                 p = _NO_POP
             elif r.citizen is not None and not decided:
-                p = tuple(r.citizen[f] for f in POP_FIELDS)
+                p = _pop_values(r.citizen)
             else:
                 p = pop.get(r.citizen_id, _NO_POP)
             i = s.id
@@ -363,9 +359,7 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
                 )
             )
             if r.outcome == "review" and not dry:
-                reviews.append(
-                    ReviewEntry(r.key, r, province, dict(zip(RAW_FIELDS, raw[r.key], strict=True)))
-                )
+                reviews.append(ReviewEntry(r.key, r, province, dict(zip(RAW_FIELDS, row[1:-1], strict=True))))
         enqueue_reviews(lltp, "lltp", reviews, run_id=run_id)
         settled = [r.key for r in results if r.outcome != "review" and not r.decided]
         if settled and not run.dry_run:
