@@ -386,6 +386,10 @@ def run(
         "history": history,
         "cache_warmed": warm,
     }
+    # the same matcher on a data set another generator made (FEBRL 4; a few seconds)
+    from de06.bench import febrl
+
+    metrics["independent"] = {"febrl4": febrl.run()}
     peer_out: dict[str, dict] = {}
     ratios: dict[str, float] = {}
     if peers:

