@@ -170,11 +170,14 @@ def _task_spans(dag_id: str, run_id: str) -> dict[str, float]:
         return {t: round(float(s or 0.0), 1) for t, s in cur.fetchall()}
 
 
-def run_workers(workers: list[int], population: int, records: int, seed: int = 7) -> dict:
+def run_workers(
+    workers: list[int], population: int, records: int, seed: int = 7, discard_decisions: bool = False
+) -> dict:
     """``by_workers`` keyed by the count: seconds, records_per_s, precision, recall, hosts_used, cpu,
     the largest Airflow process's RSS and each task's span."""
-    from de06.bench.cleanse import build_world, clear_history
+    from de06.bench.cleanse import build_world, clear_history, guard_decisions
 
+    guard_decisions(discard_decisions)
     build_world(population, records, "default", seed)
     out: dict[str, Any] = {}
     for n in workers:
@@ -208,12 +211,17 @@ def run_scheduler_throughput(n: int = 1000, workers: int = 2) -> float:
 
 
 def main(
-    workers: list[int], population: int, records: int, noop_tasks: int = 1000, seed: int = 7
+    workers: list[int],
+    population: int,
+    records: int,
+    noop_tasks: int = 1000,
+    seed: int = 7,
+    discard_decisions: bool = False,
 ) -> os.PathLike:
     from de06.bench.common import write_result
 
     started = dt.datetime.now(dt.UTC)
-    by = run_workers(workers, population, records, seed)
+    by = run_workers(workers, population, records, seed, discard_decisions)
     tps = run_scheduler_throughput(noop_tasks, workers=max(workers)) if noop_tasks > 0 else None
     lo, hi = str(min(workers)), str(max(workers))
     ratio = round(by[lo]["seconds"] / by[hi]["seconds"], 3) if lo != hi else None

@@ -46,6 +46,12 @@ def bench() -> None:
     help="Seconds a peer may run; one still running is stopped and reported as timed out "
     "(its time then a lower bound).",
 )
+@click.option(
+    "--discard-review-decisions",
+    is_flag=True,
+    help="Run even when the database holds judicial review decisions people made (the benchmark "
+    "clears the cleansing history and drops them). Without it, such a database is refused.",
+)
 def cleanse(
     population: int,
     records: int,
@@ -56,6 +62,7 @@ def cleanse(
     noop_tasks: int,
     seed: int,
     peer_timeout: float,
+    discard_review_decisions: bool,
 ) -> None:
     """Cleansing: precision, recall, review rate, time, memory; Splink and pandas peers on the same data.
 
@@ -74,12 +81,16 @@ def cleanse(
             raise InputError("--workers needs counts >= 1", "use e.g. --workers 1,2")
         from de06.bench import scale
 
-        click.echo(str(scale.main(counts, population, records, noop_tasks, seed)))
+        click.echo(str(scale.main(counts, population, records, noop_tasks, seed, discard_review_decisions)))
         return
     from de06.bench import cleanse as bc
 
     names = tuple(p.strip() for p in peers.split(",") if p.strip())
-    click.echo(str(bc.run(population, records, noise, names, processes, seed, peer_timeout)))
+    click.echo(
+        str(
+            bc.run(population, records, noise, names, processes, seed, peer_timeout, discard_review_decisions)
+        )
+    )
 
 
 @bench.command("febrl")
