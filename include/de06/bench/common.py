@@ -60,8 +60,15 @@ def write_result(
         "peers": peers or {},
         "ratios": ratios or {},
     }
+    text = json.dumps(doc, indent=2, ensure_ascii=False, default=str)
     path = results_dir() / f"{name}.json"
-    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False, default=str))
+    path.write_text(text)
+    # every result is kept beside the latest: a small run must not erase the full-scale figure a
+    # report quotes (bench/results/history/<name>-<started_at>.json)
+    stamp = doc["started_at"][:19].replace(":", "").replace("-", "")
+    history = results_dir() / "history"
+    history.mkdir(exist_ok=True)
+    (history / f"{name}-{stamp}.json").write_text(text)
     return path
 
 

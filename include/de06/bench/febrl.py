@@ -194,4 +194,49 @@ def run(conn=None) -> dict:
     }
 
 
-__all__ = ["difference", "extracts", "febrl_dir", "original_of", "run", "score"]
+def write_extracts(folder: Path) -> tuple[Path, Path, dict[str, str | None]]:
+    """The extracts as CSV files in ``folder`` (the ``cleanse link`` columns the peers read)."""
+    from de06.cleanse.files import POPULATION_COLUMNS, RECORD_COLUMNS
+
+    population, records, truth, _ = extracts()
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, rows, cols in (
+        ("population.csv", population, POPULATION_COLUMNS),
+        ("records.csv", records, RECORD_COLUMNS),
+    ):
+        path = folder / name
+        with path.open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(cols)
+            w.writerows([["" if r[c] is None else r[c] for c in cols] for r in rows])
+        paths.append(path)
+    return paths[0], paths[1], truth
+
+
+def run_peers(folder: Path, peers: tuple[str, ...], timeout_s: float | None = 600.0) -> dict[str, dict]:
+    """The benchmark's peers (Splink 5, the pandas merge) on the same FEBRL extracts, each in its own
+    process as in ``de06 bench cleanse``, scored against the same truth."""
+    from de06.bench import peers_cleanse
+    from de06.bench.cleanse import run_peer
+
+    pop_path, rec_path, truth = write_extracts(folder)
+    out: dict[str, dict] = {}
+    for name in peers:
+        res = run_peer(name, pop_path, rec_path, 1, timeout_s)
+        out[name] = (
+            res if res.get("failed") or res.get("timed_out") else peers_cleanse.peer_metrics(res, truth)
+        )
+    return out
+
+
+__all__ = [
+    "difference",
+    "extracts",
+    "febrl_dir",
+    "original_of",
+    "run",
+    "run_peers",
+    "score",
+    "write_extracts",
+]

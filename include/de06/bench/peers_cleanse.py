@@ -349,6 +349,7 @@ FROM {table}
 
 def _splink_train(linker, n_pairs_u: float, em_max_pairs: float) -> None:
     from splink import block_on
+    from splink.internals.exceptions import EMTrainingException
 
     t = linker.training
     t.estimate_probability_two_random_records_match(
@@ -357,7 +358,12 @@ def _splink_train(linker, n_pairs_u: float, em_max_pairs: float) -> None:
     t.estimate_u_using_random_sampling(max_pairs=n_pairs_u, seed=SEED)
     # m by EM on two of the blocking rules; each leaves out the comparison it blocks on.
     t.estimate_parameters_using_expectation_maximisation(block_on("given_f", "dob"), max_pairs=em_max_pairs)
-    t.estimate_parameters_using_expectation_maximisation(block_on("cccd"), max_pairs=em_max_pairs)
+    try:
+        t.estimate_parameters_using_expectation_maximisation(block_on("cccd"), max_pairs=em_max_pairs)
+    except EMTrainingException:
+        # an extract without national IDs (FEBRL data set 4): the second pass blocks on the date
+        # of birth instead, so the name and date comparisons are still estimated
+        t.estimate_parameters_using_expectation_maximisation(block_on("dob"), max_pairs=em_max_pairs)
 
 
 def _splink_link(pop, recs, threshold: float, u_max_pairs: float, em_max_pairs: float) -> dict[str, Any]:

@@ -94,13 +94,15 @@ def cleanse(
 
 
 @bench.command("febrl")
-def febrl() -> None:
+@click.option("--peers", default="splink,pandas_merge", show_default=True, help="Comma list; '' for none.")
+def febrl(peers: str) -> None:
     """The matcher on FEBRL data set 4, made by another generator than ours: precision, recall and
     review rate against FEBRL's own pairing, overall and by what the dirt changed (writes
     bench/results/febrl.json; names are Australian and there is no national ID: see docs/matching.md)."""
     import datetime as dt
     import time
 
+    from de06 import config
     from de06.bench import febrl as fb
     from de06.bench.common import write_result
 
@@ -109,7 +111,20 @@ def febrl() -> None:
     metrics = fb.run()
     metrics["seconds"] = round(time.perf_counter() - t0, 2)
     click.echo(
-        f"FEBRL 4: precision {metrics['precision']}, recall {metrics['recall']}, "
+        f"FEBRL 4, ours: precision {metrics['precision']}, recall {metrics['recall']}, "
         f"review {metrics['review_rate']}, wrong links {metrics['wrong_links']}"
     )
-    click.echo(str(write_result("febrl", {"data_set": metrics["data_set"]}, metrics, started_at=started)))
+    names = tuple(p.strip() for p in peers.split(",") if p.strip())
+    peer_out = fb.run_peers(config.local_dir() / "bench" / "febrl", names) if names else {}
+    for name, r in peer_out.items():
+        click.echo(
+            f"FEBRL 4, {name}: precision {r.get('precision')}, recall {r.get('recall')}, "
+            f"wrong links {r.get('wrong')}"
+        )
+    ratios = {
+        f"{n}_seconds_over_ours": round(r["seconds"] / metrics["seconds"], 3)
+        for n, r in peer_out.items()
+        if r.get("seconds") and metrics["seconds"] and not r.get("failed") and not r.get("timed_out")
+    }
+    params = {"data_set": metrics["data_set"], "peers": list(names)}
+    click.echo(str(write_result("febrl", params, metrics, peer_out, ratios, started_at=started)))
