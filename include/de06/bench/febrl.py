@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import json
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -149,8 +150,16 @@ def score(rows: list[dict], truth: dict[str, str | None], kinds: dict[str, str])
         right = sum(
             1 for r in with_truth if r["outcome"] == "linked" and r["citizen_id"] == truth[r["record_id"]]
         )
+        # what review could add: doubtful records whose candidates hold the true citizen
+        true_in_review = sum(
+            1
+            for r in sel
+            if r["outcome"] == "review"
+            and truth[r["record_id"]] in {c["citizen_id"] for c in json.loads(r["candidates"] or "[]")}
+        )
         return {
             "n": len(sel),
+            "review_with_true_candidate": true_in_review,
             "precision": round(1 - wrong / len(linked), 6) if linked else None,
             "recall": round(right / len(with_truth), 6) if with_truth else None,
             "review_rate": round(sum(r["outcome"] == "review" for r in sel) / len(sel), 6) if sel else None,

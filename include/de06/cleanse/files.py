@@ -13,7 +13,9 @@ POPULATION_OPTIONAL = ("cmnd_old", "dob_precision", "deceased", "residence_provi
 RECORD_COLUMNS = ("record_id", "full_name", "dob_text", "id_number", "sex", "birth_province")
 #: optional record column: the residence the records office noted (province code or name)
 RECORD_OPTIONAL = ("residence",)
-OUTPUT_COLUMNS = ("record_id", "outcome", "citizen_id", "tier", "score", "reasons")
+OUTPUT_COLUMNS = ("record_id", "outcome", "citizen_id", "tier", "score", "reasons", "candidates")
+#: ``candidates``: for a record sent to review, the candidates a person would compare, best first, as
+#: a JSON list of {citizen_id (the population extract's key), tier, score}; empty otherwise.
 
 
 #: Columns holding numbers written as text whose leading zeros matter (an ID, a province code): a

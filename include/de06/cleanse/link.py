@@ -8,6 +8,7 @@ input record.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -40,6 +41,14 @@ def check_records(records: list[dict]) -> None:
             f"records file has duplicated record_id values ({len(records) - len(counts)} extra)",
             f"make record_id unique, e.g. {min(k for k, n in counts.items() if n > 1)}",
         )
+
+
+def _candidates(m, ids: dict) -> str:
+    """A review record's candidates as JSON, by the population extract's own keys."""
+    return json.dumps(
+        [{"citizen_id": ids[c["citizen_id"]], "tier": c["tier"], "score": c["score"]} for c in m.candidates],
+        ensure_ascii=False,
+    )
 
 
 def link_rows(
@@ -75,6 +84,7 @@ def link_rows(
                         "tier": m.tier,
                         "score": m.score,
                         "reasons": ";".join(m.reasons),
+                        "candidates": _candidates(m, ids) if m.outcome == "review" else None,
                     }
                 )
             if progress:

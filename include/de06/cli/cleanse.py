@@ -138,7 +138,8 @@ def link_cmd(population: str, records: str, out: str) -> None:
       optional:         cmnd_old (;-separated), dob_precision (D/Y), deceased, residence_province
     records columns:    record_id, full_name, dob_text, id_number, sex, birth_province
       optional:         residence (province code or name)
-    output columns:     record_id, outcome, citizen_id, tier, score, reasons
+    output columns:     record_id, outcome, citizen_id, tier, score, reasons,
+                        candidates (review only: JSON list of citizen_id, tier, score)
     """
     from tqdm import tqdm
 

@@ -60,7 +60,10 @@ def test_link_files_one_row_per_record_and_truth(migrated, tmp_path, capsys):
     import pandas as pd
 
     got = pd.read_parquet(out)
-    assert list(got.columns) == ["record_id", "outcome", "citizen_id", "tier", "score", "reasons"]
+    assert list(got.columns) == [
+        *("record_id", "outcome", "citizen_id", "tier", "score", "reasons"),  # the columns
+        "candidates",
+    ]
     truth = {
         r["record_id"]: r["true_citizen_id"]
         for r in csv.DictReader(open(F / "records.csv", encoding="utf-8"))
@@ -69,6 +72,14 @@ def test_link_files_one_row_per_record_and_truth(migrated, tmp_path, capsys):
     linked = got[got["outcome"] == "linked"]
     assert all(truth[r] == c for r, c in zip(linked["record_id"], linked["citizen_id"], strict=True))
     assert len(linked) >= 28
+    # a record sent to review names its candidates by the population's own keys, best first
+    review = got[got["outcome"] == "review"]
+    assert len(review) > 0 and got[got["outcome"] != "review"]["candidates"].isna().all()
+    population_keys = {r["citizen_id"] for r in csv.DictReader(open(F / "population.csv", encoding="utf-8"))}
+    for text in review["candidates"]:
+        cands = json.loads(text)
+        assert cands and {c["citizen_id"] for c in cands} <= population_keys
+        assert [c["score"] for c in cands] == sorted((c["score"] for c in cands), reverse=True)
     printed = capsys.readouterr().out.strip().splitlines()
     assert printed[-1] == str(out) and json.loads(printed[0])["records"] == len(truth)
 
