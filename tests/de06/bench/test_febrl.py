@@ -46,3 +46,15 @@ def test_febrl4_precision_first_on_data_our_simulator_did_not_make(migrated):
     for kind, r in by.items():
         if "dob_changed" in kind:
             assert r["outcomes"].get("linked", 0) == 0, kind
+
+
+@pytest.mark.unit
+def test_without_the_data_sets_the_error_names_the_fix(monkeypatch):
+    import importlib.util
+
+    from de06.errors import InputError
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(InputError, match="FEBRL data sets are not installed") as exc:
+        febrl.febrl_dir()
+    assert "uv sync" in exc.value.fix
