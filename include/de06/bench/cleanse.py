@@ -25,46 +25,7 @@ import uuid
 from pathlib import Path
 
 from de06 import config
-from de06.bench.common import PeakRss, write_result
-
-
-def people_decisions() -> int:
-    """Decisions people recorded on judicial review items in this database (``de06 review
-    decide``): the history a benchmark clears (:func:`clear_history`) and a rebuilt judicial world
-    drops. 0 when the table does not exist yet."""
-    from de06.db import connect
-
-    conn = connect("lltp")
-    try:
-        with conn.cursor() as cur:
-            cur.execute("SELECT to_regclass('review_decision') IS NOT NULL")
-            if not cur.fetchone()[0]:
-                return 0
-            cur.execute(
-                "SELECT count(*) FROM review_decision d JOIN review_item i USING (item_id)"
-                " WHERE i.source = 'lltp'"
-            )
-            return int(cur.fetchone()[0])
-    finally:
-        conn.rollback()
-        conn.close()
-
-
-def guard_decisions(discard: bool) -> None:
-    """Refuse to start when the benchmark would drop decisions people made, unless ``discard``:
-    a benchmark run by hand in the demo's or an operator's databases would otherwise erase a
-    reviewer's work without a word."""
-    n = people_decisions()
-    if n and not discard:
-        from de06.errors import InputError
-
-        raise InputError(
-            f"this database holds {n} review decision(s) people made on judicial records; the"
-            " benchmark clears the cleansing history and would drop them",
-            "run benchmarks in their own databases (`make bench`, or `export"
-            " DE06_PGDATA=$PWD/.local/bench/pgdata DE06_AIRFLOW_HOME=$PWD/.local/bench/airflow`"
-            " first), or pass --discard-review-decisions to drop them",
-        )
+from de06.bench.common import PeakRss, guard_decisions, write_result
 
 
 def _outcome_counts(lltp, run_id: int) -> dict[str, int]:

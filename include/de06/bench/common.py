@@ -151,3 +151,47 @@ class PeakRss:
             self._tree_cpu = tree - self._tree0
         m1 = psutil.cpu_times()
         self._machine = {k: getattr(m1, k) - getattr(self._machine0, k) for k in ("user", "system", "idle")}
+
+
+#: what each review source is: the benchmark that clears it
+_SOURCE_OF = {"lltp": "judicial records (the cleansing)", "qp": "military-court convictions (the sync)"}
+
+
+def people_decisions(source: str = "lltp") -> int:
+    """Decisions people recorded on review items of ``source`` ('lltp' or 'qp') in this database
+    (``de06 review decide``): what a benchmark that clears that flow's history drops. 0 when the
+    table does not exist yet."""
+    from de06.db import connect
+
+    conn = connect("lltp")
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT to_regclass('review_decision') IS NOT NULL")
+            if not cur.fetchone()[0]:
+                return 0
+            cur.execute(
+                "SELECT count(*) FROM review_decision d JOIN review_item i USING (item_id)"
+                " WHERE i.source = %s",
+                (source,),
+            )
+            return int(cur.fetchone()[0])
+    finally:
+        conn.rollback()
+        conn.close()
+
+
+def guard_decisions(discard: bool, source: str = "lltp") -> None:
+    """Refuse to start when the benchmark would drop decisions people made, unless ``discard``:
+    a benchmark run by hand in the demo's or an operator's databases would otherwise erase a
+    reviewer's work without a word."""
+    n = people_decisions(source)
+    if n and not discard:
+        from de06.errors import InputError
+
+        raise InputError(
+            f"this database holds {n} review decision(s) people made on {_SOURCE_OF[source]}; the"
+            " benchmark clears that history and would drop them",
+            "run benchmarks in their own databases (`make bench`, or `export"
+            " DE06_PGDATA=$PWD/.local/bench/pgdata DE06_AIRFLOW_HOME=$PWD/.local/bench/airflow`"
+            " first), or pass --discard-review-decisions to drop them",
+        )

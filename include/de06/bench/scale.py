@@ -175,7 +175,8 @@ def run_workers(
 ) -> dict:
     """``by_workers`` keyed by the count: seconds, records_per_s, precision, recall, hosts_used, cpu,
     the largest Airflow process's RSS and each task's span."""
-    from de06.bench.cleanse import build_world, clear_history, guard_decisions
+    from de06.bench.cleanse import build_world, clear_history
+    from de06.bench.common import guard_decisions
 
     guard_decisions(discard_decisions)
     build_world(population, records, "default", seed)

@@ -90,8 +90,15 @@ def _full_reload(connect) -> dict:
     return {"seconds": round(time.perf_counter() - t0, 3), "rows_read": rows, "convictions": len(latest)}
 
 
-def run(initial: int, changes: int, seed: int = 6, batches: int = 4, chunk_size: int = 5000) -> Path:
-    from de06.bench.common import PeakRss, write_result
+def run(
+    initial: int,
+    changes: int,
+    seed: int = 6,
+    batches: int = 4,
+    chunk_size: int = 5000,
+    discard_decisions: bool = False,
+) -> Path:
+    from de06.bench.common import PeakRss, guard_decisions, write_result
     from de06.db import connect
     from de06.simulators import military as sim
     from de06.sync.admin import reset_sync_state
@@ -99,6 +106,7 @@ def run(initial: int, changes: int, seed: int = 6, batches: int = 4, chunk_size:
     from de06.sync.verify import compare
 
     started = dt.datetime.now(dt.UTC)
+    guard_decisions(discard_decisions, "qp")  # reset_sync_state drops the sync's review items
     p = sim.MilitaryParams(initial=initial, changes=changes, seed=seed, batches=batches)
     dancu, qp, truth, lltp = connect("dancu_admin"), connect("qp"), connect("truth"), connect("lltp")
     try:
@@ -174,7 +182,15 @@ def run(initial: int, changes: int, seed: int = 6, batches: int = 4, chunk_size:
 @click.option("--seed", default=6, show_default=True)
 @click.option("--batches", default=4, show_default=True)
 @click.option("--chunk-size", default=5000, show_default=True)
-def command(initial: int, changes: int, seed: int, batches: int, chunk_size: int) -> None:
+@click.option(
+    "--discard-review-decisions",
+    is_flag=True,
+    help="Run even when the database holds review decisions people made on military-court items "
+    "(the benchmark resets the sync and drops them). Without it, such a database is refused.",
+)
+def command(
+    initial: int, changes: int, seed: int, batches: int, chunk_size: int, discard_review_decisions: bool
+) -> None:
     """Benchmark the military-court sync; writes bench/results/sync.json and prints its path."""
-    path = run(initial, changes, seed, batches, chunk_size)
+    path = run(initial, changes, seed, batches, chunk_size, discard_review_decisions)
     click.echo(str(path))

@@ -1,9 +1,10 @@
-"""A benchmark never drops decisions people made without being told to (de06.bench.cleanse)."""
+"""A benchmark never drops decisions people made without being told to (de06.bench.common)."""
 
 from __future__ import annotations
 
 import pytest
-from de06.bench import cleanse as bc
+from click.testing import CliRunner
+from de06.bench import common
 from de06.errors import InputError
 
 KEY = "test-bench-guard"
@@ -21,16 +22,25 @@ def _clear(conn) -> None:
 
 
 @pytest.mark.postgres
-def test_bench_refuses_a_database_with_review_decisions_unless_told(pg):
+@pytest.mark.parametrize(
+    ("source", "args"),
+    [
+        ("lltp", ["cleanse", "--population", "1000", "--records", "100", "--peers", ""]),
+        ("qp", ["sync", "--initial", "100", "--changes", "10"]),
+    ],
+)
+def test_bench_refuses_a_database_with_review_decisions_unless_told(pg, source, args):
+    from de06.cli.bench import bench
+
     lltp = pg("lltp")
     _clear(lltp)
-    before = bc.people_decisions()
+    before = {s: common.people_decisions(s) for s in ("lltp", "qp")}
     try:
         with lltp.cursor() as cur:
             cur.execute(
                 "INSERT INTO review_item (source, source_key, status, identity)"
-                " VALUES ('lltp', %s, 'decided', '{}') RETURNING item_id",
-                (KEY,),
+                " VALUES (%s, %s, 'decided', '{}') RETURNING item_id",
+                (source, KEY),
             )
             item = cur.fetchone()[0]
             cur.execute(
@@ -39,19 +49,17 @@ def test_bench_refuses_a_database_with_review_decisions_unless_told(pg):
                 (item,),
             )
         lltp.commit()
-        assert bc.people_decisions() == before + 1
+        assert common.people_decisions(source) == before[source] + 1
         with pytest.raises(InputError, match="review decision") as exc:
-            bc.guard_decisions(discard=False)
+            common.guard_decisions(discard=False, source=source)
         assert "--discard-review-decisions" in exc.value.fix and ".local/bench/pgdata" in exc.value.fix
-        bc.guard_decisions(discard=True)  # told to: no objection
+        common.guard_decisions(discard=True, source=source)  # told to: no objection
         # the CLI refuses before it builds or clears anything
-        from click.testing import CliRunner
-        from de06.cli.bench import bench
-
-        res = CliRunner().invoke(
-            bench, ["cleanse", "--population", "1000", "--records", "100", "--peers", ""]
-        )
-        assert res.exit_code != 0 and isinstance(res.exception, InputError)
-        assert bc.people_decisions() == before + 1
+        res = CliRunner().invoke(bench, args)
+        assert res.exit_code != 0 and isinstance(res.exception, InputError), res.output
+        assert {s: common.people_decisions(s) for s in ("lltp", "qp")} == {
+            **before,
+            source: before[source] + 1,
+        }
     finally:
         _clear(lltp)
