@@ -17,8 +17,7 @@ from datetime import UTC, datetime
 from importlib import resources
 
 from de06.cleanse.review import ReviewEntry, enqueue_reviews
-from de06.db.copyrows import Fields, copy_rows, escape
-from de06.db.copyrows import fields as copy_fields
+from de06.db.copyrows import copy_rows
 from de06.db.errors import values_hidden
 from de06.domain.provinces import CODES
 from de06.errors import De06Error, InputError
@@ -231,50 +230,6 @@ _pop_values = operator.itemgetter(*POP_FIELDS)
 RAW_FIELDS = ("full_name", "dob_text", "id_number", "sex_text", "birth_place", "residence")
 
 
-class _Formatted:
-    """The COPY text of a value many rows share (a name's parts, a date's parse, a trail step),
-    made once per object: standardisation hands out the same cached object for the same text, so
-    the text is looked up by the object's identity (the entry keeps the object, so the identity
-    cannot be reused while it is held). At most ``limit`` entries; then it starts afresh."""
-
-    def __init__(self, make, limit: int = 262_144) -> None:
-        self._make, self._limit, self._by_id = make, limit, {}
-
-    def __call__(self, obj) -> str:
-        hit = self._by_id.get(id(obj))
-        if hit is not None and hit[0] is obj:
-            return hit[1]
-        if len(self._by_id) >= self._limit:
-            self._by_id.clear()
-        text = self._make(obj)
-        self._by_id[id(obj)] = (obj, text)
-        return text
-
-
-#: cleaned-row columns full_name .. name_key, and dob, dob_flags (CLEANED_COLS order)
-_name_columns = _Formatted(lambda n: copy_fields((n.cleaned, n.family, n.middle, n.given, n.folded)))
-_NO_NAME = copy_fields((None,) * 5)
-_dob_columns = _Formatted(lambda d: copy_fields((d.iso if d.ok and not d.year_only else None, d.flags)))
-
-
-def _step_text(t) -> str:
-    """One rule of the trail as the JSON array it is stored as, COPY-escaped."""
-    return escape(json.dumps([t.rule, t.field, t.before, t.after], ensure_ascii=False))
-
-
-#: the steps of a name, a date, a sex or a place repeat (cached with the part they come from); an
-#: ID's normalisation is the record's own and is not kept
-_trail_step = _Formatted(_step_text)
-_EMPTY_TRAIL = Fields("[]")
-
-
-def _trail_column(trail) -> Fields:
-    """The rule trail of a record: [[rule, field, before, after], ...] in the order the rules ran."""
-    return Fields(
-        "[" + ", ".join([_step_text(t) if t.rule == "id_normalize" else _trail_step(t) for t in trail]) + "]"
-    )
-
-
 def _apply_decisions(cur, results: list[MatchResult]) -> None:
     keys = [r.key for r in results]
     cur.execute(sql("decisions"), {"keys": keys})
@@ -342,20 +297,30 @@ def process_batch(run: RunInfo, partition: str, rows: list[tuple], lltp, dancu, 
                 p = _pop_values(r.citizen)
             else:
                 p = pop.get(r.citizen_id, _NO_POP)
-            i = s.id
+            n, d, i = s.name, s.dob, s.id
+            trail = (
+                json.dumps([(t.rule, t.field, t.before, t.after) for t in s.trail], ensure_ascii=False)
+                if s.trail
+                else "[]"
+            )
             cleaned.append(
                 (
                     run_id,
                     rid,
-                    _name_columns(s.name) if s.name else _NO_NAME,
-                    _dob_columns(s.dob),
+                    n.cleaned if n else None,
+                    n.family if n else None,
+                    n.middle if n else None,
+                    n.given if n else None,
+                    n.folded if n else None,
+                    d.iso if d.ok and not d.year_only else None,
+                    d.flags,
                     s.sex,
                     i.kind,
                     i.value,
                     i.flags,
                     s.province,
                     *p,
-                    _trail_column(s.trail) if s.trail else _EMPTY_TRAIL,
+                    trail,
                 )
             )
             if r.outcome == "review" and not dry:

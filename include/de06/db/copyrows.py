@@ -19,14 +19,6 @@ from functools import lru_cache
 _SEQ = (list, tuple)
 
 
-class Fields(str):
-    """Columns already formatted as COPY text (tab-separated, escaped, NULL as ``\\N``), written
-    as they are: a caller that writes the same values on many rows formats them once (see
-    :func:`fields`) and passes the result in place of those columns."""
-
-    __slots__ = ()
-
-
 def array_literal(values: Iterable) -> str:
     """A PostgreSQL array literal of strings (each item quoted and escaped)."""
     items = [str(x) for x in values]
@@ -61,18 +53,12 @@ def _escape(s: str) -> str:
     return s
 
 
-#: the public name of the text escaping (callers building :class:`Fields` by hand)
-escape = _escape
-
-
 def _fields(row: Sequence) -> str:
     out = []
     add = out.append
     for v in row:
         c = v.__class__
-        if c is Fields:
-            add(v)
-        elif c is str:
+        if c is str:
             add(_escape(v))
         elif v is None:
             add("\\N")
@@ -85,11 +71,6 @@ def _fields(row: Sequence) -> str:
         else:  # dates, timestamps, decimals, ...
             add(_escape(str(v)))
     return "\t".join(out)
-
-
-def fields(values: Sequence) -> Fields:
-    """``values`` formatted once as consecutive COPY columns (see :class:`Fields`)."""
-    return Fields(_fields(values))
 
 
 def copy_rows(cur, table: str, cols: Sequence[str], rows: Iterable[Sequence]) -> int:
@@ -106,4 +87,4 @@ def copy_rows(cur, table: str, cols: Sequence[str], rows: Iterable[Sequence]) ->
     return n
 
 
-__all__ = ["Fields", "array_literal", "copy_rows", "escape", "fields"]
+__all__ = ["array_literal", "copy_rows"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from de06.db.copyrows import copy_rows, fields
+from de06.db.copyrows import copy_rows
 
 TRICKY = [
     (
@@ -55,25 +55,4 @@ def test_copy_rows_with_no_rows_sends_nothing(pg):
     with conn.cursor() as cur:
         # a missing table would fail if a COPY were sent
         assert copy_rows(cur, "no_such_table", ("x",), []) == 0
-    conn.rollback()
-
-
-@pytest.mark.postgres
-def test_preformatted_columns_arrive_like_the_values_they_were_made_from(pg):
-    """``fields(values)`` in place of those columns gives the same rows as the values themselves."""
-    conn = pg("lltp")
-    cols = ("i", "s", "s2", "a", "b", "d", "f", "ts")
-    pre = [(r[0], fields(r[1:4]), *r[4:7], fields(r[7:])) for r in TRICKY]
-    with conn.cursor() as cur:
-        cur.execute(
-            "CREATE TEMP TABLE t_copy (i int, s text, s2 text, a text[], b boolean, d date, f float8,"
-            " ts timestamptz)"
-        )
-        copy_rows(cur, "t_copy", cols, TRICKY)
-        cur.execute("CREATE TEMP TABLE t_pre (LIKE t_copy)")
-        assert copy_rows(cur, "t_pre", cols, pre) == 4
-        cur.execute("SELECT * FROM t_copy EXCEPT ALL SELECT * FROM t_pre")
-        assert cur.fetchall() == []
-        cur.execute("SELECT count(*) FROM t_pre WHERE s2 IS NULL AND i = 1")
-        assert cur.fetchone()[0] == 1  # a NULL inside a pre-formatted group stays NULL
     conn.rollback()
