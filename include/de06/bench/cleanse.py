@@ -28,17 +28,6 @@ from de06 import config
 from de06.bench.common import PeakRss, guard_decisions, write_result
 
 
-def _outcome_counts(lltp, run_id: int) -> dict[str, int]:
-    """A run's outcomes counted as ``evaluate_run`` counts them."""
-    with lltp.cursor() as cur:
-        cur.execute(
-            "SELECT outcome, count(*) FROM record_outcome WHERE run_id = %s GROUP BY outcome", (run_id,)
-        )
-        counts = {o: int(n) for o, n in cur.fetchall()}
-    lltp.rollback()
-    return {k: counts.get(k, 0) for k in ("linked", "review", "unmatched", "rejected")}
-
-
 def medians(metrics: dict, peer_out: dict, ours_runs: list[float], peer_runs: dict[str, list[float]]) -> dict:
     """With several runs, every time becomes the median of its runs (the runs listed beside it as
     ``seconds_runs``) and records/s follows ours; returns each scored peer's time over ours."""
@@ -460,11 +449,7 @@ def run(
         clear_history()
         again = run_ours(workers)
         ours_runs.append(again["seconds"])
-        lltp = connect("lltp")
-        try:
-            counts = _outcome_counts(lltp, again["run_id"])
-        finally:
-            lltp.close()
+        counts = {k: again["counts"].get(k, 0) for k in q["outcomes"]}  # as finish_run counted them
         if counts != q["outcomes"]:
             metrics.setdefault("outcomes_by_run", [q["outcomes"]]).append(counts)
         for name in peer_runs:

