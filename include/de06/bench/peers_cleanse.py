@@ -361,7 +361,7 @@ def _splink_train(linker, n_pairs_u: float, em_max_pairs: float) -> None:
     try:
         t.estimate_parameters_using_expectation_maximisation(block_on("cccd"), max_pairs=em_max_pairs)
     except EMTrainingException:
-        # an extract without national IDs (FEBRL data set 4): the second pass blocks on the date
+        # an extract without national IDs (FEBRL's data sets): the second pass blocks on the date
         # of birth instead, so the name and date comparisons are still estimated
         t.estimate_parameters_using_expectation_maximisation(block_on("dob"), max_pairs=em_max_pairs)
 

@@ -176,21 +176,12 @@ _CAND_COLS = (
 def _fetch(cur, query: str, params=None) -> dict[int, list[dict]]:
     """Candidates per batch row; a citizen found by several blocking rules appears once."""
     cur.execute(query, params)
-    out: dict[int, list[dict]] = {}
-    seen: set[tuple[int, int]] = set()
-    cols = _CAND_COLS
+    out: dict[int, dict[int, dict]] = defaultdict(dict)
     for row in cur.fetchall():
-        k, cid = row[0], row[1]
-        if (k, cid) in seen:  # the first blocking rule that found it ("via") is kept
-            continue
-        seen.add((k, cid))
-        cand = dict(zip(cols, row, strict=True))
-        found = out.get(k)
-        if found is None:
-            out[k] = [cand]
-        else:
-            found.append(cand)
-    return out
+        by_citizen = out[row[0]]
+        if row[1] not in by_citizen:  # the first blocking rule that found it ("via") is kept
+            by_citizen[row[1]] = dict(zip(_CAND_COLS, row, strict=True))
+    return {k: list(v.values()) for k, v in out.items()}
 
 
 def _candidate_view(s: PairScore) -> dict:
