@@ -529,15 +529,40 @@ def may_suspend(main_penalty: str, months: int | None) -> bool:
     return main_penalty == "prison" and months is not None and months <= SUSPENDABLE_MONTHS
 
 
+#: Law 86/2025/QH15 amending the Penal Code (passed 25 Jun 2025, in force 1 Jul 2025) took the death
+#: penalty out of eight 2015 articles: 109 (activities against the people's government), 110
+#: (espionage), 114 (sabotage of material-technical facilities), 194 (counterfeit medicine), 250
+#: (illegal transport of narcotics), 353 (embezzlement), 354 (taking bribes) and 421 (sabotaging
+#: peace); life imprisonment is their heaviest penalty from that day. The list was read in several
+#: published accounts of the law (baolamdong.vn, lsvn.vn, luatvietan.vn), not in the gazette. Its
+#: transitional rule, death sentences pronounced earlier and not carried out commuted to life by the
+#: Chief Justice, is not modelled.
+DEATH_ABOLISHED_FROM = dt.date(2025, 7, 1)
+DEATH_ABOLISHED_ARTICLES = frozenset({"109", "110", "114", "194", "250", "353", "354", "421"})
+
+
+def death_abolished(code_version: int | None, article: str | None, on: dt.date | None) -> bool:
+    """True when no court can pronounce death under this article on the day ``on``: a 2015 article
+    Law 86/2025/QH15 took it out of, judged on or after 1 Jul 2025 (the milder law applies to every
+    judgment from then, Art. 7(3), whenever the crime was committed). False without a date."""
+    return (
+        on is not None
+        and on >= DEATH_ABOLISHED_FROM
+        and _key(code_version, article) in {(2015, a) for a in DEATH_ABOLISHED_ARTICLES}
+    )
+
+
 def lawful_penalty(
-    code_version: int, article: str, main_penalty: str, months: int | None
+    code_version: int, article: str, main_penalty: str, months: int | None, on: dt.date | None = None
 ) -> tuple[str, int | None]:
     """A simulated main penalty made one the article's clauses name (:data:`BRACKETS`), with no
     random draw of its own, for simulators that draw penalties by offence kind. Death becomes life
-    where a clause allows life; life or death becomes the heaviest bracket's top prison term where
-    no clause allows them. A non-custodial penalty a clause names is kept; one no clause names
-    becomes the next heavier one that some clause names (Art. 32's order: warning, fine, reform,
-    prison), except a reform, which becomes a fine where the article names a fine and no reform:
+    where a clause allows life (and always under an article the 2025 amending law took death out
+    of, judged on ``on`` from 1 Jul 2025: :func:`death_abolished`); life or death becomes the
+    heaviest bracket's top prison term where no clause allows them. A non-custodial penalty a
+    clause names is kept; one no clause names becomes the next heavier one that some clause names
+    (Art. 32's order: warning, fine, reform, prison), except a reform, which becomes a fine where
+    the article names a fine and no reform:
 
     - a warning (no listed clause names one): a fine, else reform, else prison;
     - a fine: reform where no clause names a fine, else prison;
@@ -552,7 +577,9 @@ def lawful_penalty(
     if not known:
         return main_penalty, months
     low, top = min(b.low for b in known), max(b.top for b in known)
-    if main_penalty == "death" and not any(b.death for b in known):
+    if main_penalty == "death" and (
+        not any(b.death for b in known) or death_abolished(code_version, article, on)
+    ):
         main_penalty = "life"
     if main_penalty == "life" and not any(b.life for b in known):
         return "prison", top

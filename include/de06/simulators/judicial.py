@@ -203,7 +203,7 @@ def make_convictions(rnd: random.Random, dob: date, province: str, count: int) -
         article = off.article if code_version == 2015 else (off.article_1999 or off.article)
         # a penalty the article's clauses allow (no draw of its own: the draws that follow are
         # those of the penalty as drawn, so identities stay as they were)
-        main, months = penal.lawful_penalty(code_version, article, main, months)
+        main, months = penal.lawful_penalty(code_version, article, main, months, on=jd)
         if suspended and not penal.may_suspend(main, months):
             suspended, probation = False, None
         appeal = rnd.random() < 0.08

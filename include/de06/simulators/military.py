@@ -266,7 +266,7 @@ class _Gen:
             term = rng.randint(3, 36) if r < 0.6 else rng.randint(37, 84) if r < 0.9 else rng.randint(85, 240)
             if penal.may_suspend("prison", term) and rng.random() < 0.35:
                 suspended, probation = True, rng.randint(12, 60)
-        sentence, term = lawful_sentence(cv, article, sentence, term)
+        sentence, term = lawful_sentence(cv, article, sentence, term, on=jdate)
         penalty, needs_term, _ = SENTENCES[sentence]
         if suspended and not penal.may_suspend(penalty, term):
             # Art. 65: only a prison term of 3 years or less can be suspended; the lawful sentence
@@ -405,13 +405,13 @@ def rule_date(content: dict[str, Any]) -> dt.date | None:
 
 
 def lawful_sentence(
-    code_version: int, article: str, sentence: str, term: int | None
+    code_version: int, article: str, sentence: str, term: int | None, on: dt.date | None = None
 ) -> tuple[str, int | None]:
-    """The drawn sentence made one the article allows (:func:`de06.domain.penal.lawful_penalty`,
-    no random draw of its own): a changed penalty is written as prison (``TCT``), life (``TCTH``),
-    a fine (``PT``) or non-custodial reform (``CTKG``)."""
+    """The drawn sentence made one the article allows on the judgment date ``on``
+    (:func:`de06.domain.penal.lawful_penalty`, no random draw of its own): a changed penalty is
+    written as prison (``TCT``), life (``TCTH``), a fine (``PT``) or non-custodial reform (``CTKG``)."""
     penalty = SENTENCES[sentence][0]
-    lawful, term = penal.lawful_penalty(code_version, article, penalty, term)
+    lawful, term = penal.lawful_penalty(code_version, article, penalty, term, on=on)
     if lawful != penalty:
         sentence = _SENTENCE_OF[lawful]
     return sentence, term

@@ -621,3 +621,20 @@ def test_lawful_penalty_and_clause_under_the_1999_articles_read_for_version_12(
     assert penal.penalty_brackets(1999, article), article  # read for version 12
     assert penal.lawful_penalty(1999, article, drawn, months) == lawful
     assert penal.simulated_clause(1999, article, *lawful) == clause
+
+
+def test_the_2025_amending_law_takes_death_out_of_eight_articles_from_1_july_2025():
+    before, after = date(2025, 6, 30), date(2025, 7, 1)
+    for article in ("250", "353", "354"):  # the three of them in the simulators' tables
+        assert penal.lawful_penalty(2015, article, "death", None, on=before) == ("death", None)
+        assert penal.lawful_penalty(2015, article, "death", None, on=after) == ("life", None)
+        assert penal.lawful_penalty(2015, article, "death", None) == ("death", None)  # no date given
+        assert penal.lawful_penalty(2015, article, "life", None, on=after) == ("life", None)
+    # murder, rape of a child under 16 and drug trafficking keep it
+    for article in ("123", "142", "251"):
+        assert penal.lawful_penalty(2015, article, "death", None, on=after) == ("death", None)
+    assert all(penal.death_abolished(2015, a, after) for a in penal.DEATH_ABOLISHED_ARTICLES)
+    assert not any(penal.death_abolished(2015, a, before) for a in penal.DEATH_ABOLISHED_ARTICLES)
+    # a 1999 judgment keeps its own code (its embezzlement is Art. 278, stored also as 353)
+    assert not penal.death_abolished(1999, "353", after)
+    assert penal.lawful_penalty(1999, "278", "death", None, on=date(2010, 3, 1)) == ("death", None)

@@ -100,6 +100,26 @@ def test_lawful_sentence_examples():
     assert sim.lawful_sentence(2015, "123", "TCT", 72) == ("TCT", 84)
     # not read: kept as drawn
     assert sim.lawful_sentence(1999, "325", "TCT", 240) == ("TCT", 240)
+    # Law 86/2025/QH15: no death for embezzlement judged from 1 Jul 2025
+    assert sim.lawful_sentence(2015, "353", "TH", None, on=dt.date(2025, 6, 30)) == ("TH", None)
+    assert sim.lawful_sentence(2015, "353", "TH", None, on=dt.date(2025, 7, 1)) == ("TCTH", None)
+
+
+def test_no_death_sentence_for_embezzlement_judged_after_the_2025_amending_law(monkeypatch):
+    """The simulator passes each judgment's date to the law: with only embezzlement and the death
+    sentence to draw, a judgment from 1 Jul 2025 is life imprisonment, an earlier one death."""
+    import random
+
+    monkeypatch.setattr(sim, "CRIMES_2015", {"T353": sim.CRIMES_2015["T353"]})
+    monkeypatch.setattr(
+        sim, "SENTENCES", {**sim.SENTENCES, **{k: (*v[:2], 0) for k, v in sim.SENTENCES.items() if k != "TH"}}
+    )
+    g = sim._Gen(sim.MilitaryParams(initial=1, changes=0, seed=1), YOUNG, OTHERS)
+    g.rng = random.Random("2025")
+    person = g.person()
+    assert g.content(person, dt.date(2025, 6, 30))["sentence_code"] == "TH"
+    after = g.content(person, dt.date(2025, 7, 1))
+    assert (after["sentence_code"], after["clause"]) == ("TCTH", "4")
 
 
 @pytest.mark.parametrize("seed", [1, 2, 7])
