@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from de06.domain.penal import clause_conflict, no_record_basis, normal_clause
+from de06.domain.penal import clause_conflict, death_abolished, no_record_basis, normal_clause
 
 REF_QUERIES: dict[str, str] = {
     "court": "SELECT code, valid_from, valid_to, court_name, level FROM ref_qp_court",
@@ -125,6 +125,9 @@ def map_conviction(sheet: dict[str, Any], refs: Refs) -> MappedConviction | Reje
         return Rejection(f"invalid_clause:{raw_clause[:8]}")
     if clause_conflict(int(cv), art_src, clause, main_penalty, term if needs_term else None):
         return Rejection(f"clause_penalty_mismatch:{art_src}:{clause}")
+    if main_penalty == "death" and death_abolished(int(cv), art_src, jdate):
+        # Law 86/2025/QH15: no court pronounces death under this article from 1 Jul 2025
+        return Rejection(f"death_penalty_abolished:{art_src}")
     return MappedConviction(
         court_name=court[0],
         judgment_no=jno,

@@ -113,6 +113,25 @@ def test_a_clause_that_cannot_be_read_or_cannot_hold_the_penalty_is_quarantined(
     assert map_conviction(sheet(**over), REFS) == Rejection(reason)
 
 
+EMBEZZLEMENT = Refs(
+    {
+        **REFS.tables,
+        "crime": {"T353": [(D(2018, 1, 1), None, "Tham ô tài sản", "353", 2015)]},
+        "article": {"2015:353": [(D(2018, 1, 1), None, "353")]},
+        "sentence": {"TH": [(D(1986, 1, 1), None, "death", False)]},
+    }
+)
+
+
+def test_a_death_sentence_the_2025_amending_law_no_longer_allows_is_quarantined():
+    death = {"crime_code": "T353", "article": "353", "sentence_code": "TH", "term_months": None}
+    before = map_conviction(sheet(**death, judgment_date=D(2025, 6, 30)), EMBEZZLEMENT)
+    assert not isinstance(before, Rejection), before
+    assert before.main_penalty == "death"
+    after = map_conviction(sheet(**death, judgment_date=D(2025, 7, 1)), EMBEZZLEMENT)
+    assert after == Rejection("death_penalty_abolished:353")
+
+
 def test_expungement_worked_examples():
     # 2 years' prison, released 10/05/2021 -> expunged 10/05/2023 (end of term counted from effective date)
     assert expunge_date("prison", D(2019, 5, 10), 24, False, None) == D(2023, 5, 10)
