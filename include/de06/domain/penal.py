@@ -545,11 +545,8 @@ def death_abolished(code_version: int | None, article: str | None, on: dt.date |
     """True when no court can pronounce death under this article on the day ``on``: a 2015 article
     Law 86/2025/QH15 took it out of, judged on or after 1 Jul 2025 (the milder law applies to every
     judgment from then, Art. 7(3), whenever the crime was committed). False without a date."""
-    return (
-        on is not None
-        and on >= DEATH_ABOLISHED_FROM
-        and _key(code_version, article) in {(2015, a) for a in DEATH_ABOLISHED_ARTICLES}
-    )
+    cv, art = _key(code_version, article)
+    return on is not None and on >= DEATH_ABOLISHED_FROM and cv == 2015 and art in DEATH_ABOLISHED_ARTICLES
 
 
 def lawful_penalty(
