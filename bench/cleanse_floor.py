@@ -24,11 +24,13 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import time
 import uuid
 
 from de06 import config
 from de06.bench.cleanse import clear_history, export_files, run_partitions, run_peer
+from de06.bench.common import DISCARD_FLAG, guard_script
 from de06.cleanse import pipeline
 from de06.db import connect
 from de06.identity import matcher
@@ -80,7 +82,9 @@ def main() -> None:
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--peer", default="", help="pandas_merge to time the merge baseline in each round")
+    ap.add_argument(DISCARD_FLAG, action="store_true", help="drop review decisions people made")
     args = ap.parse_args()
+    guard_script(sys.argv)
     real = pipeline.match_std
     runs: dict[str, list[float]] = {"full": [], "floor": []}
     paths = None

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 import uuid
 
 import psutil
 from de06.bench.cleanse import clear_history, run_partitions
+from de06.bench.common import DISCARD_FLAG, guard_script
 from de06.cleanse import pipeline
 from de06.db import connect
 
@@ -47,7 +49,9 @@ def _run(processes: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--processes", type=int, default=2)
+    ap.add_argument(DISCARD_FLAG, action="store_true", help="drop review decisions people made")
     args = ap.parse_args()
+    guard_script(sys.argv)
     out = {}
     clear_history()
     out["with_writes"] = _run(args.processes)

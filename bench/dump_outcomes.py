@@ -20,6 +20,7 @@ import time
 import uuid
 
 from de06.bench.cleanse import _backend_cpu, clear_history
+from de06.bench.common import DISCARD_FLAG, guard_script
 from de06.cleanse import pipeline
 from de06.db import connect
 
@@ -73,6 +74,11 @@ def main(parts: list[str], out: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: .venv/bin/python bench/dump_outcomes.py PARTITION[,PARTITION...] OUT_FILE")
-    main(sys.argv[1].split(","), sys.argv[2])
+    args = [a for a in sys.argv[1:] if a != DISCARD_FLAG]
+    if len(args) != 2:
+        sys.exit(
+            "usage: .venv/bin/python bench/dump_outcomes.py PARTITION[,PARTITION...] OUT_FILE"
+            f" [{DISCARD_FLAG}]"
+        )
+    guard_script(sys.argv)
+    main(args[0].split(","), args[1])

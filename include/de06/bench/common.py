@@ -180,6 +180,23 @@ def people_decisions(source: str = "lltp") -> int:
         conn.close()
 
 
+DISCARD_FLAG = "--discard-review-decisions"
+
+
+def guard_script(argv: list[str]) -> None:
+    """:func:`guard_decisions` for the diagnostic scripts under ``bench/`` that clear the cleansing
+    history: the refusal as one line and exit status 2 unless ``argv`` holds :data:`DISCARD_FLAG`."""
+    import sys
+
+    from de06.errors import InputError
+
+    try:
+        guard_decisions(DISCARD_FLAG in argv)
+    except InputError as exc:
+        print(exc.line(), file=sys.stderr)
+        sys.exit(2)
+
+
 def guard_decisions(discard: bool, source: str = "lltp") -> None:
     """Refuse to start when the benchmark would drop decisions people made, unless ``discard``:
     a benchmark run by hand in the demo's or an operator's databases would otherwise erase a

@@ -63,3 +63,45 @@ def test_bench_refuses_a_database_with_review_decisions_unless_told(pg, source, 
         }
     finally:
         _clear(lltp)
+
+
+@pytest.mark.postgres
+def test_the_diagnostic_scripts_that_clear_the_history_refuse_too(pg, tmp_path):
+    """bench/dump_outcomes.py, cleanse_floor.py and cleanse_without_writes.py clear the cleansing
+    history like the benchmark does: each stops first, with the fix, on a database holding a
+    person's decision, and the decision is still there."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    lltp = pg("lltp")
+    _clear(lltp)
+    before = common.people_decisions("lltp")
+    try:
+        with lltp.cursor() as cur:
+            cur.execute(
+                "INSERT INTO review_item (source, source_key, status, identity)"
+                " VALUES ('lltp', %s, 'decided', '{}') RETURNING item_id",
+                (KEY,),
+            )
+            cur.execute(
+                "INSERT INTO review_decision (item_id, decision, decided_by)"
+                " VALUES (%s, 'not_match', 'a.reviewer')",
+                (cur.fetchone()[0],),
+            )
+        lltp.commit()
+        for script in (
+            ["bench/dump_outcomes.py", "001", str(tmp_path / "out.txt")],
+            ["bench/cleanse_floor.py"],
+            ["bench/cleanse_without_writes.py"],
+        ):
+            res = subprocess.run(
+                [sys.executable, *script], cwd=root, capture_output=True, text=True, timeout=120
+            )
+            assert res.returncode == 2, (script, res.stdout, res.stderr)
+            assert "review decision" in res.stderr and common.DISCARD_FLAG in res.stderr, res.stderr
+            assert common.people_decisions("lltp") == before + 1
+        assert not (tmp_path / "out.txt").exists()
+    finally:
+        _clear(lltp)
