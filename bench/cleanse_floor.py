@@ -17,6 +17,9 @@ benchmark exports (the export's own time is reported beside it). Prints one JSON
 seconds of every run and the medians. ``floor`` is a lower bound for any design that keeps the
 pipeline's reads and writes: if it is not ahead of the merge, no faster matching can put ours
 ahead. The result tables are emptied at the end; the floor's outcomes are not quality figures.
+
+It clears the cleansing history, as the benchmark does, so like the benchmark it refuses a
+database holding review decisions people made unless given ``--discard-review-decisions``.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ empty result tables:
 Prints one JSON object: wall seconds and the machine's CPU (user, system, idle) of each. Compare
 with a peer's ``seconds`` in ``bench/results/cleanse.json``: it tells whether the matching alone
 (standardising, candidate fetching, scoring) is ahead of the peer, writes aside.
+
+It clears the cleansing history, as the benchmark does, so like the benchmark it refuses a
+database holding review decisions people made unless given ``--discard-review-decisions``.
 """
 
 from __future__ import annotations

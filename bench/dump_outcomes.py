@@ -10,6 +10,9 @@ record ids and digests reach the file, never a name or an ID number. It prints t
 and the file's own digest. Run it with the code before and after a change: equal digests mean
 equal results, and a diff of the two files names the records that differ; the CPU lines compare
 the two (noisy on a shared machine: alternate the runs).
+
+It clears the cleansing history, as the benchmark does, so like the benchmark it refuses a
+database holding review decisions people made unless given ``--discard-review-decisions``.
 """
 
 from __future__ import annotations
