@@ -27,15 +27,12 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
-import uuid
 
 from de06 import config
-from de06.bench.cleanse import clear_history, export_files, run_partitions, run_peer
+from de06.bench.cleanse import clear_history, export_files, run_ours, run_peer
 from de06.bench.common import DISCARD_FLAG, guard_script
 from de06.cleanse import pipeline
-from de06.db import connect
 from de06.identity import matcher
 
 
@@ -65,19 +62,9 @@ def floor_match(stds, dancu_conn, tf=None) -> list[matcher.MatchResult]:
 
 
 def _run(processes: int) -> float:
+    """One whole run from empty result tables, timed as ``de06 bench cleanse`` times ours."""
     clear_history()
-    lltp, dancu = connect("lltp"), connect("dancu")
-    try:
-        t0 = time.perf_counter()
-        run = pipeline.start_run(lltp, f"floor:{uuid.uuid4().hex}", "full", None, False, dancu=dancu)
-        order = pipeline.largest_first(lltp, run.partitions)
-        run_partitions(run.run_id, order, processes)
-        pipeline.reconcile(run.run_id, lltp)
-        pipeline.finish_run(run.run_id, lltp)
-        return round(time.perf_counter() - t0, 1)
-    finally:
-        lltp.close()
-        dancu.close()
+    return run_ours(processes)["seconds"]
 
 
 def main() -> None:
@@ -87,7 +74,7 @@ def main() -> None:
     ap.add_argument("--peer", default="", help="pandas_merge to time the merge baseline in each round")
     ap.add_argument(DISCARD_FLAG, action="store_true", help="drop review decisions people made")
     args = ap.parse_args()
-    guard_script(sys.argv)
+    guard_script(args.discard_review_decisions)
     real = pipeline.match_std
     runs: dict[str, list[float]] = {"full": [], "floor": []}
     paths = None

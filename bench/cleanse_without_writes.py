@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 import uuid
 
@@ -54,7 +53,7 @@ def main() -> None:
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument(DISCARD_FLAG, action="store_true", help="drop review decisions people made")
     args = ap.parse_args()
-    guard_script(sys.argv)
+    guard_script(args.discard_review_decisions)
     out = {}
     clear_history()
     out["with_writes"] = _run(args.processes)

@@ -83,5 +83,5 @@ if __name__ == "__main__":
             "usage: .venv/bin/python bench/dump_outcomes.py PARTITION[,PARTITION...] OUT_FILE"
             f" [{DISCARD_FLAG}]"
         )
-    guard_script(sys.argv)
+    guard_script(DISCARD_FLAG in sys.argv)
     main(args[0].split(","), args[1])

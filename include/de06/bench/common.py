@@ -183,15 +183,16 @@ def people_decisions(source: str = "lltp") -> int:
 DISCARD_FLAG = "--discard-review-decisions"
 
 
-def guard_script(argv: list[str]) -> None:
+def guard_script(discard: bool) -> None:
     """:func:`guard_decisions` for the diagnostic scripts under ``bench/`` that clear the cleansing
-    history: the refusal as one line and exit status 2 unless ``argv`` holds :data:`DISCARD_FLAG`."""
+    history: the refusal as one line and exit status 2 (unless ``discard``, their
+    :data:`DISCARD_FLAG`)."""
     import sys
 
     from de06.errors import InputError
 
     try:
-        guard_decisions(DISCARD_FLAG in argv)
+        guard_decisions(discard)
     except InputError as exc:
         print(exc.line(), file=sys.stderr)
         sys.exit(2)
