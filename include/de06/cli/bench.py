@@ -87,6 +87,11 @@ def cleanse(
             ) from exc
         if not counts or min(counts) < 1:
             raise InputError("--workers needs counts >= 1", "use e.g. --workers 1,2")
+        if repeat != 1:
+            raise InputError(
+                "--repeat applies to the in-process run only, not to --workers",
+                "leave --repeat out with --workers (or drop --workers to repeat the in-process run)",
+            )
         from de06.bench import scale
 
         click.echo(str(scale.main(counts, population, records, noop_tasks, seed, discard_review_decisions)))

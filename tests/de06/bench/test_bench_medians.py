@@ -26,3 +26,12 @@ def test_several_runs_report_medians_and_list_the_runs():
     assert metrics["records_per_s"] == 100.0
     assert peers["pandas_merge"] == {"seconds": 6.0, "seconds_runs": [9.0, 5.0, 6.0]}
     assert ratios == {"pandas_merge_seconds_over_ours": 0.6}  # a failed peer has no ratio
+
+
+def test_repeat_with_workers_is_refused_not_ignored():
+    from click.testing import CliRunner
+    from de06.cli.bench import bench
+    from de06.errors import InputError
+
+    res = CliRunner().invoke(bench, ["cleanse", "--workers", "2", "--repeat", "3"])
+    assert isinstance(res.exception, InputError) and "--repeat" in res.exception.problem
